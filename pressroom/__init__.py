@@ -1,0 +1,1 @@
+"""Pressroom: the official-communications desk of a public administration."""

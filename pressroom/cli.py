@@ -1,0 +1,17 @@
+"""The `pressroom` command: every Django management command, plus demo, sandbox, dispatcher."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pressroom.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line([sys.argv[0], *sys.argv[1:]])
+
+
+if __name__ == "__main__":
+    main()

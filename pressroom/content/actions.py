@@ -1,0 +1,283 @@
+"""Writes to posts: compose, edit, and the workflow draft → review → approved → scheduled."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pressroom.audit.actions import record_event
+from pressroom.channels.models import Channel
+from pressroom.content.models import Media, Post, Theme, Variant
+from pressroom.content.validation import (
+    MAX_IMAGES_PER_POST,
+    MediaDraft,
+    VariantDraft,
+    check_for_channel,
+    inspect_image,
+)
+from pressroom.core.errors import ActionError
+from pressroom.core.text import nfc
+from pressroom.orgs.access import capabilities_in
+from pressroom.orgs.models import Capability, Unit
+
+# A schedule a little in the past (the form took a minute to fill) still counts as "now".
+SCHEDULE_GRACE = timedelta(minutes=2)
+
+
+@dataclass(frozen=True)
+class NewImage:
+    filename: str
+    content: bytes
+    description: str
+
+
+def _require(user: Any, unit: Unit, capability: str) -> None:
+    if capability not in capabilities_in(user, unit):
+        raise ActionError(_("You are not allowed to do this for %(unit)s.") % {"unit": unit})
+
+
+def _save_variants(post: Post, variants: dict[str, tuple[str, str]]) -> None:
+    """Keep one variant per platform of the chosen channels, prefilled from the main text."""
+    platforms = set(post.channels.values_list("platform", flat=True))
+    post.variants.exclude(platform__in=platforms).delete()
+    for platform in platforms:
+        title, text = variants.get(platform, ("", ""))
+        Variant.objects.update_or_create(
+            post=post,
+            platform=platform,
+            defaults={"title": nfc(title) or post.title, "text": nfc(text) or post.body},
+        )
+
+
+def _add_images(post: Post, images: list[NewImage]) -> None:
+    position = post.media.count()
+    if position + len(images) > MAX_IMAGES_PER_POST:
+        raise ActionError(
+            _("A post may have at most %(max)d images.") % {"max": MAX_IMAGES_PER_POST}
+        )
+    for image in images:
+        try:
+            info = inspect_image(image.content, image.filename)
+        except ValueError as error:
+            raise ActionError(str(error)) from error
+        position += 1
+        media = Media(
+            post=post,
+            content_type=info.content_type,
+            size=info.size,
+            width=info.width,
+            height=info.height,
+            description=nfc(image.description).strip(),
+            position=position,
+        )
+        media.file.save(image.filename, ContentFile(image.content), save=False)
+        media.save()
+
+
+@transaction.atomic
+def save_post(
+    *,
+    by: Any,
+    unit: Unit,
+    title: str,
+    body: str,
+    link: str = "",
+    theme: Theme | None = None,
+    channels: list[Channel],
+    variants: dict[str, tuple[str, str]] | None = None,
+    images: list[NewImage] | None = None,
+    image_descriptions: dict[int, str] | None = None,
+    remove_images: list[int] | None = None,
+    post: Post | None = None,
+) -> Post:
+    """Create a draft, or change one. Only drafts can be changed."""
+    _require(by, unit, Capability.COMPOSE)
+    for channel in channels:
+        _require(by, channel.unit, Capability.COMPOSE)
+    creating = post is None
+    if post is None:
+        post = Post(author=by)
+    elif not post.is_editable:
+        raise ActionError(_("Only a draft can be changed. Send it back to draft first."))
+    before = {"title": post.title, "body": post.body} if not creating else {}
+    post.unit = unit
+    post.title = nfc(title).strip()
+    post.body = nfc(body).strip()
+    post.link = link.strip()
+    post.theme = theme
+    post.save()
+    post.channels.set(channels)
+    _save_variants(post, variants or {})
+    if remove_images:
+        post.media.filter(pk__in=remove_images).delete()
+    for media_id, description in (image_descriptions or {}).items():
+        post.media.filter(pk=media_id).update(description=nfc(description).strip())
+    _add_images(post, images or [])
+    record_event(
+        actor=by,
+        action="post.create" if creating else "post.edit",
+        obj=post,
+        unit_id=unit.pk,
+        data={
+            "title": post.title,
+            "channels": [channel.pk for channel in channels],
+            **({"before": before} if before else {}),
+        },
+    )
+    return post
+
+
+def problems_of(post: Post) -> list[str]:
+    """Why this post cannot go out as it is on its chosen channels (empty if it can)."""
+    problems: list[str] = []
+    channels = list(post.channels.all())
+    if not channels:
+        problems.append(_("Choose at least one channel."))
+    if not post.title.strip():
+        problems.append(_("The post needs a title."))
+    variants = {variant.platform: variant for variant in post.variants.all()}
+    media = [MediaDraft(m.content_type, m.size, m.description) for m in post.media.all()]
+    for channel in channels:
+        variant = variants.get(channel.platform)
+        draft = VariantDraft(
+            channel.platform,
+            variant.title if variant else post.title,
+            variant.text if variant else post.body,
+        )
+        problems += check_for_channel(
+            platform=channel.platform,
+            channel_name=channel.name,
+            options=channel.options,
+            variant=draft,
+            media=media,
+        )
+    return list(dict.fromkeys(problems))
+
+
+def _lock(post: Post) -> Post:
+    return Post.objects.select_for_update().get(pk=post.pk)
+
+
+@transaction.atomic
+def submit_post(*, post: Post, by: Any) -> Post:
+    post = _lock(post)
+    _require(by, post.unit, Capability.COMPOSE)
+    if post.status != Post.Status.DRAFT:
+        raise ActionError(_("Only a draft can be sent for review."))
+    problems = problems_of(post)
+    if problems:
+        raise ActionError(*problems)
+    post.status = Post.Status.IN_REVIEW
+    post.submitted_at = timezone.now()
+    post.rejection_reason = ""
+    post.save(update_fields=["status", "submitted_at", "rejection_reason", "updated_at"])
+    record_event(actor=by, action="post.submit", obj=post, unit_id=post.unit_id)
+    return post
+
+
+@transaction.atomic
+def approve_post(*, post: Post, by: Any) -> Post:
+    post = _lock(post)
+    _require(by, post.unit, Capability.APPROVE)
+    if post.status != Post.Status.IN_REVIEW:
+        raise ActionError(_("Only a post in review can be approved."))
+    if post.author_id == by.pk:
+        raise ActionError(_("You cannot approve your own post; another approver must."))
+    problems = problems_of(post)
+    if problems:
+        raise ActionError(*problems)
+    post.status = Post.Status.APPROVED
+    post.approved_by = by
+    post.approved_at = timezone.now()
+    post.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
+    record_event(actor=by, action="post.approve", obj=post, unit_id=post.unit_id)
+    return post
+
+
+@transaction.atomic
+def reject_post(*, post: Post, by: Any, reason: str) -> Post:
+    post = _lock(post)
+    _require(by, post.unit, Capability.APPROVE)
+    if post.status not in (Post.Status.IN_REVIEW, Post.Status.APPROVED):
+        raise ActionError(_("Only a post in review or approved can be sent back."))
+    reason = nfc(reason).strip()
+    if not reason:
+        raise ActionError(_("Say why the post is sent back, so the author can fix it."))
+    post.status = Post.Status.DRAFT
+    post.rejection_reason = reason
+    post.approved_by = None
+    post.approved_at = None
+    post.save(
+        update_fields=["status", "rejection_reason", "approved_by", "approved_at", "updated_at"]
+    )
+    record_event(
+        actor=by, action="post.reject", obj=post, unit_id=post.unit_id, data={"reason": reason}
+    )
+    return post
+
+
+@transaction.atomic
+def schedule_post(*, post: Post, by: Any, at: datetime | None = None) -> Post:
+    """Publish now (at=None) or at a time: one Delivery per chosen channel."""
+    from pressroom.publishing.actions import create_deliveries
+
+    post = _lock(post)
+    _require(by, post.unit, Capability.APPROVE)
+    if post.status != Post.Status.APPROVED:
+        raise ActionError(_("Only an approved post can be scheduled."))
+    now = timezone.now()
+    if at is not None and at < now - SCHEDULE_GRACE:
+        raise ActionError(_("That time is in the past. Choose a later time or publish now."))
+    due = max(at or now, now)
+    problems = problems_of(post)
+    if problems:
+        raise ActionError(*problems)
+    post.status = Post.Status.SCHEDULED
+    post.scheduled_at = due
+    post.save(update_fields=["status", "scheduled_at", "updated_at"])
+    create_deliveries(post=post, due_at=due)
+    record_event(
+        actor=by,
+        action="post.schedule",
+        obj=post,
+        unit_id=post.unit_id,
+        data={"at": due.isoformat(), "now": at is None},
+    )
+    return post
+
+
+@transaction.atomic
+def save_theme(
+    *,
+    by: Any,
+    unit: Unit,
+    name: str,
+    description: str = "",
+    starts_on: Any = None,
+    ends_on: Any = None,
+    theme: Theme | None = None,
+) -> Theme:
+    _require(by, unit, Capability.MANAGE)
+    if starts_on and ends_on and ends_on < starts_on:
+        raise ActionError(_("The theme cannot end before it starts."))
+    creating = theme is None
+    theme = theme or Theme(unit=unit)
+    theme.name = nfc(name).strip()
+    theme.description = nfc(description).strip()
+    theme.starts_on = starts_on
+    theme.ends_on = ends_on
+    theme.save()
+    record_event(
+        actor=by,
+        action="theme.create" if creating else "theme.edit",
+        obj=theme,
+        unit_id=unit.pk,
+        data={"name": theme.name},
+    )
+    return theme

@@ -1,0 +1,138 @@
+"""Posts, their per-platform variants, their media, and the editorial themes."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from pressroom.channels.models import Channel
+from pressroom.orgs.models import Unit
+from pressroom.platforms.registry import Platform
+
+
+class Theme(models.Model):
+    """An editorial theme of the quarter; a unit's themes are offered to the units below."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="themes")
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    starts_on = models.DateField(_("starts on"), null=True, blank=True)
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering: ClassVar = ["-starts_on", "name"]
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Post(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        IN_REVIEW = "in_review", _("In review")
+        APPROVED = "approved", _("Approved")
+        SCHEDULED = "scheduled", _("Scheduled")
+        PUBLISHED = "published", _("Published")
+        PARTLY_FAILED = "partly_failed", _("Partly failed")
+        FAILED = "failed", _("Failed")
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="posts")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="posts"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"))
+    link = models.URLField(_("link"), max_length=500, blank=True)
+    theme = models.ForeignKey(
+        Theme,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="posts",
+        verbose_name=_("theme"),
+    )
+    channels = models.ManyToManyField(
+        Channel, blank=True, related_name="posts", verbose_name=_("channels")
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    is_emergency = models.BooleanField(_("emergency"), default=False)
+    scheduled_at = models.DateTimeField(_("publish at"), null=True, blank=True, db_index=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    rejection_reason = models.TextField(_("reason for sending back"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering: ClassVar = ["-created_at"]
+        verbose_name = _("post")
+        verbose_name_plural = _("posts")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    def platforms(self) -> list[str]:
+        return sorted({channel.platform for channel in self.channels.all()})
+
+
+class Variant(models.Model):
+    """The post as it goes out on one platform: prefilled from the main text, editable."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="variants")
+    platform = models.CharField(_("platform"), max_length=20, choices=Platform.choices)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    text = models.TextField(_("text"))
+
+    class Meta:
+        ordering: ClassVar = ["platform"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["post", "platform"], name="one_variant_per_platform")
+        ]
+        verbose_name = _("variant")
+        verbose_name_plural = _("variants")
+
+    def __str__(self) -> str:
+        return f"{self.post} · {self.platform}"
+
+
+def media_path(instance: Media, filename: str) -> str:
+    return f"posts/{instance.post_id}/{filename}"
+
+
+class Media(models.Model):
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="media")
+    file = models.FileField(_("file"), upload_to=media_path, max_length=300)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(default=0)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    description = models.CharField(_("image description (alt text)"), max_length=1500)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering: ClassVar = ["position", "id"]
+        verbose_name = _("image")
+        verbose_name_plural = _("images")
+
+    def __str__(self) -> str:
+        return self.file.name

@@ -1,0 +1,75 @@
+"""Test helpers: a unit tree with an owner, a child-unit member and an outsider."""
+
+from __future__ import annotations
+
+from io import BytesIO
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.test import TestCase
+from PIL import Image
+
+from pressroom.channels.models import Channel
+from pressroom.orgs.models import Membership, Role, Unit
+
+User = get_user_model()
+
+
+def make_image(
+    *, size: tuple[int, int] = (64, 48), kind: str = "PNG", color: str = "teal"
+) -> bytes:
+    buffer = BytesIO()
+    Image.new("RGB", size, color).save(buffer, format=kind)
+    return buffer.getvalue()
+
+
+class BaseTestCase(TestCase):
+    """province ─┬─ district (owner: admin, approver) ── commune (member: editor)
+                 └─ sibling district (outsider: admin)
+
+    Every view test also checks that the outsider is refused (404).
+    """
+
+    password = "correct horse battery staple"
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.province = Unit.objects.create(name="Tỉnh Lạng Sơn", slug="lang-son", kind="province")
+        cls.district = Unit.objects.create(
+            name="Huyện Cao Lộc", slug="cao-loc", kind="district", parent=cls.province
+        )
+        cls.commune = Unit.objects.create(
+            name="Xã Hợp Thành", slug="hop-thanh", kind="commune", parent=cls.district
+        )
+        cls.sibling = Unit.objects.create(
+            name="Huyện Lộc Bình", slug="loc-binh", kind="district", parent=cls.province
+        )
+        cls.owner = cls.make_user("owner", cls.district, Role.ADMIN)
+        cls.approver = cls.make_user("approver", cls.district, Role.APPROVER)
+        cls.member = cls.make_user("member", cls.commune, Role.EDITOR)
+        cls.outsider = cls.make_user("outsider", cls.sibling, Role.ADMIN)
+
+    @classmethod
+    def make_user(cls, username: str, unit: Unit, role: str) -> Any:
+        user = User.objects.create_user(
+            username=username, password=cls.password, email=f"{username}@example.gov.vn"
+        )
+        Membership.objects.create(user=user, unit=unit, role=role)
+        return user
+
+    @staticmethod
+    def make_channel(
+        unit: Unit, platform: str, *, api_base: str = "http://127.0.0.1:9/x", **options: Any
+    ) -> Channel:
+        channel = Channel(
+            unit=unit,
+            platform=platform,
+            name=f"{unit.name} {platform}",
+            external_id=f"{unit.slug}-{platform}",
+            api_base=api_base,
+            is_sandbox=True,
+            options=options,
+        )
+        channel.credentials = {"token": "test-token"}
+        channel.save()
+        return channel

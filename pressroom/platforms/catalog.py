@@ -1,0 +1,35 @@
+"""Look up a platform's limits and client by its name."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from pressroom.core.text import count_code_points, count_mastodon, count_utf16
+from pressroom.platforms.base import Limits
+from pressroom.platforms.facebook.limits import LIMITS as FACEBOOK_LIMITS
+from pressroom.platforms.mastodon.limits import LIMITS as MASTODON_LIMITS
+from pressroom.platforms.telegram.limits import LIMITS as TELEGRAM_LIMITS
+from pressroom.platforms.zalo.limits import LIMITS as ZALO_LIMITS
+
+_LIMITS: dict[str, Limits] = {
+    "facebook": FACEBOOK_LIMITS,
+    "zalo": ZALO_LIMITS,
+    "telegram": TELEGRAM_LIMITS,
+    "mastodon": MASTODON_LIMITS,
+}
+
+_COUNTERS = {"code_points": count_code_points, "utf16": count_utf16, "mastodon": count_mastodon}
+
+
+def limits_for(platform: str, options: dict[str, Any] | None = None) -> Limits:
+    """The platform's limits, adjusted by a channel's options (a Mastodon instance's limit)."""
+    limits = _LIMITS[platform]
+    max_characters = (options or {}).get("max_characters")
+    if max_characters:
+        limits = dataclasses.replace(limits, max_text=int(max_characters))
+    return limits
+
+
+def text_length(limits: Limits, text: str) -> int:
+    return _COUNTERS[limits.counting](text)

@@ -1,0 +1,1 @@
+"""facebook platform: client, limits, sandbox emulation."""

@@ -1,0 +1,1 @@
+"""mastodon platform: client, limits, sandbox emulation."""

@@ -1,0 +1,1 @@
+"""telegram platform: client, limits, sandbox emulation."""

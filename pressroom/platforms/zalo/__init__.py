@@ -1,0 +1,1 @@
+"""zalo platform: client, limits, sandbox emulation."""
