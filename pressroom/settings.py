@@ -93,7 +93,8 @@ else:
                     "PRAGMA foreign_keys=ON;"
                 ),
             },
-            "TEST": {"NAME": envstr("PRESSROOM_TEST_DB") or None},
+            # A file, not memory: the live-server and dispatcher threads of the tests share it.
+            "TEST": {"NAME": envstr("PRESSROOM_TEST_DB") or str(DATA_DIR / "test.sqlite3")},
         }
     }
 
@@ -157,7 +158,22 @@ PLATFORM_TIMEOUT_S = envfloat("PLATFORM_TIMEOUT_S", 15.0)
 DISPATCHER_CONCURRENCY = envint("DISPATCHER_CONCURRENCY", 200)
 DISPATCHER_POLL_S = envfloat("DISPATCHER_POLL_S", 0.5)
 
-EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+MAILERS = {
+    "default": {
+        "BACKEND": envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"),
+        "OPTIONS": {
+            key: value
+            for key, value in {
+                "host": envstr("EMAIL_HOST"),
+                "port": envint("EMAIL_PORT", 0) or None,
+                "username": envstr("EMAIL_HOST_USER"),
+                "password": envstr("EMAIL_HOST_PASSWORD"),
+                "use_tls": envbool("EMAIL_USE_TLS", False) or None,
+            }.items()
+            if value
+        },
+    }
+}
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "pressroom@localhost")
 
 # Production hardening: on unless DEBUG; `check --deploy` is clean with DEBUG off.

@@ -28,9 +28,15 @@ class Dispatcher:
         self.poll_s = poll_s if poll_s is not None else settings.DISPATCHER_POLL_S
         self.in_flight: set[asyncio.Task[None]] = set()
         self.stopping = asyncio.Event()
+        self.loop: asyncio.AbstractEventLoop | None = None
         # SQLite allows one writer: one database thread keeps it orderly. PostgreSQL can take more.
         threads = 1 if connection.vendor == "sqlite" else 4
         self.db = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="dispatcher-db")
+
+    def stop(self) -> None:
+        """Ask a dispatcher running in another thread to finish what it has and stop."""
+        if self.loop is not None:
+            self.loop.call_soon_threadsafe(self.stopping.set)
 
     async def _db(self, function: Any, /, **kwargs: Any) -> Any:
         def call() -> Any:
@@ -41,11 +47,12 @@ class Dispatcher:
 
     async def run(self, *, once: bool = False) -> None:
         """Poll for due deliveries until stopped (or until nothing is left, with once=True)."""
-        loop = asyncio.get_running_loop()
+        loop = self.loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             try:
                 loop.add_signal_handler(sig, self.stopping.set)
-            except (NotImplementedError, RuntimeError):
+            except (NotImplementedError, RuntimeError, ValueError):
+                # Not the main thread (tests run the dispatcher in a thread): stop() instead.
                 break
         async with make_http_client() as http:
             reap_every = 30.0

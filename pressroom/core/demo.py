@@ -1,0 +1,291 @@
+"""The demo province: Lạng Sơn with its city, 10 districts and a few provincial agencies."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import httpx
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from pressroom.channels.models import Channel
+from pressroom.content import actions as content
+from pressroom.core.testing import make_image
+from pressroom.orgs.models import Membership, Role, Unit
+
+DEMO_PASSWORD = "pressroom-demo"
+
+PROVINCE = ("Tỉnh Lạng Sơn", "lang-son")
+CITY = ("Thành phố Lạng Sơn", "tp-lang-son")
+DISTRICTS = [
+    ("Huyện Tràng Định", "trang-dinh"),
+    ("Huyện Văn Lãng", "van-lang"),
+    ("Huyện Văn Quan", "van-quan"),
+    ("Huyện Bình Gia", "binh-gia"),
+    ("Huyện Bắc Sơn", "bac-son"),
+    ("Huyện Hữu Lũng", "huu-lung"),
+    ("Huyện Chi Lăng", "chi-lang"),
+    ("Huyện Cao Lộc", "cao-loc"),
+    ("Huyện Lộc Bình", "loc-binh"),
+    ("Huyện Đình Lập", "dinh-lap"),
+]
+AGENCIES = [
+    ("Báo Lạng Sơn", "bao-lang-son"),
+    ("Đài Phát thanh và Truyền hình Lạng Sơn", "dai-ptth"),
+    ("Trung tâm Kiểm soát bệnh tật tỉnh (CDC)", "cdc-lang-son"),
+]
+
+# username, unit slug, role, full name
+USERS = [
+    ("admin", "lang-son", Role.ADMIN, "Quản trị tỉnh"),
+    ("bientap", "lang-son", Role.EDITOR, "Nguyễn Thị Biên Tập"),
+    ("pheduyet", "lang-son", Role.APPROVER, "Trần Văn Phê Duyệt"),
+    ("lanhdao", "lang-son", Role.VIEWER, "Hoàng Văn Lãnh Đạo"),
+    ("caoloc.bientap", "cao-loc", Role.EDITOR, "Lý Thị Cao Lộc"),
+    ("caoloc.pheduyet", "cao-loc", Role.APPROVER, "Vi Văn Cao Lộc"),
+]
+
+PLATFORM_PATHS = {
+    "facebook": "/facebook/v24.0",
+    "zalo": "/zalo",
+    "telegram": "/telegram",
+    "mastodon": "/mastodon",
+}
+PLATFORM_NAMES = {
+    "facebook": "Trang Facebook",
+    "zalo": "Zalo OA",
+    "telegram": "Kênh Telegram",
+    "mastodon": "Mastodon",
+}
+
+
+@dataclass
+class DemoResult:
+    created: bool
+    units: int
+    channels: int
+
+
+def point_channels_at_sandbox(sandbox_url: str) -> int:
+    """(Re)register every sandbox channel with the sandbox at this address."""
+    sandbox_url = sandbox_url.rstrip("/")
+    count = 0
+    with httpx.Client(timeout=10) as http:
+        for channel in Channel.objects.filter(is_sandbox=True):
+            channel.api_base = sandbox_url + PLATFORM_PATHS[channel.platform]
+            viewer = f"{sandbox_url}/view/{channel.platform}/{channel.external_id}"
+            channel.options = {**channel.options, "viewer_url": viewer, "permalink_base": viewer}
+            channel.save(update_fields=["api_base", "options"])
+            token = next(iter(channel.credentials.values()))
+            extra: dict[str, Any] = {}
+            if channel.platform == "telegram":
+                extra["username"] = channel.external_id.lstrip("@")
+            if channel.platform == "mastodon":
+                extra["max_characters"] = channel.options.get("max_characters", 500)
+            response = http.post(
+                f"{sandbox_url}/_control/accounts",
+                json={
+                    "platform": channel.platform,
+                    "account_id": channel.external_id,
+                    "token": token,
+                    "name": channel.name,
+                    **extra,
+                },
+            )
+            response.raise_for_status()
+            count += 1
+    return count
+
+
+def _credentials(platform: str) -> dict[str, str]:
+    token = secrets.token_urlsafe(24)
+    return {
+        "facebook": {"page_token": token},
+        "zalo": {"access_token": token, "refresh_token": secrets.token_urlsafe(24)},
+        "telegram": {"bot_token": f"{secrets.randbelow(10**9)}:{token}"},
+        "mastodon": {"access_token": token},
+    }[platform]
+
+
+def _external_id(platform: str, unit: Unit) -> str:
+    return {
+        "facebook": f"10{unit.pk:013d}",
+        "zalo": f"42{unit.pk:016d}",
+        "telegram": f"@{unit.slug.replace('-', '_')}",
+        "mastodon": f"{unit.slug}",
+    }[platform]
+
+
+@transaction.atomic
+def load_demo() -> DemoResult:
+    """Create the demo province once; a second call changes nothing."""
+    if Unit.objects.filter(slug=PROVINCE[1]).exists():
+        return DemoResult(False, Unit.objects.count(), Channel.objects.count())
+    province = Unit.objects.create(name=PROVINCE[0], slug=PROVINCE[1], kind=Unit.Kind.PROVINCE)
+    units = [
+        province,
+        Unit.objects.create(name=CITY[0], slug=CITY[1], kind="city", parent=province),
+    ]
+    units += [
+        Unit.objects.create(name=name, slug=slug, kind=Unit.Kind.DISTRICT, parent=province)
+        for name, slug in DISTRICTS
+    ]
+    units += [
+        Unit.objects.create(name=name, slug=slug, kind=Unit.Kind.AGENCY, parent=province)
+        for name, slug in AGENCIES
+    ]
+    by_slug = {unit.slug: unit for unit in units}
+    user_model = get_user_model()
+    users = {}
+    for username, slug, role, full_name in USERS:
+        first, _, last = full_name.rpartition(" ")
+        user = user_model.objects.create_user(
+            username=username,
+            password=DEMO_PASSWORD,
+            email=f"{username}@langson.example.gov.vn",
+            first_name=last,
+            last_name=first,
+            is_staff=username == "admin",
+            is_superuser=username == "admin",
+        )
+        Membership.objects.create(user=user, unit=by_slug[slug], role=role)
+        users[username] = user
+    for unit in units:
+        for platform in PLATFORM_PATHS:
+            channel = Channel(
+                unit=unit,
+                platform=platform,
+                name=f"{PLATFORM_NAMES[platform]} {unit.name}",
+                external_id=_external_id(platform, unit),
+                is_sandbox=True,
+                options={"max_characters": 500} if platform == "mastodon" else {},
+            )
+            channel.credentials = _credentials(platform)
+            channel.save()
+    _demo_content(province, by_slug["cao-loc"], users)
+    return DemoResult(True, len(units), Channel.objects.count())
+
+
+def _demo_content(province: Unit, district: Unit, users: dict[str, Any]) -> None:
+    today = date.today()
+    quarter_start = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    quarter_end = (quarter_start + timedelta(days=95)).replace(day=1) - timedelta(days=1)
+    admin = users["admin"]
+    themes = [
+        content.save_theme(
+            by=admin,
+            unit=province,
+            name=name,
+            description=description,
+            starts_on=quarter_start,
+            ends_on=quarter_end,
+        )
+        for name, description in [
+            ("Chuyển đổi số", "Dịch vụ công trực tuyến, chính quyền số, kinh tế số."),
+            ("Phòng chống thiên tai", "Mưa lũ, sạt lở, rét đậm rét hại: cảnh báo và hướng dẫn."),
+            ("Du lịch xứ Lạng", "Di tích, lễ hội, ẩm thực và con người Lạng Sơn."),
+        ]
+    ]
+    province_channels = list(province.channels.all())
+    district_channels = list(district.channels.all())
+    editor, approver = users["bientap"], users["pheduyet"]
+    now = timezone.now()
+    posts = [
+        # (title, body, theme, channels, state, minutes from now)
+        (
+            "Lạng Sơn đẩy mạnh dịch vụ công trực tuyến toàn trình",
+            "Từ tháng này, người dân có thể nộp hồ sơ cấp đổi giấy phép lái xe, đăng ký khai "
+            "sinh và nhiều thủ tục khác hoàn toàn trực tuyến trên Cổng dịch vụ công tỉnh.",
+            themes[0],
+            province_channels,
+            "now",
+            0,
+        ),
+        (
+            "Cao Lộc: chủ động ứng phó mưa lớn, sạt lở đất",
+            "UBND huyện Cao Lộc đề nghị các xã rà soát khu vực có nguy cơ sạt lở, sẵn sàng "
+            "phương án di dời dân khi có mưa lớn kéo dài.",
+            themes[1],
+            district_channels,
+            "now",
+            0,
+        ),
+        (
+            "Lễ hội Kỳ Lừa: nét văn hóa đặc sắc của xứ Lạng",
+            "Lễ hội Kỳ Lừa diễn ra từ ngày 14 đến 24 tháng Giêng hằng năm tại phố Kỳ Lừa, "
+            "thu hút đông đảo du khách.",
+            themes[2],
+            province_channels,
+            "at",
+            3,
+        ),
+        (
+            "Hướng dẫn thanh toán học phí không dùng tiền mặt",
+            "Phụ huynh học sinh có thể thanh toán học phí qua ứng dụng ngân hàng hoặc "
+            "Cổng dịch vụ công quốc gia.",
+            themes[0],
+            province_channels + district_channels,
+            "at",
+            6,
+        ),
+        (
+            "Cảnh báo rét đậm, rét hại vùng núi cao",
+            "Nhiệt độ tại Mẫu Sơn có thể xuống dưới 0°C. Người dân cần giữ ấm, che chắn "
+            "chuồng trại cho gia súc.",
+            themes[1],
+            district_channels,
+            "at",
+            10,
+        ),
+        (
+            "Tuần lễ ẩm thực xứ Lạng",
+            "Vịt quay, khâu nhục, phở chua: mời du khách thưởng thức tại phố đi bộ.",
+            themes[2],
+            province_channels,
+            "review",
+            0,
+        ),
+        (
+            "Bản nháp: kế hoạch truyền thông quý tới",
+            "Nội dung đang soạn thảo.",
+            themes[0],
+            province_channels[:2],
+            "draft",
+            0,
+        ),
+    ]
+    for index, (title, body, theme, channels, state, minutes) in enumerate(posts):
+        images = []
+        if index in (0, 3):
+            images = [
+                content.NewImage(
+                    f"anh-{index}-{n}.jpg",
+                    make_image(size=(800, 500), kind="JPEG", color=color),
+                    f"Ảnh minh họa {n}: {title}",
+                )
+                for n, color in enumerate(["seagreen", "steelblue"][: 1 + index // 3], start=1)
+            ]
+        post = content.save_post(
+            by=editor,
+            unit=channels[0].unit,
+            title=title,
+            body=body,
+            theme=theme,
+            channels=channels,
+            images=images,
+        )
+        if state == "draft":
+            continue
+        content.submit_post(post=post, by=editor)
+        if state == "review":
+            continue
+        content.approve_post(post=post, by=approver)
+        content.schedule_post(
+            post=post,
+            by=approver,
+            at=None if state == "now" else now + timedelta(minutes=minutes),
+        )

@@ -1,0 +1,111 @@
+"""`pressroom demo`: the whole desk on one machine, with a demo province and sandbox channels."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from typing import Any
+
+import httpx
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from pressroom.core.demo import DEMO_PASSWORD, USERS, load_demo, point_channels_at_sandbox
+
+
+class Command(BaseCommand):
+    help = (
+        "Run the demo: migrate, load the demo province, then start the web app, the sandbox "
+        "platforms, the worker and the dispatcher. Ctrl-C stops everything; data is kept."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--port", type=int, default=8000, help="Web app port.")
+        parser.add_argument(
+            "--sandbox-port", type=int, default=None, help="Sandbox port (default: port + 1)."
+        )
+        parser.add_argument("--host", default="127.0.0.1")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        started = time.monotonic()
+        host, port = options["host"], options["port"]
+        sandbox_port = options["sandbox_port"] or port + 1
+        data_dir = settings.DATA_DIR
+        data_dir.mkdir(parents=True, exist_ok=True)
+        self.stdout.write(f"Data directory: {data_dir}")
+        call_command("migrate", verbosity=0, interactive=False)
+        call_command("collectstatic", verbosity=0, interactive=False)
+        env = {**os.environ, "PRESSROOM_DATA_DIR": str(data_dir)}
+        if not os.environ.get("SECRET_KEY"):
+            env["SECRET_KEY"] = settings.SECRET_KEY
+        env.setdefault("SITE_URL", f"http://{host}:{port}")
+        run = [sys.executable, "-m", "pressroom.cli"]
+        processes: dict[str, subprocess.Popen[bytes]] = {}
+
+        def start(name: str, *arguments: str) -> None:
+            processes[name] = subprocess.Popen([*run, *arguments], env=env)
+
+        def stop_all() -> None:
+            for process in processes.values():
+                if process.poll() is None:
+                    process.send_signal(signal.SIGTERM)
+            deadline = time.monotonic() + 10
+            for process in processes.values():
+                try:
+                    process.wait(timeout=max(0.1, deadline - time.monotonic()))
+                except subprocess.TimeoutExpired:
+                    process.kill()
+
+        try:
+            sandbox_url = f"http://{host}:{sandbox_port}"
+            start("sandbox", "sandbox", "--host", host, "--port", str(sandbox_port))
+            self._wait_for(f"{sandbox_url}/_ledger", processes["sandbox"])
+            result = load_demo()
+            point_channels_at_sandbox(sandbox_url)
+            start("web", "serve", "--host", host, "--port", str(port))
+            start("worker", "worker")
+            start("dispatcher", "dispatcher")
+            self._wait_for(f"http://{host}:{port}/accounts/login/", processes["web"])
+            self._banner(host, port, sandbox_url, result.created, time.monotonic() - started)
+            while all(process.poll() is None for process in processes.values()):
+                time.sleep(0.5)
+            failed = [name for name, process in processes.items() if process.poll() is not None]
+            raise CommandError(f"{', '.join(failed)} stopped unexpectedly; stopping the demo.")
+        except KeyboardInterrupt:
+            self.stdout.write("\nStopping…")
+        finally:
+            stop_all()
+
+    def _wait_for(self, url: str, process: subprocess.Popen[bytes]) -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise CommandError(f"A demo process exited early while waiting for {url}.")
+            try:
+                httpx.get(url, timeout=1)
+                return
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        raise CommandError(f"{url} did not answer within 60 s.")
+
+    def _banner(
+        self, host: str, port: int, sandbox_url: str, created: bool, seconds: float
+    ) -> None:
+        lines = [
+            "",
+            f"Pressroom demo is running (ready in {seconds:.1f} s"
+            + (", demo province created)." if created else ", existing data kept)."),
+            f"  Web app:          http://{host}:{port}/",
+            f"  Sandbox feeds:    {sandbox_url}/view/",
+            f"  Sandbox ledger:   {sandbox_url}/_ledger",
+            f"  Admin:            http://{host}:{port}/admin/",
+            "",
+            f"Sign in with any of these (password: {DEMO_PASSWORD}):",
+        ]
+        lines += [f"  {username:<18} {role:<9} {slug}" for username, slug, role, _ in USERS]
+        lines += ["", "Press Ctrl-C to stop."]
+        self.stdout.write("\n".join(lines))

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from pressroom.core.testing import BaseTestCase
+from pressroom.orgs.access import capabilities_in, units_for
+from pressroom.orgs.models import Capability, Unit
+
+
+class AccessTests(BaseTestCase):
+    def test_roles_hold_for_units_below(self) -> None:
+        self.assertIn(Capability.MANAGE, capabilities_in(self.owner, self.commune))
+        self.assertIn(Capability.APPROVE, capabilities_in(self.approver, self.commune))
+
+    def test_roles_do_not_hold_above_or_beside(self) -> None:
+        self.assertEqual(capabilities_in(self.member, self.district), frozenset())
+        self.assertEqual(capabilities_in(self.outsider, self.district), frozenset())
+        self.assertEqual(capabilities_in(self.owner, self.province), frozenset())
+
+    def test_editor_cannot_approve(self) -> None:
+        caps = capabilities_in(self.member, self.commune)
+        self.assertIn(Capability.COMPOSE, caps)
+        self.assertNotIn(Capability.APPROVE, caps)
+
+    def test_units_for_is_the_subtree(self) -> None:
+        self.assertEqual(set(units_for(self.owner, Capability.VIEW)), {self.district, self.commune})
+        self.assertEqual(set(units_for(self.member, Capability.COMPOSE)), {self.commune})
+        self.assertEqual(set(units_for(self.member, Capability.APPROVE)), set())
+
+    def test_path_follows_a_move(self) -> None:
+        ward = Unit.objects.create(name="Phường Chi Lăng", slug="chi-lang", parent=self.commune)
+        self.assertEqual(
+            ward.path, f"/{self.province.pk}/{self.district.pk}/{self.commune.pk}/{ward.pk}/"
+        )
+        self.assertEqual(ward.depth, 3)
