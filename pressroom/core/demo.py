@@ -171,7 +171,7 @@ def load_demo() -> DemoResult:
 
 
 def _demo_content(province: Unit, district: Unit, users: dict[str, Any]) -> None:
-    today = date.today()
+    today = timezone.localdate()
     quarter_start = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
     quarter_end = (quarter_start + timedelta(days=95)).replace(day=1) - timedelta(days=1)
     admin = users["admin"]
@@ -198,8 +198,10 @@ def _demo_content(province: Unit, district: Unit, users: dict[str, Any]) -> None
         # (title, body, theme, channels, state, minutes from now)
         (
             "Lạng Sơn đẩy mạnh dịch vụ công trực tuyến toàn trình",
-            "Từ tháng này, người dân có thể nộp hồ sơ cấp đổi giấy phép lái xe, đăng ký khai "
-            "sinh và nhiều thủ tục khác hoàn toàn trực tuyến trên Cổng dịch vụ công tỉnh.",
+            (
+                "Từ tháng này, người dân có thể nộp hồ sơ cấp đổi giấy phép lái xe, đăng ký khai "
+                "sinh và nhiều thủ tục khác hoàn toàn trực tuyến trên Cổng dịch vụ công tỉnh."
+            ),
             themes[0],
             province_channels,
             "now",
@@ -207,8 +209,10 @@ def _demo_content(province: Unit, district: Unit, users: dict[str, Any]) -> None
         ),
         (
             "Cao Lộc: chủ động ứng phó mưa lớn, sạt lở đất",
-            "UBND huyện Cao Lộc đề nghị các xã rà soát khu vực có nguy cơ sạt lở, sẵn sàng "
-            "phương án di dời dân khi có mưa lớn kéo dài.",
+            (
+                "UBND huyện Cao Lộc đề nghị các xã rà soát khu vực có nguy cơ sạt lở, sẵn sàng "
+                "phương án di dời dân khi có mưa lớn kéo dài."
+            ),
             themes[1],
             district_channels,
             "now",
@@ -216,8 +220,10 @@ def _demo_content(province: Unit, district: Unit, users: dict[str, Any]) -> None
         ),
         (
             "Lễ hội Kỳ Lừa: nét văn hóa đặc sắc của xứ Lạng",
-            "Lễ hội Kỳ Lừa diễn ra từ ngày 14 đến 24 tháng Giêng hằng năm tại phố Kỳ Lừa, "
-            "thu hút đông đảo du khách.",
+            (
+                "Lễ hội Kỳ Lừa diễn ra từ ngày 14 đến 24 tháng Giêng hằng năm tại phố Kỳ Lừa, "
+                "thu hút đông đảo du khách."
+            ),
             themes[2],
             province_channels,
             "at",
@@ -225,8 +231,10 @@ def _demo_content(province: Unit, district: Unit, users: dict[str, Any]) -> None
         ),
         (
             "Hướng dẫn thanh toán học phí không dùng tiền mặt",
-            "Phụ huynh học sinh có thể thanh toán học phí qua ứng dụng ngân hàng hoặc "
-            "Cổng dịch vụ công quốc gia.",
+            (
+                "Phụ huynh học sinh có thể thanh toán học phí qua ứng dụng ngân hàng hoặc "
+                "Cổng dịch vụ công quốc gia."
+            ),
             themes[0],
             province_channels + district_channels,
             "at",
@@ -234,8 +242,10 @@ def _demo_content(province: Unit, district: Unit, users: dict[str, Any]) -> None
         ),
         (
             "Cảnh báo rét đậm, rét hại vùng núi cao",
-            "Nhiệt độ tại Mẫu Sơn có thể xuống dưới 0°C. Người dân cần giữ ấm, che chắn "
-            "chuồng trại cho gia súc.",
+            (
+                "Nhiệt độ tại Mẫu Sơn có thể xuống dưới 0°C. Người dân cần giữ ấm, che chắn "
+                "chuồng trại cho gia súc."
+            ),
             themes[1],
             district_channels,
             "at",
