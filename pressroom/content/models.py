@@ -135,4 +135,4 @@ class Media(models.Model):
         verbose_name_plural = _("images")
 
     def __str__(self) -> str:
-        return self.file.name
+        return self.file.name or ""

@@ -6,7 +6,7 @@ from io import BytesIO
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.test import TestCase
+from django.test import TestCase, TransactionTestCase
 from PIL import Image
 
 from pressroom.channels.models import Channel
@@ -23,7 +23,7 @@ def make_image(
     return buffer.getvalue()
 
 
-class BaseTestCase(TestCase):
+class TreeMixin:
     """province ─┬─ district (owner: admin, approver) ── commune (member: editor)
                  └─ sibling district (outsider: admin)
 
@@ -31,9 +31,21 @@ class BaseTestCase(TestCase):
     """
 
     password = "correct horse battery staple"
+    province: Unit
+    district: Unit
+    commune: Unit
+    sibling: Unit
+    owner: Any
+    approver: Any
+    member: Any
+    outsider: Any
 
     @classmethod
     def setUpTestData(cls) -> None:
+        cls.build_tree()
+
+    @classmethod
+    def build_tree(cls) -> None:
         cls.province = Unit.objects.create(name="Tỉnh Lạng Sơn", slug="lang-son", kind="province")
         cls.district = Unit.objects.create(
             name="Huyện Cao Lộc", slug="cao-loc", kind="district", parent=cls.province
@@ -73,3 +85,15 @@ class BaseTestCase(TestCase):
         channel.credentials = {"token": "test-token"}
         channel.save()
         return channel
+
+
+class BaseTestCase(TreeMixin, TestCase):
+    """The unit tree, built once per test class."""
+
+
+class BaseTransactionTestCase(TreeMixin, TransactionTestCase):
+    """The unit tree, for tests where other threads (dispatcher, live server) read the data."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.build_tree()

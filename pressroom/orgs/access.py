@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from typing import Any
+
 from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
 
-from pressroom.orgs.models import ROLE_CAPABILITIES, Membership, Unit
+from pressroom.orgs.models import ROLE_CAPABILITIES, Capability, Membership, Unit
 
-AnyUser = AbstractBaseUser | AnonymousUser
+AnyUser = Any  # a User or AnonymousUser; django-stubs types lookups by the concrete User
 
 
 def capabilities_in(user: AnyUser, unit: Unit) -> frozenset[str]:
@@ -41,3 +44,12 @@ def units_for(user: AnyUser, capability: str) -> QuerySet[Unit]:
     if not condition:
         return Unit.objects.none()
     return Unit.objects.filter(condition)
+
+
+def get_unit_for(request: HttpRequest, unit_id: int) -> tuple[Unit, set[str]]:
+    """The unit and what the user may do in it; 404 for anyone who may not view it."""
+    unit = get_object_or_404(Unit, pk=unit_id)
+    capabilities = set(capabilities_in(request.user, unit))
+    if Capability.VIEW not in capabilities:
+        raise Http404
+    return unit, capabilities

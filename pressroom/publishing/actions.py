@@ -98,7 +98,7 @@ def load_job(delivery_id: int) -> Job:
             content = handle.read()
         media.append(
             MediaFile(
-                filename=item.file.name.rsplit("/", 1)[-1],
+                filename=(item.file.name or "image").rsplit("/", 1)[-1],
                 content=content,
                 content_type=item.content_type,
                 description=item.description,

@@ -1,0 +1,80 @@
+"""End-to-end fixtures: a real Chromium (Debian's, or Playwright's own) and a dispatcher."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM calls made by
+# the test itself are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+def chromium_path() -> str | None:
+    """Debian's Chromium when present (CI); None means Playwright's own browser."""
+    configured = os.environ.get("PRESSROOM_CHROMIUM")
+    if configured:
+        return configured
+    for name in ("chromium", "chromium-browser"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    executable = chromium_path()
+    if executable is None:
+        # A developer machine without Debian's Chromium: fetch Playwright's (needs network).
+        subprocess.run([sys.executable, "-m", "playwright", "install", "chromium"], check=True)
+    # Playwright gives the browser a new, empty profile of its own.
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=executable, headless=True, args=CHROMIUM_ARGS
+        )
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def running_dispatcher(transactional_db: Any) -> Iterator[None]:
+    """The real dispatcher, in a thread of the test process, polling the test database."""
+    from pressroom.publishing.dispatcher import Dispatcher
+
+    dispatcher = Dispatcher(poll_s=0.2)
+    thread = threading.Thread(target=lambda: asyncio.run(dispatcher.run()), daemon=True)
+    thread.start()
+    yield
+    dispatcher.stop()
+    thread.join(timeout=20)
