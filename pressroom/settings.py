@@ -122,6 +122,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+# The project-wide assets (vendored CSS and htmx, pressroom.css/js) live outside any app.
+STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
@@ -169,6 +171,7 @@ MAILERS = {
                 "username": envstr("EMAIL_HOST_USER"),
                 "password": envstr("EMAIL_HOST_PASSWORD"),
                 "use_tls": envbool("EMAIL_USE_TLS", False) or None,
+                "file_path": envstr("EMAIL_FILE_PATH"),
             }.items()
             if value
         },

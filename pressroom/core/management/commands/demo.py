@@ -43,6 +43,9 @@ class Command(BaseCommand):
         if not os.environ.get("SECRET_KEY"):
             env["SECRET_KEY"] = settings.SECRET_KEY
         env.setdefault("SITE_URL", f"http://{host}:{port}")
+        # Notifications go to files in the data directory instead of the terminal.
+        env.setdefault("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+        env.setdefault("EMAIL_FILE_PATH", str(data_dir / "sent-mail"))
         run = [sys.executable, "-m", "pressroom.cli"]
         processes: dict[str, subprocess.Popen[bytes]] = {}
 
@@ -69,7 +72,7 @@ class Command(BaseCommand):
             start("web", "serve", "--host", host, "--port", str(port))
             start("worker", "worker")
             start("dispatcher", "dispatcher")
-            self._wait_for(f"http://{host}:{port}/accounts/login/", processes["web"])
+            self._wait_for(f"http://{host}:{port}/sign-in/", processes["web"])
             self._banner(host, port, sandbox_url, result.created, time.monotonic() - started)
             while all(process.poll() is None for process in processes.values()):
                 time.sleep(0.5)
@@ -103,6 +106,7 @@ class Command(BaseCommand):
             f"  Sandbox feeds:    {sandbox_url}/view/",
             f"  Sandbox ledger:   {sandbox_url}/_ledger",
             f"  Admin:            http://{host}:{port}/admin/",
+            f"  Sent e-mail:      {settings.DATA_DIR / 'sent-mail'}",
             "",
             f"Sign in with any of these (password: {DEMO_PASSWORD}):",
         ]

@@ -1,0 +1,334 @@
+"""The Mastodon endpoints Pressroom uses, emulated for the sandbox (mounted at /mastodon).
+
+Account settings: `username`, `max_characters` (default 500), `media_pending_polls` (n > 0:
+uploads answer 202 and the next n looks at the attachment answer 206 before it is ready).
+Fault operations: `media`, `media/get`, `statuses` (creates), `statuses/get`,
+`verify_credentials`.
+"""
+
+from __future__ import annotations
+
+import html
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from pressroom.core.text import count_mastodon
+from pressroom.sandbox import faults
+from pressroom.sandbox.common import (
+    BadRequestBody,
+    bearer_token,
+    image_info,
+    read_incoming,
+    server_root,
+)
+from pressroom.sandbox.store import Account, Item, SandboxStore, iso
+
+PLATFORM = "mastodon"
+DEFAULT_MAX_CHARACTERS = 500
+MAX_ATTACHMENTS = 4
+MAX_IMAGE_BYTES = 16 * 1024 * 1024
+IDEMPOTENCY_WINDOW_S = 3600
+VISIBILITIES = frozenset({"public", "unlisted", "private", "direct"})
+RATE_LIMIT = 300
+
+
+class MastodonError(Exception):
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = headers or {}
+
+    def response(self) -> JSONResponse:
+        return JSONResponse({"error": self.message}, status_code=self.status, headers=self.headers)
+
+
+def invalid(message: str) -> MastodonError:
+    return MastodonError(422, f"Validation failed: {message}")
+
+
+def username_of(account: Account) -> str:
+    return str(account.extra.get("username") or account.account_id).lstrip("@")
+
+
+def content_html(text: str) -> str:
+    paragraphs = [part for part in text.split("\n\n") if part.strip()]
+    return "".join(
+        "<p>" + html.escape(part).replace("\n", "<br />") + "</p>" for part in paragraphs
+    )
+
+
+def routes(store: SandboxStore) -> list[BaseRoute]:
+    def endpoint(
+        function: Callable[[Request], Awaitable[Response]],
+    ) -> Callable[[Request], Awaitable[Response]]:
+        async def wrapped(request: Request) -> Response:
+            try:
+                return await function(request)
+            except MastodonError as error:
+                return error.response()
+            except BadRequestBody as error:
+                return MastodonError(400, str(error)).response()
+
+        return wrapped
+
+    def owner(request: Request) -> Account:
+        account = store.account_by_token(PLATFORM, bearer_token(request))
+        if account is None:
+            raise MastodonError(401, "The access token is invalid")
+        return account
+
+    async def guarded(
+        account: Account,
+        operation: str,
+        handler: Callable[[], Awaitable[Response]],
+        *,
+        creates: bool = False,
+    ) -> Response:
+        async def answer() -> Response:
+            try:
+                return await handler()
+            except MastodonError as error:
+                return error.response()
+
+        return await faults.run(
+            store.faults,
+            platform=PLATFORM,
+            account_id=account.account_id,
+            operation=operation,
+            creates=creates,
+            handler=answer,
+            render=lambda fault: fault_error(fault).response(),
+        )
+
+    def account_entity(request: Request, account: Account) -> dict[str, Any]:
+        username = username_of(account)
+        return {
+            "id": account.account_id,
+            "username": username,
+            "acct": username,
+            "display_name": account.name,
+            "url": f"{server_root(request)}/view/{PLATFORM}/{account.account_id}",
+        }
+
+    def attachment(request: Request, media_id: str) -> dict[str, Any]:
+        media = store.media(PLATFORM, media_id)
+        if media is None:
+            raise MastodonError(404, "Record not found")
+        url = f"{server_root(request)}{media.url_path}"
+        ready = media.pending_polls == 0
+        return {
+            "id": media.media_id,
+            "type": "image",
+            "url": url if ready else None,
+            "preview_url": url if ready else None,
+            "remote_url": None,
+            "preview_remote_url": None,
+            "text_url": None,
+            "meta": {
+                "original": {
+                    "width": media.width,
+                    "height": media.height,
+                    "size": f"{media.width}x{media.height}",
+                    "aspect": round(media.width / media.height, 6) if media.height else 0,
+                }
+            },
+            "description": media.description or None,
+            "blurhash": None,
+        }
+
+    def status_entity(request: Request, item: Item, account: Account) -> dict[str, Any]:
+        root = server_root(request)
+        return {
+            "id": item.remote_id,
+            "created_at": iso(item.created_at),
+            "in_reply_to_id": None,
+            "in_reply_to_account_id": None,
+            "sensitive": False,
+            "spoiler_text": "",
+            "visibility": item.data.get("visibility", "public"),
+            "language": item.data.get("language"),
+            "uri": f"{root}/users/{username_of(account)}/statuses/{item.remote_id}",
+            "url": f"{root}/view/{PLATFORM}/{account.account_id}/{item.remote_id}",
+            "replies_count": 0,
+            "reblogs_count": 0,
+            "favourites_count": 0,
+            "content": content_html(item.text),
+            "account": account_entity(request, account),
+            "media_attachments": [attachment(request, media_id) for media_id in item.media],
+            "mentions": [],
+            "tags": [],
+            "emojis": [],
+            "card": None,
+            "poll": None,
+        }
+
+    @endpoint
+    async def upload_media(request: Request) -> Response:
+        account = owner(request)
+        incoming = await read_incoming(request)
+
+        async def handler() -> Response:
+            upload = incoming.files.get("file")
+            if upload is None:
+                raise invalid("File can't be blank")
+            info = image_info(upload.content)
+            if info is None:
+                raise invalid("File content type is invalid, File is invalid")
+            if len(upload.content) > MAX_IMAGE_BYTES:
+                raise invalid("File file size must be less than 16 MB")
+            media_id = str(store.next_number("mastodon:ids", 110000000000000001))
+            pending = int(account.extra.get("media_pending_polls") or 0)
+            store.save_media(
+                platform=PLATFORM,
+                account_id=account.account_id,
+                media_id=media_id,
+                content=upload.content,
+                content_type=info.content_type,
+                description=incoming.text("description"),
+                width=info.width,
+                height=info.height,
+                pending_polls=pending,
+            )
+            store.add_item(
+                platform=PLATFORM,
+                account_id=account.account_id,
+                kind="media",
+                remote_id=media_id,
+                top_level=False,
+                text=incoming.text("description"),
+                media=[media_id],
+            )
+            return JSONResponse(attachment(request, media_id), status_code=202 if pending else 200)
+
+        return await guarded(account, "media", handler)
+
+    @endpoint
+    async def show_media(request: Request) -> Response:
+        account = owner(request)
+        media_id = request.path_params["media_id"]
+
+        async def handler() -> Response:
+            media = store.media(PLATFORM, media_id)
+            if media is None or media.account_id != account.account_id:
+                raise MastodonError(404, "Record not found")
+            if media.pending_polls > 0:
+                body = attachment(request, media_id)
+                store.poll_media(PLATFORM, media_id)
+                return JSONResponse(body, status_code=206)
+            return JSONResponse(attachment(request, media_id))
+
+        return await guarded(account, "media/get", handler)
+
+    @endpoint
+    async def create_status(request: Request) -> Response:
+        account = owner(request)
+        incoming = await read_incoming(request)
+        key = request.headers.get("idempotency-key", "")
+
+        async def handler() -> Response:
+            if key:
+                earlier = store.item_by_idempotency_key(
+                    platform=PLATFORM,
+                    account_id=account.account_id,
+                    key=key,
+                    since=time.time() - IDEMPOTENCY_WINDOW_S,
+                )
+                if earlier is not None:
+                    return JSONResponse(status_entity(request, earlier, account))
+            text = incoming.text("status")
+            media_ids = [str(value) for value in incoming.getlist("media_ids[]")]
+            media_ids += [str(value) for value in incoming.getlist("media_ids")]
+            if not text.strip() and not media_ids:
+                raise invalid("Text can't be blank")
+            limit = int(account.extra.get("max_characters") or DEFAULT_MAX_CHARACTERS)
+            if count_mastodon(text) > limit:
+                raise invalid(f"Text character limit of {limit} exceeded")
+            visibility = incoming.text("visibility") or "public"
+            if visibility not in VISIBILITIES:
+                raise invalid("Visibility is not included in the list")
+            if len(media_ids) > MAX_ATTACHMENTS:
+                raise invalid(f"Media attachments are over the limit of {MAX_ATTACHMENTS}")
+            for media_id in media_ids:
+                media = store.media(PLATFORM, media_id)
+                if media is None or media.account_id != account.account_id:
+                    raise invalid(f"Media attachment {media_id} not found")
+                if media.pending_polls > 0:
+                    raise MastodonError(
+                        422,
+                        "Cannot attach files that have not finished processing. "
+                        "Try again in a moment!",
+                    )
+            item = store.add_item(
+                platform=PLATFORM,
+                account_id=account.account_id,
+                kind="status",
+                remote_id=str(store.next_number("mastodon:ids", 110000000000000001)),
+                top_level=True,
+                text=text,
+                media=media_ids,
+                data={"visibility": visibility, "language": incoming.text("language") or None},
+                idempotency_key=key,
+            )
+            return JSONResponse(status_entity(request, item, account))
+
+        return await guarded(account, "statuses", handler, creates=True)
+
+    @endpoint
+    async def show_status(request: Request) -> Response:
+        account = owner(request)
+        status_id = request.path_params["status_id"]
+
+        async def handler() -> Response:
+            item = store.item(PLATFORM, status_id)
+            if item is None or item.kind != "status":
+                raise MastodonError(404, "Record not found")
+            author = store.account(PLATFORM, item.account_id) or account
+            return JSONResponse(status_entity(request, item, author))
+
+        return await guarded(account, "statuses/get", handler)
+
+    @endpoint
+    async def verify_credentials(request: Request) -> Response:
+        account = owner(request)
+
+        async def handler() -> Response:
+            return JSONResponse(account_entity(request, account))
+
+        return await guarded(account, "verify_credentials", handler)
+
+    return [
+        Route("/api/v2/media", upload_media, methods=["POST"]),
+        Route("/api/v1/media/{media_id}", show_media, methods=["GET"]),
+        Route("/api/v1/statuses", create_status, methods=["POST"]),
+        Route("/api/v1/statuses/{status_id}", show_status, methods=["GET"]),
+        Route("/api/v1/accounts/verify_credentials", verify_credentials, methods=["GET"]),
+    ]
+
+
+def fault_error(fault: faults.Fault) -> MastodonError:
+    if fault.kind == "rate_limit":
+        wait = fault.retry_after if fault.retry_after is not None else 300
+        reset = iso(time.time() + wait)
+        return MastodonError(
+            fault.status or 429,
+            fault.message or "Too many requests",
+            headers={
+                "X-RateLimit-Limit": str(RATE_LIMIT),
+                "X-RateLimit-Remaining": "0",
+                "X-RateLimit-Reset": reset,
+            },
+        )
+    if fault.kind == "token_expired":
+        return MastodonError(fault.status or 401, fault.message or "The access token is invalid")
+    if fault.kind == "reject":
+        return MastodonError(
+            fault.status or 422, fault.message or "Validation failed: Text can't be blank"
+        )
+    status = fault.status or (int(fault.code) if fault.code is not None else 503)
+    return MastodonError(status, fault.message or "Service Unavailable")

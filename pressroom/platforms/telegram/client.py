@@ -1,0 +1,109 @@
+"""Publish to a Telegram channel through the Bot API: a message, a photo or an album."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+
+from pressroom.platforms.base import Outcome, OutcomeKind, Publication
+from pressroom.platforms.transport import (
+    Call,
+    HttpPlatformClient,
+    json_body,
+    server_error_outcome,
+    text_with_link,
+    unexpected_outcome,
+)
+
+# A 403 with these words means the bot lost its place in the channel: reconnect it.
+LOST_ACCESS = ("not a member", "was kicked")
+
+
+class Client(HttpPlatformClient):
+    platform = "telegram"
+
+    def _method_url(self, method: str) -> str:
+        # The token is part of the path: this URL must never be logged or put in a reason.
+        return f"{self.api_base}/bot{self.access.credentials['bot_token']}/{method}"
+
+    async def _publish(self, publication: Publication, call: Call) -> Outcome:
+        text = text_with_link(publication)
+        chat_id = self.access.external_id
+        media = publication.media
+        if not media:
+            request: dict[str, Any] = {"json": {"chat_id": chat_id, "text": text}}
+            method = "sendMessage"
+        elif len(media) == 1:
+            method = "sendPhoto"
+            request = {
+                "data": {"chat_id": chat_id, "caption": text},
+                "files": {"photo": (media[0].filename, media[0].content, media[0].content_type)},
+            }
+        else:
+            method = "sendMediaGroup"
+            items = [
+                {"type": "photo", "media": f"attach://photo{index}"} for index in range(len(media))
+            ]
+            items[0]["caption"] = text
+            request = {
+                "data": {"chat_id": chat_id, "media": json.dumps(items, ensure_ascii=False)},
+                "files": {
+                    f"photo{index}": (item.filename, item.content, item.content_type)
+                    for index, item in enumerate(media)
+                },
+            }
+        response = await call.send("POST", self._method_url(method), creating=True, **request)
+        return self._outcome(response)
+
+    def _outcome(self, response: httpx.Response) -> Outcome:
+        body = json_body(response)
+        if not isinstance(body, dict) or "ok" not in body:
+            if response.status_code >= 500:
+                return server_error_outcome(response, creating=True, reason="")
+            return unexpected_outcome(response, creating=True, what="the Bot API call")
+        if body["ok"]:
+            result = body.get("result")
+            first = result[0] if isinstance(result, list) and result else result
+            if not isinstance(first, dict) or "message_id" not in first:
+                return unexpected_outcome(response, creating=True, what="the Bot API call")
+            message_id = str(first["message_id"])
+            return Outcome(
+                OutcomeKind.PUBLISHED,
+                remote_id=message_id,
+                permalink=self.permalink(message_id, self._public_link(first, message_id)),
+                raw={"message_id": first["message_id"], "chat": first.get("chat", {})},
+            )
+        return error_outcome(response, body)
+
+    def _public_link(self, message: dict[str, Any], message_id: str) -> str:
+        chat = message.get("chat")
+        username = chat.get("username") if isinstance(chat, dict) else None
+        if not username and self.access.external_id.startswith("@"):
+            username = self.access.external_id[1:]
+        return f"https://t.me/{username}/{message_id}" if username else ""
+
+
+def error_outcome(response: httpx.Response, body: dict[str, Any]) -> Outcome:
+    code = body.get("error_code") or response.status_code
+    reason = str(body.get("description") or "")
+    parameters = body.get("parameters") if isinstance(body.get("parameters"), dict) else {}
+    common: dict[str, Any] = {
+        "code": str(code),
+        "reason": reason,
+        "raw": {"error_code": code, "parameters": parameters},
+    }
+    if code == 401 or (code == 403 and any(words in reason for words in LOST_ACCESS)):
+        return Outcome(OutcomeKind.CREDENTIALS_EXPIRED, **common)
+    if code == 429:
+        retry_after = parameters.get("retry_after") if parameters else None
+        return Outcome(
+            OutcomeKind.RETRY_LATER,
+            retry_after_s=float(retry_after) if isinstance(retry_after, int | float) else None,
+            **common,
+        )
+    if isinstance(code, int) and code >= 500:
+        return server_error_outcome(response, creating=True, reason=reason)
+    # 400 bad request (too long, chat not found, …), other 403s, 409.
+    return Outcome(OutcomeKind.REJECTED, **common)

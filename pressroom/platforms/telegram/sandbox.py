@@ -1,0 +1,300 @@
+"""The Bot API methods Pressroom uses, emulated for the sandbox (mounted at /telegram).
+
+A sandbox account is a channel; its token is the bot token allowed to post in it. The chat is
+found by its account id, by `@username` or by its numeric id. Account settings: `username`
+(public link t.me/<username>), `chat_id` (numeric id; derived from the account id otherwise).
+Fault operations: the method name (`sendMessage`, `sendPhoto`, `sendMediaGroup` create).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import time
+from collections.abc import Callable
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from pressroom.core.text import count_utf16
+from pressroom.sandbox import faults
+from pressroom.sandbox.common import (
+    BadRequestBody,
+    Incoming,
+    Upload,
+    image_info,
+    loads_json,
+    read_incoming,
+)
+from pressroom.sandbox.store import Account, SandboxStore
+
+PLATFORM = "telegram"
+MAX_TEXT, MAX_CAPTION = 4096, 1024
+MIN_ALBUM, MAX_ALBUM = 2, 10
+MAX_PHOTO_BYTES = 10 * 1024 * 1024
+SEND_METHODS = frozenset({"sendMessage", "sendPhoto", "sendMediaGroup"})
+
+
+class BotApiError(Exception):
+    def __init__(
+        self, code: int, description: str, parameters: dict[str, Any] | None = None
+    ) -> None:
+        super().__init__(description)
+        self.code = code
+        self.description = description
+        self.parameters = parameters
+
+    def response(self) -> JSONResponse:
+        body: dict[str, Any] = {
+            "ok": False,
+            "error_code": self.code,
+            "description": self.description,
+        }
+        if self.parameters:
+            body["parameters"] = self.parameters
+        return JSONResponse(body, status_code=self.code)
+
+
+def bad_request(description: str) -> BotApiError:
+    return BotApiError(400, f"Bad Request: {description}")
+
+
+def chat_number(account: Account) -> int:
+    """The channel's numeric id: given, the account id itself, or derived from it."""
+    if account.extra.get("chat_id") is not None:
+        return int(account.extra["chat_id"])
+    try:
+        return int(account.account_id)
+    except ValueError:
+        digest = int(hashlib.sha256(account.account_id.encode()).hexdigest(), 16)
+        return -(1000000000000 + digest % 1000000000)
+
+
+def username_of(account: Account) -> str:
+    username = account.extra.get("username")
+    if username:
+        return str(username).lstrip("@")
+    return account.account_id[1:] if account.account_id.startswith("@") else ""
+
+
+def chat_object(account: Account) -> dict[str, Any]:
+    chat: dict[str, Any] = {"id": chat_number(account), "title": account.name, "type": "channel"}
+    username = username_of(account)
+    if username:
+        chat["username"] = username
+    return chat
+
+
+def routes(store: SandboxStore) -> list[BaseRoute]:
+    def find_chat(chat_id: Any) -> Account | None:
+        wanted = str(chat_id).strip()
+        account = store.account(PLATFORM, wanted)
+        if account is not None:
+            return account
+        for account in store.accounts(PLATFORM):
+            if wanted in {account.account_id, str(chat_number(account))}:
+                return account
+            username = username_of(account)
+            if username and wanted.lower() == f"@{username}".lower():
+                return account
+        return None
+
+    def photo_sizes(media_id: str) -> list[dict[str, Any]]:
+        media = store.media(PLATFORM, media_id)
+        if media is None:
+            return []
+        return [
+            {
+                "file_id": media.media_id,
+                "file_unique_id": media.media_id[:16],
+                "width": media.width,
+                "height": media.height,
+                "file_size": media.size,
+            }
+        ]
+
+    def save_photo(channel: Account, upload: Upload) -> str:
+        info = image_info(upload.content)
+        if info is None:
+            raise bad_request("IMAGE_PROCESS_FAILED")
+        if len(upload.content) > MAX_PHOTO_BYTES:
+            raise bad_request("file is too big")
+        media_id = "AgAC" + secrets.token_urlsafe(24)
+        store.save_media(
+            platform=PLATFORM,
+            account_id=channel.account_id,
+            media_id=media_id,
+            content=upload.content,
+            content_type=info.content_type,
+            width=info.width,
+            height=info.height,
+        )
+        return media_id
+
+    def photo_from(channel: Account, incoming: Incoming, reference: Any) -> str:
+        """An uploaded file (`attach://name` or the field itself) or a known file_id."""
+        if isinstance(reference, str) and reference.startswith("attach://"):
+            upload = incoming.files.get(reference.removeprefix("attach://"))
+            if upload is None:
+                raise bad_request("wrong file identifier/HTTP URL specified")
+            return save_photo(channel, upload)
+        if isinstance(reference, str) and store.media(PLATFORM, reference) is not None:
+            return reference
+        raise bad_request("wrong file identifier/HTTP URL specified")
+
+    def check_caption(caption: str) -> None:
+        if count_utf16(caption) > MAX_CAPTION:
+            raise bad_request("message caption is too long")
+
+    def message(
+        channel: Account, message_id: int, text: str, photo: str | None, **extra: Any
+    ) -> dict[str, Any]:
+        chat = chat_object(channel)
+        body: dict[str, Any] = {
+            "message_id": message_id,
+            "sender_chat": chat,
+            "chat": chat,
+            "date": int(time.time()),
+            **extra,
+        }
+        if photo:
+            body["photo"] = photo_sizes(photo)
+            if text:
+                body["caption"] = text
+        else:
+            body["text"] = text
+        return body
+
+    def next_message_id(channel: Account, count: int = 1) -> int:
+        first = store.next_number(f"telegram:{channel.account_id}")
+        for _ in range(count - 1):
+            store.next_number(f"telegram:{channel.account_id}")
+        return first
+
+    def record(
+        channel: Account, message_id: int, text: str, photos: list[str], **data: Any
+    ) -> None:
+        store.add_item(
+            platform=PLATFORM,
+            account_id=channel.account_id,
+            kind="message",
+            remote_id=str(message_id),
+            top_level=True,
+            text=text,
+            media=photos,
+            data=data,
+        )
+
+    def send_message(channel: Account, incoming: Incoming) -> Any:
+        text = incoming.text("text")
+        if not text.strip():
+            raise bad_request("message text is empty")
+        if count_utf16(text) > MAX_TEXT:
+            raise bad_request("message is too long")
+        message_id = next_message_id(channel)
+        record(channel, message_id, text, [])
+        return message(channel, message_id, text, None)
+
+    def send_photo(channel: Account, incoming: Incoming) -> Any:
+        caption = incoming.text("caption")
+        check_caption(caption)
+        upload = incoming.files.get("photo")
+        if upload is not None:
+            photo = save_photo(channel, upload)
+        elif incoming.get("photo"):
+            photo = photo_from(channel, incoming, incoming.get("photo"))
+        else:
+            raise bad_request("there is no photo in the request")
+        message_id = next_message_id(channel)
+        record(channel, message_id, caption, [photo])
+        return message(channel, message_id, caption, photo)
+
+    def send_media_group(channel: Account, incoming: Incoming) -> Any:
+        items = loads_json(incoming.get("media"))
+        if not isinstance(items, list):
+            raise bad_request("can't parse media JSON object")
+        if not MIN_ALBUM <= len(items) <= MAX_ALBUM:
+            raise bad_request("wrong number of media in the album: 2 to 10 are allowed")
+        captions, photos = [], []
+        for item in items:
+            if not isinstance(item, dict) or item.get("type") != "photo":
+                raise bad_request("only photos are accepted in a sandbox album")
+            caption = str(item.get("caption") or "")
+            check_caption(caption)
+            captions.append(caption)
+        for item in items:
+            photos.append(photo_from(channel, incoming, item.get("media")))
+        first = next_message_id(channel, len(photos))
+        group_id = str(store.next_number("telegram:media_groups", 13000000000000000))
+        record(channel, first, captions[0], photos, media_group_id=group_id)
+        return [
+            message(channel, first + index, caption, photo, media_group_id=group_id)
+            for index, (caption, photo) in enumerate(zip(captions, photos, strict=True))
+        ]
+
+    methods: dict[str, Callable[[Account, Incoming], Any]] = {
+        "sendMessage": send_message,
+        "sendPhoto": send_photo,
+        "sendMediaGroup": send_media_group,
+    }
+
+    async def bot_method(request: Request) -> Response:
+        token = request.path_params["token"]
+        method = request.path_params["method"]
+        try:
+            if store.account_by_token(PLATFORM, token) is None:
+                raise BotApiError(401, "Unauthorized")
+            function = methods.get(method)
+            if function is None:
+                raise BotApiError(404, "Not Found")
+            try:
+                incoming = await read_incoming(request)
+            except BadRequestBody as error:
+                raise bad_request(str(error)) from error
+            chat_id = incoming.get("chat_id")
+            if chat_id is None or str(chat_id).strip() == "":
+                raise bad_request("chat_id is empty")
+            channel = find_chat(chat_id)
+            if channel is None:
+                raise bad_request("chat not found")
+            if channel.token != token:
+                raise BotApiError(403, "Forbidden: bot is not a member of the channel chat")
+        except BotApiError as error:
+            return error.response()
+
+        async def handler() -> Response:
+            try:
+                result = function(channel, incoming)
+            except BotApiError as error:
+                return error.response()
+            return JSONResponse({"ok": True, "result": result})
+
+        return await faults.run(
+            store.faults,
+            platform=PLATFORM,
+            account_id=channel.account_id,
+            operation=method,
+            creates=method in SEND_METHODS,
+            handler=handler,
+            render=lambda fault: fault_error(fault).response(),
+        )
+
+    return [Route("/bot{token}/{method}", bot_method, methods=["GET", "POST"])]
+
+
+def fault_error(fault: faults.Fault) -> BotApiError:
+    if fault.kind == "rate_limit":
+        wait = int(fault.retry_after if fault.retry_after is not None else 8)
+        return BotApiError(
+            fault.status or 429,
+            fault.message or f"Too Many Requests: retry after {wait}",
+            {"retry_after": wait},
+        )
+    if fault.kind == "token_expired":
+        return BotApiError(fault.status or 401, fault.message or "Unauthorized")
+    if fault.kind == "reject":
+        return BotApiError(fault.status or 400, fault.message or "Bad Request: PEER_ID_INVALID")
+    status = fault.status or (int(fault.code) if fault.code is not None else 500)
+    return BotApiError(status, fault.message or "Internal Server Error")

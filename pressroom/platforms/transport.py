@@ -1,0 +1,258 @@
+"""What the platform clients share: time limits, transport failures as outcomes, retry hints."""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import math
+import time
+from collections.abc import Awaitable, Callable, Iterable
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+import aiohttp
+import httpx
+
+from pressroom.platforms.base import ChannelAccess, Outcome, OutcomeKind, Publication
+
+# A publish makes a few calls (uploads, create, verify or poll); the whole of it gets this
+# many single-call time limits, and never more.
+TOTAL_TIMEOUT_FACTOR = 4
+
+
+def default_timeout() -> float:
+    """Settings are read when a client is made, not when this module is imported."""
+    from django.conf import settings
+
+    return float(settings.PLATFORM_TIMEOUT_S)
+
+
+class Stop(Exception):
+    """Raised inside a publish to end it with this outcome."""
+
+    def __init__(self, outcome: Outcome) -> None:
+        super().__init__(outcome.kind.value)
+        self.outcome = outcome
+
+
+class Call:
+    """One publish's requests: each under the per-request limit, the creating one marked."""
+
+    def __init__(self, http: httpx.AsyncClient, timeout: float) -> None:
+        self.http = http
+        self.timeout = httpx.Timeout(timeout)
+        # Set before the request that creates the post goes out: from then on a failure
+        # may hide a published post.
+        self.creating = False
+
+    async def send(
+        self, method: str, url: str, *, creating: bool = False, **kwargs: Any
+    ) -> httpx.Response:
+        if creating:
+            self.creating = True
+        return await self.http.request(method, url, timeout=self.timeout, **kwargs)
+
+
+class HttpPlatformClient:
+    """A client for one channel: `publish` never raises, it answers with an Outcome."""
+
+    platform: ClassVar[str] = ""
+
+    def __init__(
+        self,
+        access: ChannelAccess,
+        http: httpx.AsyncClient,
+        *,
+        timeout: float | None = None,
+        total_timeout: float | None = None,
+    ) -> None:
+        self.access = access
+        self.http = http
+        self.timeout = timeout if timeout is not None else default_timeout()
+        self.total_timeout = (
+            total_timeout if total_timeout is not None else self.timeout * TOTAL_TIMEOUT_FACTOR
+        )
+        self.api_base = access.api_base.rstrip("/")
+
+    async def publish(self, publication: Publication) -> Outcome:
+        call = Call(self.http, self.timeout)
+        try:
+            async with asyncio.timeout(self.total_timeout):
+                outcome = await self._publish(publication, call)
+        except Stop as stop:
+            outcome = stop.outcome
+        except TimeoutError:
+            outcome = Outcome(
+                OutcomeKind.UNKNOWN if call.creating else OutcomeKind.RETRY_LATER,
+                code="timeout",
+                reason=f"No answer within {self.total_timeout:g} s",
+            )
+        except httpx.HTTPError as error:
+            outcome = transport_outcome(error, creating=call.creating)
+        return self._redacted(outcome)
+
+    async def _publish(self, publication: Publication, call: Call) -> Outcome:
+        raise NotImplementedError
+
+    def permalink(self, remote_id: str, default: str) -> str:
+        base = self.access.options.get("permalink_base")
+        if base:
+            return f"{str(base).rstrip('/')}/{remote_id}"
+        return default
+
+    def _redacted(self, outcome: Outcome) -> Outcome:
+        """Credentials never leave in a reason, whatever the platform or a library said."""
+        secrets = [str(value) for value in self.access.credentials.values() if value]
+        reason = outcome.reason
+        for secret in secrets:
+            reason = reason.replace(secret, "[redacted]")
+        if reason == outcome.reason:
+            return outcome
+        return Outcome(
+            outcome.kind,
+            remote_id=outcome.remote_id,
+            permalink=outcome.permalink,
+            retry_after_s=outcome.retry_after_s,
+            code=outcome.code,
+            reason=reason,
+            raw=outcome.raw,
+        )
+
+
+def never_left(error: httpx.HTTPError) -> bool:
+    """True when the request certainly did not reach the platform (no connection was made).
+
+    httpx_aiohttp reports every aiohttp connection error as ConnectTimeout, including a
+    server that dropped the connection after the request was sent: the aiohttp cause decides.
+    """
+    cause = error.__cause__
+    if isinstance(cause, aiohttp.ClientError):
+        return isinstance(cause, aiohttp.ClientConnectorError | aiohttp.ConnectionTimeoutError)
+    return isinstance(error, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
+
+
+def transport_outcome(error: httpx.HTTPError, *, creating: bool) -> Outcome:
+    name = type(error.__cause__ or error).__name__
+    if isinstance(error, httpx.UnsupportedProtocol | httpx.InvalidURL):
+        return Outcome(OutcomeKind.REJECTED, code="invalid_address", reason=name)
+    if never_left(error):
+        return Outcome(
+            OutcomeKind.RETRY_LATER,
+            code="connect_failed",
+            reason=f"Could not reach the platform ({name})",
+        )
+    if not creating:
+        # Uploads only: nothing visible was created, trying again is safe.
+        return Outcome(
+            OutcomeKind.RETRY_LATER, code="transport", reason=f"Upload interrupted ({name})"
+        )
+    cause = error.__cause__
+    if isinstance(cause, aiohttp.ClientError):
+        timed_out = isinstance(cause, aiohttp.ServerTimeoutError)
+    else:
+        timed_out = isinstance(error, httpx.TimeoutException)
+    return Outcome(
+        OutcomeKind.UNKNOWN,
+        code="read_timeout" if timed_out else "connection_lost",
+        reason=f"The request was sent but no answer came back ({name}); it may be published",
+    )
+
+
+def server_error_outcome(response: httpx.Response, *, creating: bool, reason: str) -> Outcome:
+    """5xx: the platform failed. A gateway timeout on a create may still have published."""
+    if response.status_code == 504 and creating:
+        return Outcome(
+            OutcomeKind.UNKNOWN,
+            code="504",
+            reason=reason or "Gateway timeout: the post may be published",
+        )
+    return Outcome(
+        OutcomeKind.RETRY_LATER,
+        code=str(response.status_code),
+        reason=reason or f"HTTP {response.status_code}",
+        retry_after_s=retry_after_header(response.headers),
+    )
+
+
+def unexpected_outcome(response: httpx.Response, *, creating: bool, what: str) -> Outcome:
+    """A success status without the expected answer: after a create, the post may exist."""
+    return Outcome(
+        OutcomeKind.UNKNOWN if creating else OutcomeKind.RETRY_LATER,
+        code="unexpected_response",
+        reason=f"Unexpected answer to {what} (HTTP {response.status_code})",
+    )
+
+
+def json_body(response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return None
+
+
+def seconds_until(value: str, *, now: float | None = None) -> float | None:
+    """A reset time as an ISO 8601 datetime or as epoch seconds, as seconds from now."""
+    value = value.strip()
+    if not value:
+        return None
+    now = time.time() if now is None else now
+    try:
+        moment = float(value)
+    except ValueError:
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            return None
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=UTC)
+        moment = parsed.timestamp()
+    if moment > 1e12:  # epoch milliseconds
+        moment /= 1000
+    return max(0.0, moment - now)
+
+
+def retry_after_header(headers: httpx.Headers) -> float | None:
+    """HTTP Retry-After: delta seconds or an HTTP date."""
+    value = headers.get("retry-after", "").strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return float(value)
+    try:
+        moment = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, moment.timestamp() - time.time())
+
+
+def minutes_to_seconds(values: Iterable[Any]) -> float | None:
+    minutes = [float(value) for value in values if isinstance(value, int | float)]
+    longest = max(minutes, default=0.0)
+    return math.ceil(longest * 60) if longest > 0 else None
+
+
+async def gather_all[T](tasks: Iterable[Awaitable[T]]) -> list[T]:
+    """Run uploads side by side; every one finishes before the first failure is raised."""
+    results = await asyncio.gather(*tasks, return_exceptions=True)
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
+    return results  # type: ignore[return-value]
+
+
+async def poll(
+    check: Callable[[], Awaitable[bool]], *, first_wait: float = 0.25, max_wait: float = 2.0
+) -> None:
+    """Call `check` until it says done, waiting longer each time; the publish limit ends it."""
+    wait = first_wait
+    while not await check():
+        await asyncio.sleep(wait)
+        wait = min(max_wait, wait * 2)
+
+
+def text_with_link(publication: Publication) -> str:
+    """The text, with the link added when the author did not already put it in."""
+    text = publication.text
+    if publication.link and publication.link not in text:
+        text = f"{text}\n\n{publication.link}" if text else publication.link
+    return text

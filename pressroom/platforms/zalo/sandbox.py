@@ -1,0 +1,324 @@
+"""The Zalo OA article endpoints, emulated for the sandbox (mounted at /zalo).
+
+Zalo answers HTTP 200 even for errors: `{"error": <non-zero>, "message": …}`.
+Account settings (extra fields at registration), for the readings platforms.md leaves open:
+`verify_id_field` ("id", the default, or "article_id") and `verify_link_view` (true adds
+`link_view` to the verify answer).
+Fault operations: `upload/image`, `article/create` (creates), `article/verify`,
+`article/getslice`, `article/getdetail`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from pressroom.sandbox import faults
+from pressroom.sandbox.common import (
+    BadRequestBody,
+    Incoming,
+    image_info,
+    read_incoming,
+    server_root,
+)
+from pressroom.sandbox.store import Account, Item, SandboxStore
+
+PLATFORM = "zalo"
+MAX_IMAGE_BYTES = 1024 * 1024
+IMAGE_TYPES = frozenset({"image/jpeg", "image/png"})
+MAX_TITLE, MAX_AUTHOR, MAX_DESCRIPTION = 150, 50, 300
+MAX_SLICE = 10
+# Zalo's codes: -216 token invalid, -210 parameter beyond its limit, -222 article missing,
+# -32 too many requests.
+TOKEN_INVALID, BAD_PARAMETER, NO_ARTICLE, TOO_MANY = -216, -210, -222, -32
+
+
+class ZaloError(Exception):
+    def __init__(self, code: int, message: str, status: int = 200) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.status = status
+
+    def response(self) -> JSONResponse:
+        return JSONResponse({"error": self.code, "message": self.message}, status_code=self.status)
+
+
+def success(data: dict[str, Any]) -> JSONResponse:
+    return JSONResponse({"error": 0, "message": "Success", "data": data})
+
+
+def routes(store: SandboxStore) -> list[BaseRoute]:
+    def endpoint(
+        function: Callable[[Request], Awaitable[Response]],
+    ) -> Callable[[Request], Awaitable[Response]]:
+        async def wrapped(request: Request) -> Response:
+            try:
+                return await function(request)
+            except ZaloError as error:
+                return error.response()
+            except BadRequestBody as error:
+                return ZaloError(BAD_PARAMETER, str(error)).response()
+
+        return wrapped
+
+    def official_account(request: Request) -> Account:
+        token = request.headers.get("access_token", "")
+        account = store.account_by_token(PLATFORM, token)
+        if account is None:
+            raise ZaloError(TOKEN_INVALID, "Access token is invalid")
+        return account
+
+    async def guarded(
+        account: Account,
+        operation: str,
+        handler: Callable[[], Awaitable[Response]],
+        *,
+        creates: bool = False,
+    ) -> Response:
+        async def answer() -> Response:
+            try:
+                return await handler()
+            except ZaloError as error:
+                return error.response()
+
+        return await faults.run(
+            store.faults,
+            platform=PLATFORM,
+            account_id=account.account_id,
+            operation=operation,
+            creates=creates,
+            handler=answer,
+            render=lambda fault: fault_error(fault).response(),
+        )
+
+    def link_view(request: Request, item: Item) -> str:
+        return f"{server_root(request)}/view/{PLATFORM}/{item.account_id}/{item.remote_id}"
+
+    def image_ref(url: str) -> str:
+        """A sandbox file URL becomes its media id, so the viewer survives a port change."""
+        _, marker, file_name = url.partition(f"/files/{PLATFORM}/")
+        media = store.media_by_file(PLATFORM, file_name) if marker else None
+        return media.media_id if media else url
+
+    def summary(request: Request, item: Item) -> dict[str, Any]:
+        created_ms = int(item.created_at * 1000)
+        cover = item.data.get("cover") or {}
+        return {
+            "id": item.remote_id,
+            "type": "normal",
+            "title": item.title,
+            "status": "show",
+            "total_view": 0,
+            "total_share": 0,
+            "create_date": created_ms,
+            "update_date": created_ms,
+            "thumb": cover.get("photo_url", ""),
+            "link_view": link_view(request, item),
+        }
+
+    @endpoint
+    async def upload_image(request: Request) -> Response:
+        account = official_account(request)
+        incoming = await read_incoming(request)
+
+        async def handler() -> Response:
+            upload = incoming.files.get("file")
+            if upload is None:
+                raise ZaloError(BAD_PARAMETER, "File is required")
+            info = image_info(upload.content)
+            if info is None or info.content_type not in IMAGE_TYPES:
+                raise ZaloError(BAD_PARAMETER, "Only JPG and PNG images are accepted")
+            if len(upload.content) > MAX_IMAGE_BYTES:
+                raise ZaloError(BAD_PARAMETER, "Image size exceeds the limit of 1MB")
+            media_id = uuid.uuid4().hex
+            media = store.save_media(
+                platform=PLATFORM,
+                account_id=account.account_id,
+                media_id=media_id,
+                content=upload.content,
+                content_type=info.content_type,
+                width=info.width,
+                height=info.height,
+            )
+            store.add_item(
+                platform=PLATFORM,
+                account_id=account.account_id,
+                kind="image",
+                remote_id=media_id,
+                top_level=False,
+                media=[media_id],
+            )
+            return success(
+                {"attachment_id": media_id, "url": f"{server_root(request)}{media.url_path}"}
+            )
+
+        return await guarded(account, "upload/image", handler)
+
+    @endpoint
+    async def create_article(request: Request) -> Response:
+        account = official_account(request)
+        incoming = await read_incoming(request)
+
+        async def handler() -> Response:
+            article = validated_article(incoming)
+            token = uuid.uuid4().hex
+            blocks = article["body"]
+            text = "\n\n".join(block["content"] for block in blocks if block["type"] == "text")
+            images = [image_ref(block["url"]) for block in blocks if block["type"] == "image"]
+            store.add_item(
+                platform=PLATFORM,
+                account_id=account.account_id,
+                kind="article",
+                remote_id=uuid.uuid4().hex,
+                top_level=True,
+                text=text,
+                title=article["title"],
+                media=images,
+                data={
+                    "token": token,
+                    "author": article.get("author", ""),
+                    "description": article.get("description", ""),
+                    "cover": article.get("cover") or {},
+                    "status": article.get("status", "show"),
+                    "comment": article.get("comment", "show"),
+                },
+            )
+            return success({"token": token})
+
+        return await guarded(account, "article/create", handler, creates=True)
+
+    @endpoint
+    async def verify_article(request: Request) -> Response:
+        account = official_account(request)
+        incoming = await read_incoming(request)
+
+        async def handler() -> Response:
+            token = incoming.text("token")
+            item = store.item_by_creation_token(PLATFORM, token) if token else None
+            if item is None or item.account_id != account.account_id:
+                raise ZaloError(BAD_PARAMETER, "Token is invalid")
+            data = {str(account.extra.get("verify_id_field") or "id"): item.remote_id}
+            if account.extra.get("verify_link_view"):
+                data["link_view"] = link_view(request, item)
+            return success(data)
+
+        return await guarded(account, "article/verify", handler)
+
+    @endpoint
+    async def list_articles(request: Request) -> Response:
+        account = official_account(request)
+        incoming = await read_incoming(request)
+
+        async def handler() -> Response:
+            try:
+                offset = max(0, int(incoming.text("offset") or 0))
+                limit = min(MAX_SLICE, max(1, int(incoming.text("limit") or MAX_SLICE)))
+            except ValueError as error:
+                raise ZaloError(BAD_PARAMETER, "offset and limit must be numbers") from error
+            if incoming.text("type") == "video":
+                return success({"medias": [], "total": 0})
+            items = store.items(
+                platform=PLATFORM,
+                account_id=account.account_id,
+                kind="article",
+                newest_first=True,
+                limit=limit,
+                offset=offset,
+            )
+            total = store.count_items(
+                platform=PLATFORM, account_id=account.account_id, kind="article"
+            )
+            return success({"medias": [summary(request, item) for item in items], "total": total})
+
+        return await guarded(account, "article/getslice", handler)
+
+    @endpoint
+    async def article_detail(request: Request) -> Response:
+        account = official_account(request)
+        incoming = await read_incoming(request)
+
+        async def handler() -> Response:
+            item = store.item(PLATFORM, incoming.text("id"), account.account_id)
+            if item is None or item.kind != "article":
+                raise ZaloError(NO_ARTICLE, "Article does not exist")
+            root = server_root(request)
+            body: list[dict[str, str]] = [{"type": "text", "content": item.text}]
+            for reference in item.media:
+                media = store.media(PLATFORM, reference)
+                url = f"{root}{media.url_path}" if media else reference
+                body.append({"type": "image", "url": url, "caption": ""})
+            return success(
+                {
+                    **summary(request, item),
+                    "author": item.data.get("author", ""),
+                    "description": item.data.get("description", ""),
+                    "cover": item.data.get("cover") or {},
+                    "body": body,
+                    "comment": item.data.get("comment", "show"),
+                }
+            )
+
+        return await guarded(account, "article/getdetail", handler)
+
+    return [
+        Route("/v2.0/oa/upload/image", upload_image, methods=["POST"]),
+        Route("/v2.0/article/create", create_article, methods=["POST"]),
+        Route("/v2.0/article/verify", verify_article, methods=["POST"]),
+        Route("/v2.0/article/getslice", list_articles, methods=["GET"]),
+        Route("/v2.0/article/getdetail", article_detail, methods=["GET"]),
+    ]
+
+
+def validated_article(incoming: Incoming) -> dict[str, Any]:
+    """The article as sent, or the ZaloError its first problem gets."""
+    article = dict(incoming.values)
+    if article.get("type", "normal") != "normal":
+        raise ZaloError(BAD_PARAMETER, "type must be normal (video articles need a video_id)")
+    title = article.get("title")
+    if not isinstance(title, str) or not title.strip():
+        raise ZaloError(BAD_PARAMETER, "title is required")
+    if len(title) > MAX_TITLE:
+        raise ZaloError(BAD_PARAMETER, f"title exceeds {MAX_TITLE} characters")
+    if len(str(article.get("author") or "")) > MAX_AUTHOR:
+        raise ZaloError(BAD_PARAMETER, f"author exceeds {MAX_AUTHOR} characters")
+    if len(str(article.get("description") or "")) > MAX_DESCRIPTION:
+        raise ZaloError(BAD_PARAMETER, f"description exceeds {MAX_DESCRIPTION} characters")
+    cover = article.get("cover")
+    if cover is not None and (
+        not isinstance(cover, dict)
+        or cover.get("cover_type") != "photo"
+        or not cover.get("photo_url")
+    ):
+        raise ZaloError(BAD_PARAMETER, "cover must be a photo with a photo_url")
+    body = article.get("body")
+    if not isinstance(body, list) or not body:
+        raise ZaloError(BAD_PARAMETER, "body is required")
+    for block in body:
+        kind = block.get("type") if isinstance(block, dict) else None
+        if kind == "text" and isinstance(block.get("content"), str) and block["content"].strip():
+            continue
+        if kind in {"image", "video"} and block.get("url"):
+            continue
+        raise ZaloError(BAD_PARAMETER, "every body block needs a type and its content or url")
+    return article
+
+
+def fault_error(fault: faults.Fault) -> ZaloError:
+    defaults = {
+        "token_expired": (TOKEN_INVALID, "Access token is invalid"),
+        "rate_limit": (TOO_MANY, "Exceeding the request rate limit"),
+        "reject": (BAD_PARAMETER, "Parameter exceeds allowable limit"),
+        "error": (-1, "Unknown error"),
+    }
+    code, message = defaults[fault.kind]
+    return ZaloError(
+        int(fault.code) if fault.code is not None else code,
+        fault.message or message,
+        status=fault.status or 200,
+    )

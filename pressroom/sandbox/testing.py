@@ -1,0 +1,212 @@
+"""Run the sandbox inside a test process: uvicorn in a thread, on a free loopback port."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import socket
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import httpx
+import uvicorn
+from starlette.types import ASGIApp
+
+from pressroom.platforms.base import ChannelAccess, Outcome, Publication
+from pressroom.platforms.clients import client_class, make_http_client
+from pressroom.sandbox.server import PLATFORM_PATHS, build_app
+
+STARTUP_TIMEOUT_S = 15.0
+# The credentials each platform's client reads, all holding the sandbox account's token.
+CREDENTIAL_KEYS = {
+    "facebook": ("page_token",),
+    "zalo": ("access_token",),
+    "telegram": ("bot_token",),
+    "mastodon": ("access_token",),
+}
+
+
+def credentials_for(platform: str, token: str) -> dict[str, str]:
+    credentials = dict.fromkeys(CREDENTIAL_KEYS[platform], token)
+    if platform == "zalo":
+        credentials["refresh_token"] = f"refresh-{token}"
+    return credentials
+
+
+def publish(
+    platform: str,
+    access: ChannelAccess,
+    publication: Publication,
+    *,
+    timeout: float = 5.0,
+    total_timeout: float | None = None,
+    http_factory: Callable[[], httpx.AsyncClient] = make_http_client,
+) -> Outcome:
+    """Publish once from synchronous test code, with the production HTTP client by default."""
+
+    async def run() -> Outcome:
+        async with http_factory() as http:
+            client = client_class(platform)(
+                access, http, timeout=timeout, total_timeout=total_timeout
+            )
+            return await client.publish(publication)
+
+    return asyncio.run(run())
+
+
+class ServedApp:
+    """Any ASGI app served by uvicorn in a background thread on a free loopback port."""
+
+    def __init__(self, app: ASGIApp, *, host: str = "127.0.0.1") -> None:
+        self.app = app
+        self.host = host
+        self.url = ""
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self, ready_path: str = "/") -> ServedApp:
+        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind((self.host, 0))
+        port = listener.getsockname()[1]
+        config = uvicorn.Config(
+            self.app, log_level="warning", timeout_keep_alive=30, timeout_graceful_shutdown=1
+        )
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(
+            target=self._server.run,
+            kwargs={"sockets": [listener]},
+            name=f"asgi:{port}",
+            daemon=True,
+        )
+        self._thread.start()
+        self.url = f"http://{self.host}:{port}"
+        deadline = time.monotonic() + STARTUP_TIMEOUT_S
+        while not self._server.started:
+            if time.monotonic() > deadline or not self._thread.is_alive():
+                self.stop()
+                raise RuntimeError(f"The server did not start within {STARTUP_TIMEOUT_S:g} s")
+            time.sleep(0.02)
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        self._server = None
+        self._thread = None
+
+    def __enter__(self) -> ServedApp:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+class RunningSandbox:
+    """`with RunningSandbox(tmp_path) as sandbox:` … `sandbox.base_for("zalo")` …"""
+
+    def __init__(self, state_dir: Path | str, *, host: str = "127.0.0.1") -> None:
+        self.state_dir = Path(state_dir)
+        self.host = host
+        self.url = ""
+        self._served: ServedApp | None = None
+        self._control = httpx.Client(timeout=10, trust_env=False)
+
+    def start(self) -> RunningSandbox:
+        self._served = ServedApp(build_app(self.state_dir), host=self.host).start()
+        self.url = self._served.url
+        if self._control.get(f"{self.url}/_ledger").status_code != 200:
+            self.stop()
+            raise RuntimeError("The sandbox started but does not answer")
+        return self
+
+    def stop(self) -> None:
+        if self._served is not None:
+            self._served.stop()
+            self._served = None
+
+    def close(self) -> None:
+        self.stop()
+        self._control.close()
+
+    def __enter__(self) -> RunningSandbox:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # What tests do with it
+
+    def base_for(self, platform: str) -> str:
+        """The api_base a client uses to reach this platform in the sandbox."""
+        return self.url + PLATFORM_PATHS[platform]
+
+    def add_account(
+        self, platform: str, account_id: str, token: str, **extra: Any
+    ) -> dict[str, Any]:
+        body = {"platform": platform, "account_id": account_id, "token": token, **extra}
+        body.setdefault("name", account_id)
+        response = self._control.post(f"{self.url}/_control/accounts", json=body)
+        response.raise_for_status()
+        result: dict[str, Any] = response.json()
+        return result
+
+    def connect(
+        self,
+        platform: str,
+        account_id: str,
+        *,
+        token: str | None = None,
+        options: dict[str, Any] | None = None,
+        **extra: Any,
+    ) -> ChannelAccess:
+        """Register an account (a fresh token unless given) and return a client's access to it."""
+        token = token or (
+            f"{secrets.randbelow(10**9)}:{secrets.token_urlsafe(16)}"
+            if platform == "telegram"
+            else secrets.token_urlsafe(24)
+        )
+        self.add_account(platform, account_id, token, **extra)
+        return ChannelAccess(
+            api_base=self.base_for(platform),
+            external_id=account_id,
+            credentials=credentials_for(platform, token),
+            options=options or {},
+        )
+
+    def ledger(self, **filters: Any) -> list[dict[str, Any]]:
+        params = {key: str(value) for key, value in filters.items() if value is not None}
+        response = self._control.get(f"{self.url}/_ledger", params=params)
+        response.raise_for_status()
+        entries: list[dict[str, Any]] = response.json()
+        return entries
+
+    def add_fault(self, platform: str, kind: str, **spec: Any) -> dict[str, Any]:
+        response = self._control.post(
+            f"{self.url}/_control/faults", json={"platform": platform, "kind": kind, **spec}
+        )
+        response.raise_for_status()
+        fault: dict[str, Any] = response.json()
+        return fault
+
+    def clear_faults(self) -> None:
+        self._control.delete(f"{self.url}/_control/faults").raise_for_status()
+
+    def reset(self) -> None:
+        self._control.post(f"{self.url}/_control/reset").raise_for_status()

@@ -1,0 +1,130 @@
+"""The sandbox's controls: accounts without tokens, the ledger, faults, reset, restarts."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import httpx
+
+from pressroom.core.testing import make_image
+from pressroom.platforms.base import MediaFile, OutcomeKind, Publication
+from pressroom.sandbox.testing import RunningSandbox, publish
+
+
+def test_control_never_returns_tokens(clean_sandbox: RunningSandbox) -> None:
+    tokens = {
+        "facebook": "EAAB-page-token-1234567890",
+        "zalo": "zalo-access-token-1234567890",
+        "telegram": "123456789:AAH-bot-token-1234567890",
+        "mastodon": "mastodon-token-1234567890",
+    }
+    for platform, token in tokens.items():
+        answer = clean_sandbox.add_account(platform, f"{platform}-1", token, name="Kênh")
+        assert token not in str(answer)
+    listing = httpx.get(f"{clean_sandbox.url}/_control/accounts")
+    assert listing.status_code == 200
+    assert len(listing.json()) == 4
+    for token in tokens.values():
+        assert token not in listing.text
+
+
+def test_registering_again_updates_the_account(clean_sandbox: RunningSandbox) -> None:
+    clean_sandbox.add_account("mastodon", "so-tt", "old-token", name="Sở TT")
+    clean_sandbox.add_account(
+        "mastodon", "so-tt", "new-token", name="Sở Thông tin", max_characters=1000
+    )
+    [account] = httpx.get(f"{clean_sandbox.url}/_control/accounts").json()
+    assert account["name"] == "Sở Thông tin"
+    assert account["max_characters"] == 1000
+
+
+def test_registering_needs_platform_account_and_token(clean_sandbox: RunningSandbox) -> None:
+    response = httpx.post(
+        f"{clean_sandbox.url}/_control/accounts", json={"platform": "myspace", "account_id": "x"}
+    )
+    assert response.status_code == 400
+
+
+def test_ledger_filters_by_platform_and_account(clean_sandbox: RunningSandbox) -> None:
+    first = clean_sandbox.connect("telegram", "@mot")
+    second = clean_sandbox.connect("telegram", "@hai")
+    page = clean_sandbox.connect("facebook", "999")
+    publish("telegram", first, Publication(text="một"))
+    publish("telegram", second, Publication(text="hai"))
+    publish("facebook", page, Publication(text="ba"))
+    assert [entry["text"] for entry in clean_sandbox.ledger()] == ["một", "hai", "ba"]
+    assert [entry["text"] for entry in clean_sandbox.ledger(platform="telegram")] == ["một", "hai"]
+    [entry] = clean_sandbox.ledger(platform="telegram", account_id="@hai")
+    assert set(entry) >= {
+        "platform",
+        "account_id",
+        "kind",
+        "remote_id",
+        "text",
+        "media_count",
+        "created_at",
+    }
+
+
+def test_faults_are_consumed_by_matching_requests(clean_sandbox: RunningSandbox) -> None:
+    access = clean_sandbox.connect("telegram", "@kenh")
+    other = clean_sandbox.connect("telegram", "@kenh_khac")
+    clean_sandbox.add_fault("telegram", "rate_limit", account_id="@kenh", count=2)
+    faults = httpx.get(f"{clean_sandbox.url}/_control/faults").json()
+    assert faults == [
+        {
+            "id": faults[0]["id"],
+            "platform": "telegram",
+            "kind": "rate_limit",
+            "account_id": "@kenh",
+            "count": 2,
+        }
+    ]
+    assert publish("telegram", other, Publication(text="a")).published
+    assert publish("telegram", access, Publication(text="b")).kind is OutcomeKind.RETRY_LATER
+    assert publish("telegram", access, Publication(text="c")).kind is OutcomeKind.RETRY_LATER
+    assert publish("telegram", access, Publication(text="d")).published
+    assert httpx.get(f"{clean_sandbox.url}/_control/faults").json() == []
+
+
+def test_faults_can_be_cleared_and_are_checked(clean_sandbox: RunningSandbox) -> None:
+    access = clean_sandbox.connect("mastodon", "so")
+    clean_sandbox.add_fault("mastodon", "error", status=503, count=5)
+    cleared = httpx.delete(f"{clean_sandbox.url}/_control/faults")
+    assert cleared.json() == {"removed": 1}
+    assert publish("mastodon", access, Publication(text="ok")).published
+    bad = httpx.post(
+        f"{clean_sandbox.url}/_control/faults", json={"platform": "mastodon", "kind": "meteor"}
+    )
+    assert bad.status_code == 400
+    assert "kind" in bad.json()["error"]
+
+
+def test_reset_forgets_everything(clean_sandbox: RunningSandbox) -> None:
+    access = clean_sandbox.connect("facebook", "123")
+    publish("facebook", access, Publication(text="trước khi xóa"))
+    clean_sandbox.add_fault("facebook", "error")
+    clean_sandbox.reset()
+    assert clean_sandbox.ledger() == []
+    assert httpx.get(f"{clean_sandbox.url}/_control/accounts").json() == []
+    assert httpx.get(f"{clean_sandbox.url}/_control/faults").json() == []
+
+
+def test_state_survives_a_restart(tmp_path: Path) -> None:
+    photo = MediaFile("a.png", make_image(), "image/png")
+    with RunningSandbox(tmp_path) as sandbox:
+        access = sandbox.connect("mastodon", "luu-tru", token="persistent-token")
+        outcome = publish("mastodon", access, Publication(text="Còn đó", media=(photo,)))
+        before = sandbox.ledger()
+        first_url = sandbox.url
+    with RunningSandbox(tmp_path) as sandbox:
+        assert sandbox.url != first_url
+        assert sandbox.ledger() == before
+        page = httpx.get(f"{sandbox.url}/view/mastodon/luu-tru/{outcome.remote_id}")
+        assert "Còn đó" in page.text
+        image = page.text.split('<img src="')[1].split('"')[0]
+        assert httpx.get(f"{sandbox.url}{image}").content == photo.content
+        # The account and its token are still there: publishing goes on.
+        moved = dataclasses.replace(access, api_base=sandbox.base_for("mastodon"))
+        assert publish("mastodon", moved, Publication(text="Sau khi khởi động lại")).published
