@@ -1,0 +1,77 @@
+"""Admin for channels: credentials can be replaced but are never shown."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from pressroom.audit.actions import record_event
+from pressroom.channels.models import Channel
+
+
+class ChannelAdminForm(forms.ModelForm[Channel]):
+    new_credentials = forms.CharField(
+        label=_("New credentials (JSON)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "off"}),
+        help_text=_(
+            'Leave empty to keep the stored ones. Facebook {"page_token": …}, Zalo '
+            '{"access_token": …, "refresh_token": …}, Telegram {"bot_token": …}, '
+            'Mastodon {"access_token": …}.'
+        ),
+    )
+
+    class Meta:
+        model = Channel
+        fields = (
+            "unit",
+            "platform",
+            "name",
+            "external_id",
+            "api_base",
+            "is_sandbox",
+            "status",
+            "status_reason",
+            "options",
+        )
+
+    def clean_new_credentials(self) -> dict[str, Any] | None:
+        raw = self.cleaned_data["new_credentials"].strip()
+        if not raw:
+            return None
+        try:
+            value = json.loads(raw)
+        except json.JSONDecodeError as error:
+            raise forms.ValidationError(_("This is not valid JSON.")) from error
+        if not isinstance(value, dict) or not value:
+            raise forms.ValidationError(_("Give an object with at least one key."))
+        return value
+
+
+@admin.register(Channel)
+class ChannelAdmin(admin.ModelAdmin[Channel]):
+    form = ChannelAdminForm
+    list_display = ("name", "unit", "platform", "status", "is_sandbox")
+    list_filter = ("platform", "status", "is_sandbox")
+    search_fields = ("name", "external_id", "unit__name")
+    autocomplete_fields = ("unit",)
+
+    def save_model(self, request: HttpRequest, obj: Channel, form: Any, change: bool) -> None:
+        credentials = form.cleaned_data.get("new_credentials")
+        if credentials:
+            obj.credentials = credentials
+            if obj.status == Channel.Status.NEEDS_RECONNECT:
+                obj.status, obj.status_reason = Channel.Status.CONNECTED, ""
+        super().save_model(request, obj, form, change)
+        record_event(
+            actor=request.user,
+            action="channel.edit" if change else "channel.create",
+            obj=obj,
+            unit_id=obj.unit_id,
+            data={"credentials_replaced": bool(credentials)},
+        )
