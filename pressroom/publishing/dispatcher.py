@@ -8,11 +8,12 @@ import logging
 import os
 import signal
 import socket
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from django.conf import settings
-from django.db import close_old_connections, connection
+from django.db import close_old_connections, connection, connections
 
 from pressroom.platforms.base import Outcome, OutcomeKind
 from pressroom.platforms.clients import client_class, make_http_client
@@ -30,8 +31,10 @@ class Dispatcher:
         self.stopping = asyncio.Event()
         self.loop: asyncio.AbstractEventLoop | None = None
         # SQLite allows one writer: one database thread keeps it orderly. PostgreSQL can take more.
-        threads = 1 if connection.vendor == "sqlite" else 4
-        self.db = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="dispatcher-db")
+        self.db_threads = 1 if connection.vendor == "sqlite" else 4
+        self.db = ThreadPoolExecutor(
+            max_workers=self.db_threads, thread_name_prefix="dispatcher-db"
+        )
 
     def stop(self) -> None:
         """Ask a dispatcher running in another thread to finish what it has and stop."""
@@ -79,6 +82,21 @@ class Dispatcher:
                     await asyncio.wait(self.in_flight, return_when=asyncio.FIRST_COMPLETED)
             if self.in_flight:
                 await asyncio.wait(self.in_flight)
+        self._close_db_threads()
+
+    def _close_db_threads(self) -> None:
+        """Close every database thread's connection, then the pool.
+
+        Each task waits at a barrier until all have started, so each runs on its own thread.
+        """
+        barrier = threading.Barrier(self.db_threads)
+
+        def close() -> None:
+            barrier.wait(timeout=10)
+            connections.close_all()
+
+        for future in [self.db.submit(close) for _ in range(self.db_threads)]:
+            future.result()
         self.db.shutdown(wait=True)
 
     async def _send(self, http: Any, delivery_id: int) -> None:

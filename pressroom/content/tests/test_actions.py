@@ -3,7 +3,7 @@ from __future__ import annotations
 import unicodedata
 from datetime import timedelta
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from pressroom.audit.models import AuditEvent
 from pressroom.content import actions
@@ -15,6 +15,7 @@ from pressroom.publishing.models import Delivery
 
 class WorkflowTests(BaseTestCase):
     def setUp(self) -> None:
+        self.enterContext(translation.override("en"))
         self.facebook = self.make_channel(self.district, "facebook")
         self.telegram = self.make_channel(self.district, "telegram")
 
