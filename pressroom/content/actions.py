@@ -261,6 +261,7 @@ def save_theme(
     description: str = "",
     starts_on: Any = None,
     ends_on: Any = None,
+    is_active: bool | None = None,
     theme: Theme | None = None,
 ) -> Theme:
     _require(by, unit, Capability.MANAGE)
@@ -272,6 +273,8 @@ def save_theme(
     theme.description = nfc(description).strip()
     theme.starts_on = starts_on
     theme.ends_on = ends_on
+    if is_active is not None:
+        theme.is_active = is_active
     theme.save()
     record_event(
         actor=by,

@@ -1,0 +1,80 @@
+"""Channel pages: /channels/ and /channels/<id>/."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from pressroom.channels.models import Channel
+from pressroom.content import actions
+from pressroom.core.testing_views import ViewTestCase
+from pressroom.publishing.models import Delivery
+
+
+class ChannelListTests(ViewTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.facebook = self.make_channel(self.district, "facebook")
+        self.mastodon = self.make_channel(self.commune, "mastodon")
+        self.sibling_zalo = self.make_channel(self.sibling, "zalo")
+        Channel.objects.filter(pk=self.mastodon.pk).update(status=Channel.Status.NEEDS_RECONNECT)
+
+    def test_channels_by_unit_with_their_status(self) -> None:
+        self.login(self.owner)
+        response = self.client.get(reverse("channel_list"))
+        self.assertContains(response, self.facebook.name)
+        self.assertContains(response, self.mastodon.name)
+        self.assertContains(response, "badge-connected")
+        self.assertContains(response, "Needs reconnecting")
+        self.assertNotContains(response, self.sibling_zalo.name)
+
+    def test_outsider_sees_none_of_ours(self) -> None:
+        self.login(self.outsider)
+        response = self.client.get(reverse("channel_list"))
+        self.assertContains(response, self.sibling_zalo.name)
+        self.assertNotContains(response, self.facebook.name)
+
+    def test_empty_state(self) -> None:
+        Channel.objects.all().delete()
+        self.login(self.owner)
+        self.assertContains(self.client.get(reverse("channel_list")), "No channel yet.")
+
+
+class ChannelDetailTests(ViewTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.telegram = self.make_channel(self.district, "telegram")
+        self.telegram.credentials = {"bot_token": "123456:SECRET-BOT-TOKEN"}
+        self.telegram.options = {"viewer_url": "http://127.0.0.1:8001/view/telegram/cao-loc"}
+        self.telegram.save()
+        self.url = reverse("channel_detail", args=[self.telegram.pk])
+
+    def test_details_without_credentials_and_the_sandbox_viewer(self) -> None:
+        self.login(self.owner)
+        response = self.client.get(self.url)
+        self.assertContains(response, self.telegram.name)
+        self.assertContains(response, self.telegram.external_id)
+        self.assertContains(response, "http://127.0.0.1:8001/view/telegram/cao-loc")
+        self.assertNotContains(response, "SECRET-BOT-TOKEN")
+        self.assertNotContains(response, self.telegram.credentials_encrypted)
+
+    def test_a_real_channel_has_no_viewer_link(self) -> None:
+        Channel.objects.filter(pk=self.telegram.pk).update(is_sandbox=False)
+        self.login(self.owner)
+        self.assertNotContains(self.client.get(self.url), "/view/telegram/")
+
+    def test_recent_deliveries_with_plain_explanations(self) -> None:
+        post = self.make_approved_post(title="Thông báo cắt điện", channels=[self.telegram])
+        actions.schedule_post(post=post, by=self.approver)
+        Delivery.objects.update(status=Delivery.Status.FAILED, error_code="400", attempts=1)
+        self.login(self.owner)
+        response = self.client.get(self.url)
+        self.assertContains(response, "Thông báo cắt điện")
+        self.assertContains(response, "The platform refused the post.")
+        self.assertContains(response, "Check this platform&#x27;s version of the post.")
+
+    def test_outsider_gets_404(self) -> None:
+        self.login(self.outsider)
+        self.assertEqual(self.client.get(self.url).status_code, 404)
+        self.login(self.member)  # a commune editor does not see the district's channels
+        self.assertEqual(self.client.get(self.url).status_code, 404)
+        self.assertEqual(self.client.get(reverse("channel_detail", args=[99999])).status_code, 404)

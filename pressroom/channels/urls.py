@@ -1,0 +1,12 @@
+"""URLs of the channel pages."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from pressroom.channels import views
+
+urlpatterns = [
+    path("", views.channel_list, name="channel_list"),
+    path("<int:channel_id>/", views.channel_detail, name="channel_detail"),
+]

@@ -1,0 +1,57 @@
+"""Loading posts and themes for a request: the object and what the user may do with it."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+
+from pressroom.content.models import Post, Theme
+from pressroom.orgs.access import AnyUser, capabilities_in, units_for
+from pressroom.orgs.models import Capability, Unit
+
+
+def get_post_for(request: HttpRequest, post_id: int) -> tuple[Post, set[str]]:
+    """The post and the user's capabilities in its unit; 404 for anyone who may not view it."""
+    post = get_object_or_404(Post.objects.select_related("unit", "author", "theme"), pk=post_id)
+    capabilities = set(capabilities_in(request.user, post.unit))
+    if Capability.VIEW not in capabilities:
+        raise Http404
+    return post, capabilities
+
+
+def visible_posts(user: AnyUser) -> QuerySet[Post]:
+    """Every post in a unit the user may view."""
+    return Post.objects.filter(unit__in=units_for(user, Capability.VIEW))
+
+
+def units_with_ancestors(units: QuerySet[Unit]) -> set[int]:
+    """The ids of the units and of every unit above them."""
+    ids: set[int] = set()
+    for path in units.values_list("path", flat=True):
+        ids.update(int(part) for part in path.strip("/").split("/") if part)
+    return ids
+
+
+def visible_themes(user: AnyUser) -> QuerySet[Theme]:
+    """Themes of the units the user may view and of every unit above them (inherited)."""
+    return Theme.objects.filter(
+        unit_id__in=units_with_ancestors(units_for(user, Capability.VIEW))
+    ).select_related("unit")
+
+
+def themes_for_unit(unit: Unit) -> QuerySet[Theme]:
+    """The active themes a post in this unit may use: the unit's own and those above it."""
+    return Theme.objects.filter(unit_id__in=unit.ancestor_ids(), is_active=True)
+
+
+def get_theme_for(request: HttpRequest, theme_id: int) -> tuple[Theme, set[str]]:
+    """The theme and the user's capabilities in its unit; 404 unless the user sees the theme.
+
+    A theme is visible to the people of its unit and of every unit below it (inherited).
+    """
+    theme = get_object_or_404(Theme.objects.select_related("unit"), pk=theme_id)
+    below = Q(path__startswith=theme.unit.path)
+    if not units_for(request.user, Capability.VIEW).filter(below).exists():
+        raise Http404
+    return theme, set(capabilities_in(request.user, theme.unit))

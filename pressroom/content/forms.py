@@ -1,0 +1,479 @@
+"""Forms of the composer, the workflow buttons, the filters and the themes.
+
+Forms check what a person typed and NFC-normalise it; the actions decide what may be saved.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from pressroom.channels.models import Channel
+from pressroom.content.actions import NewImage
+from pressroom.content.models import Media, Post, Theme
+from pressroom.content.validation import MAX_UPLOAD_BYTES, inspect_image
+from pressroom.core.text import nfc
+from pressroom.orgs.access import AnyUser
+from pressroom.orgs.models import Unit
+from pressroom.platforms.catalog import limits_for
+from pressroom.platforms.registry import Platform
+
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+# New images per save; more can be added by saving again (the action caps the total).
+NEW_IMAGE_SLOTS = 3
+
+
+class TextField(forms.CharField):
+    """A text field that stores what it is given in NFC (Vietnamese often arrives as NFD)."""
+
+    def to_python(self, value: Any) -> str:
+        return nfc(super().to_python(value) or "")
+
+
+class UnitChoiceField(forms.ModelChoiceField[Unit]):
+    """Units indented by their depth in the tree, so the hierarchy shows in a select."""
+
+    def label_from_instance(self, obj: Unit) -> str:
+        return "\u00a0\u00a0" * max(obj.depth, 0) + obj.name
+
+
+class ThemeChoiceField(forms.ModelChoiceField[Theme]):
+    """Themes with the unit they come from, since a unit sees the themes of those above it."""
+
+    def label_from_instance(self, obj: Theme) -> str:
+        return f"{obj.name} · {obj.unit.name}"
+
+
+@dataclass
+class PlatformSection:
+    """One platform's variant fields and the limits shown next to them."""
+
+    platform: str
+    label: str
+    title: forms.BoundField
+    text: forms.BoundField
+    max_text: int
+    max_caption: int | None
+    counting: str
+    max_title: int | None
+    requires_title: bool
+    chosen: bool
+
+
+@dataclass
+class ChannelOption:
+    channel: Channel
+    checked: bool
+
+
+@dataclass
+class ExistingImage:
+    media: Media
+    description: forms.BoundField
+    remove: forms.BoundField
+
+
+@dataclass
+class NewImageSlot:
+    number: int
+    file: forms.BoundField
+    description: forms.BoundField
+
+
+class PostForm(forms.Form):
+    """The composer: the post, its channels, one variant per platform and its images."""
+
+    unit = UnitChoiceField(queryset=Unit.objects.none(), label=_("Unit"))
+    title = TextField(label=_("Title"), max_length=200)
+    body = TextField(
+        label=_("Main text"),
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_("Each platform's version starts from this text unless you write one."),
+    )
+    link = forms.URLField(label=_("Link"), required=False, max_length=500, assume_scheme="https")
+    theme = ThemeChoiceField(queryset=Theme.objects.none(), label=_("Theme"), required=False)
+    channels = forms.MultipleChoiceField(
+        label=_("Channels"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("Choose at least one channel."),
+            "invalid_choice": _("One of the chosen channels is not available to you."),
+        },
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        user: AnyUser,
+        compose_units: QuerySet[Unit],
+        post: Post | None = None,
+        **kwargs: Any,
+    ) -> None:
+        self.user = user
+        self.post = post
+        if post is not None and "initial" not in kwargs:
+            kwargs["initial"] = self._initial_from(post)
+        super().__init__(*args, **kwargs)
+        self.compose_units = compose_units
+        unit_field: UnitChoiceField = self.fields["unit"]  # type: ignore[assignment]
+        unit_field.queryset = compose_units
+        unit_field.empty_label = _("Choose a unit")
+        theme_field: ThemeChoiceField = self.fields["theme"]  # type: ignore[assignment]
+        theme_field.queryset = self._available_themes()
+        theme_field.empty_label = _("No theme")
+        self.available_channels = list(
+            Channel.objects.filter(unit__in=compose_units)
+            .exclude(status=Channel.Status.DISABLED)
+            .select_related("unit")
+            .order_by("unit__path", "platform", "name")
+        )
+        channels_field: forms.MultipleChoiceField = self.fields["channels"]  # type: ignore[assignment]
+        channels_field.choices = [
+            (str(channel.pk), str(channel)) for channel in self.available_channels
+        ]
+        self.platforms = self._platforms_offered()
+        for platform in self.platforms:
+            name = {"platform": Platform(platform).label}
+            self.fields[f"variant_{platform}_title"] = TextField(
+                label=_("Title on %(platform)s") % name, required=False, max_length=200
+            )
+            self.fields[f"variant_{platform}_text"] = TextField(
+                label=_("Text on %(platform)s") % name,
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 6}),
+            )
+        self.existing_media = list(post.media.all()) if post is not None else []
+        for media in self.existing_media:
+            self.fields[f"image_{media.pk}_description"] = TextField(
+                label=_("Description (alt text)"), required=False, max_length=1500
+            )
+            self.fields[f"image_{media.pk}_remove"] = forms.BooleanField(
+                label=_("Remove this image"), required=False
+            )
+            self.initial.setdefault(f"image_{media.pk}_description", media.description)
+        for number in range(1, NEW_IMAGE_SLOTS + 1):
+            self.fields[f"new_image_{number}"] = forms.FileField(
+                label=_("Image %(number)d") % {"number": number},
+                required=False,
+                widget=forms.FileInput(
+                    attrs={"accept": "image/jpeg,image/png,image/gif,image/webp"}
+                ),
+            )
+            self.fields[f"new_image_{number}_description"] = TextField(
+                label=_("Description of image %(number)d (alt text)") % {"number": number},
+                required=False,
+                max_length=1500,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    @staticmethod
+    def _initial_from(post: Post) -> dict[str, Any]:
+        initial: dict[str, Any] = {
+            "unit": post.unit_id,
+            "title": post.title,
+            "body": post.body,
+            "link": post.link,
+            "theme": post.theme_id,
+            "channels": [str(pk) for pk in post.channels.values_list("pk", flat=True)],
+        }
+        for variant in post.variants.all():
+            # A variant equal to the main text was prefilled: leave it empty so that it
+            # follows the main text when that is edited.
+            initial[f"variant_{variant.platform}_title"] = (
+                "" if variant.title == post.title else variant.title
+            )
+            initial[f"variant_{variant.platform}_text"] = (
+                "" if variant.text == post.body else variant.text
+            )
+        return initial
+
+    def _available_themes(self) -> QuerySet[Theme]:
+        ids: set[int] = set()
+        for unit in self.compose_units:
+            ids.update(unit.ancestor_ids())
+        return (
+            Theme.objects.filter(unit_id__in=ids, is_active=True)
+            .select_related("unit")
+            .order_by("unit__path", "name")
+        )
+
+    def _platforms_offered(self) -> list[str]:
+        offered = {channel.platform for channel in self.available_channels}
+        if self.post is not None:
+            offered |= set(self.post.variants.values_list("platform", flat=True))
+        return [value for value in Platform.values if value in offered]
+
+    # Cleaning
+
+    def clean_channels(self) -> list[Channel]:
+        chosen = {int(pk) for pk in self.cleaned_data["channels"]}
+        return [channel for channel in self.available_channels if channel.pk in chosen]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        unit, theme = cleaned.get("unit"), cleaned.get("theme")
+        if unit is not None and theme is not None and theme.unit_id not in unit.ancestor_ids():
+            self.add_error(
+                "theme",
+                _("This theme belongs to another unit; choose one of %(unit)s or above it.")
+                % {"unit": unit},
+            )
+        for media in self.existing_media:
+            removed = cleaned.get(f"image_{media.pk}_remove")
+            if not removed and not cleaned.get(f"image_{media.pk}_description"):
+                self.add_error(
+                    f"image_{media.pk}_description",
+                    _("Describe this image for people who cannot see it."),
+                )
+        self._clean_new_images(cleaned)
+        if self.errors and any(self.files.get(f"new_image_{n}") for n in self._slots()):
+            self.add_error(
+                None,
+                _("Files are not kept when the form has errors: choose the images again."),
+            )
+        return cleaned
+
+    @staticmethod
+    def _slots() -> range:
+        return range(1, NEW_IMAGE_SLOTS + 1)
+
+    def _clean_new_images(self, cleaned: dict[str, Any]) -> None:
+        images: list[NewImage] = []
+        for number in self._slots():
+            upload: UploadedFile | None = cleaned.get(f"new_image_{number}")
+            description = cleaned.get(f"new_image_{number}_description", "")
+            if upload is None:
+                if description:
+                    self.add_error(
+                        f"new_image_{number}", _("Choose the image this description is for.")
+                    )
+                continue
+            name = upload.name or f"image-{number}"
+            size = upload.size or 0
+            if size > MAX_UPLOAD_BYTES:
+                self.add_error(
+                    f"new_image_{number}",
+                    _("%(name)s is %(size).1f MB; images may be at most %(max)d MB.")
+                    % {
+                        "name": name,
+                        "size": size / 1_048_576,
+                        "max": MAX_UPLOAD_BYTES // 1_048_576,
+                    },
+                )
+                continue
+            content = upload.read()
+            try:
+                inspect_image(content, name)
+            except ValueError as error:
+                self.add_error(f"new_image_{number}", str(error))
+                continue
+            if not description:
+                self.add_error(
+                    f"new_image_{number}_description",
+                    _("Describe this image for people who cannot see it."),
+                )
+                continue
+            images.append(NewImage(filename=name, content=content, description=description))
+        cleaned["new_images"] = images
+
+    # What the template and the view use
+
+    def chosen_platforms(self) -> set[str]:
+        chosen = {str(value) for value in (self["channels"].value() or [])}
+        return {
+            channel.platform for channel in self.available_channels if str(channel.pk) in chosen
+        }
+
+    def channel_groups(self) -> list[tuple[Unit, list[ChannelOption], bool]]:
+        """Channels by unit, each group open when it has a chosen channel (or few groups)."""
+        chosen = {str(value) for value in (self["channels"].value() or [])}
+        groups: dict[int, tuple[Unit, list[ChannelOption]]] = {}
+        for channel in self.available_channels:
+            unit = channel.unit
+            groups.setdefault(unit.pk, (unit, []))[1].append(
+                ChannelOption(channel=channel, checked=str(channel.pk) in chosen)
+            )
+        few = len(groups) <= 3
+        return [
+            (unit, options, few or any(option.checked for option in options))
+            for unit, options in groups.values()
+        ]
+
+    def platform_sections(self) -> list[PlatformSection]:
+        chosen = self.chosen_platforms()
+        sections = []
+        for platform in self.platforms:
+            channel_limits = [
+                limits_for(platform, channel.options)
+                for channel in self.available_channels
+                if channel.platform == platform
+            ] or [limits_for(platform)]
+            strictest = min(channel_limits, key=lambda limits: limits.max_text)
+            sections.append(
+                PlatformSection(
+                    platform=platform,
+                    label=str(Platform(platform).label),
+                    title=self[f"variant_{platform}_title"],
+                    text=self[f"variant_{platform}_text"],
+                    max_text=strictest.max_text,
+                    max_caption=strictest.max_caption,
+                    counting=strictest.counting,
+                    max_title=strictest.max_title,
+                    requires_title=strictest.requires_title,
+                    chosen=platform in chosen,
+                )
+            )
+        return sections
+
+    def existing_images(self) -> list[ExistingImage]:
+        return [
+            ExistingImage(
+                media=media,
+                description=self[f"image_{media.pk}_description"],
+                remove=self[f"image_{media.pk}_remove"],
+            )
+            for media in self.existing_media
+        ]
+
+    def new_image_slots(self) -> list[NewImageSlot]:
+        return [
+            NewImageSlot(
+                number=number,
+                file=self[f"new_image_{number}"],
+                description=self[f"new_image_{number}_description"],
+            )
+            for number in self._slots()
+        ]
+
+    def save_arguments(self) -> dict[str, Any]:
+        """The keyword arguments of `save_post` for what was typed (after `is_valid`)."""
+        data = self.cleaned_data
+        channels: list[Channel] = data["channels"]
+        chosen = {channel.platform for channel in channels}
+        return {
+            "unit": data["unit"],
+            "title": data["title"],
+            "body": data["body"],
+            "link": data["link"],
+            "theme": data["theme"],
+            "channels": channels,
+            "variants": {
+                platform: (
+                    data.get(f"variant_{platform}_title", ""),
+                    data.get(f"variant_{platform}_text", ""),
+                )
+                for platform in self.platforms
+                if platform in chosen
+            },
+            "images": data["new_images"],
+            "image_descriptions": {
+                media.pk: data[f"image_{media.pk}_description"]
+                for media in self.existing_media
+                if not data.get(f"image_{media.pk}_remove")
+            },
+            "remove_images": [
+                media.pk for media in self.existing_media if data.get(f"image_{media.pk}_remove")
+            ],
+        }
+
+
+class RejectForm(forms.Form):
+    reason = TextField(
+        label=_("Why is it sent back?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Say why the post is sent back, so the author can fix it.")},
+    )
+
+
+class ScheduleForm(forms.Form):
+    at = forms.DateTimeField(
+        label=_("Publish at (Vietnam time)"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        error_messages={"required": _("Choose the date and time to publish.")},
+    )
+
+    def clean_at(self) -> datetime:
+        value: datetime = self.cleaned_data["at"]
+        # The time is read as Vietnam time whatever the server's or browser's zone.
+        naive = timezone.make_naive(value) if timezone.is_aware(value) else value
+        return naive.replace(tzinfo=VIETNAM)
+
+
+class PostFilterForm(forms.Form):
+    unit = UnitChoiceField(queryset=Unit.objects.none(), required=False, label=_("Unit"))
+    status = forms.ChoiceField(required=False, label=_("Status"))
+    theme = ThemeChoiceField(queryset=Theme.objects.none(), required=False, label=_("Theme"))
+    q = TextField(required=False, label=_("Title contains"), max_length=200)
+
+    def __init__(
+        self, *args: Any, units: QuerySet[Unit], themes: QuerySet[Theme], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        unit_field: UnitChoiceField = self.fields["unit"]  # type: ignore[assignment]
+        unit_field.queryset = units
+        unit_field.empty_label = _("All units")
+        theme_field: ThemeChoiceField = self.fields["theme"]  # type: ignore[assignment]
+        theme_field.queryset = themes
+        theme_field.empty_label = _("All themes")
+        status_field: forms.ChoiceField = self.fields["status"]  # type: ignore[assignment]
+        status_field.choices = [("", _("All statuses")), *Post.Status.choices]
+
+
+class CalendarFilterForm(PostFilterForm):
+    view = forms.ChoiceField(
+        required=False,
+        label=_("Show"),
+        choices=[("week", _("Week")), ("month", _("Month"))],
+    )
+    date = forms.DateField(required=False, label=_("Date"), input_formats=["%Y-%m-%d"])
+    channel = forms.ModelChoiceField(
+        queryset=Channel.objects.none(), required=False, label=_("Channel")
+    )
+
+    def __init__(self, *args: Any, channels: QuerySet[Channel], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["q"]
+        channel_field: forms.ModelChoiceField[Channel] = self.fields["channel"]  # type: ignore[assignment]
+        channel_field.queryset = channels
+        channel_field.empty_label = _("All channels")
+
+
+class ThemeForm(forms.Form):
+    unit = UnitChoiceField(queryset=Unit.objects.none(), label=_("Unit"))
+    name = TextField(label=_("Name"), max_length=200)
+    description = TextField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    starts_on = forms.DateField(
+        label=_("Starts on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    ends_on = forms.DateField(
+        label=_("Ends on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    is_active = forms.BooleanField(
+        label=_("Active: offered in the composer"), required=False, initial=True
+    )
+
+    def __init__(self, *args: Any, units: QuerySet[Unit], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        unit_field: UnitChoiceField = self.fields["unit"]  # type: ignore[assignment]
+        unit_field.queryset = units
+        unit_field.empty_label = _("Choose a unit")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        starts_on: date | None = cleaned.get("starts_on")
+        ends_on: date | None = cleaned.get("ends_on")
+        if starts_on and ends_on and ends_on < starts_on:
+            self.add_error("ends_on", _("The theme cannot end before it starts."))
+        return cleaned

@@ -1,0 +1,26 @@
+"""URLs of the post pages, the composer and the workflow buttons."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from pressroom.content import views
+
+urlpatterns = [
+    path("", views.post_list, name="post_list"),
+    path("new/", views.post_create, name="post_create"),
+    path("<int:post_id>/", views.post_detail, name="post_detail"),
+    path("<int:post_id>/edit/", views.post_edit, name="post_edit"),
+    path("<int:post_id>/images/<int:media_id>/", views.post_image, name="post_image"),
+    path("<int:post_id>/deliveries/", views.post_deliveries, name="post_deliveries"),
+    path("<int:post_id>/submit/", views.post_submit, name="post_submit"),
+    path("<int:post_id>/approve/", views.post_approve, name="post_approve"),
+    path("<int:post_id>/reject/", views.post_reject, name="post_reject"),
+    path("<int:post_id>/schedule/", views.post_schedule, name="post_schedule"),
+]
+
+theme_urlpatterns = [
+    path("", views.theme_list, name="theme_list"),
+    path("new/", views.theme_create, name="theme_create"),
+    path("<int:theme_id>/edit/", views.theme_edit, name="theme_edit"),
+]

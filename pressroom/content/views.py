@@ -1,0 +1,583 @@
+"""Pages of posts (list, composer, post page and its workflow), the calendar and themes."""
+
+from __future__ import annotations
+
+import calendar as calendar_module
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Case, DateTimeField, F, QuerySet, When
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.middleware import HtmxDetails
+
+from pressroom.channels.models import Channel
+from pressroom.content import actions
+from pressroom.content.access import get_post_for, get_theme_for, visible_posts, visible_themes
+from pressroom.content.forms import (
+    VIETNAM,
+    CalendarFilterForm,
+    PostFilterForm,
+    PostForm,
+    RejectForm,
+    ScheduleForm,
+    ThemeForm,
+)
+from pressroom.content.history import history_of
+from pressroom.content.models import Post
+from pressroom.core.errors import ActionError
+from pressroom.orgs.access import units_for
+from pressroom.orgs.models import Capability, Unit
+from pressroom.publishing.explanations import explain_error, explain_status
+
+POSTS_PER_PAGE = 25
+
+
+class HtmxHttpRequest(HttpRequest):
+    """A request that went through django-htmx's middleware."""
+
+    htmx: HtmxDetails
+
+
+# Statuses in which what blocks a post (problems_of) is worth showing.
+BEFORE_PUBLISHING = (Post.Status.DRAFT, Post.Status.IN_REVIEW, Post.Status.APPROVED)
+
+POST_STATUS_HELP: dict[str, Any] = {
+    Post.Status.DRAFT: gettext_lazy("A draft: it can still be changed, then sent for review."),
+    Post.Status.IN_REVIEW: gettext_lazy("Waiting for an approver of the unit."),
+    Post.Status.APPROVED: gettext_lazy("Approved: an approver can publish it now or schedule it."),
+    Post.Status.SCHEDULED: gettext_lazy(
+        "Scheduled: it goes out at its time on every chosen channel."
+    ),
+    Post.Status.PUBLISHED: gettext_lazy("Published on every chosen channel."),
+    Post.Status.PARTLY_FAILED: gettext_lazy(
+        "Published on some channels only: see the deliveries below for what to do."
+    ),
+    Post.Status.FAILED: gettext_lazy(
+        "It could not be published: see the deliveries below for what to do."
+    ),
+}
+
+
+# Posts list
+
+
+@login_required
+@require_GET
+def post_list(request: HttpRequest) -> HttpResponse:
+    units = units_for(request.user, Capability.VIEW)
+    form = PostFilterForm(request.GET or None, units=units, themes=visible_themes(request.user))
+    posts = (
+        visible_posts(request.user)
+        .select_related("unit", "author", "theme")
+        .prefetch_related("channels")
+    )
+    if form.is_valid():
+        posts = _filter_posts(posts, form.cleaned_data)
+    page = Paginator(posts.order_by("-created_at"), POSTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "content/post_list.html",
+        {
+            "form": form,
+            "page": page,
+            "can_compose": units_for(request.user, Capability.COMPOSE).exists(),
+        },
+    )
+
+
+def _filter_posts(posts: QuerySet[Post], filters: dict[str, Any]) -> QuerySet[Post]:
+    if filters.get("unit"):
+        posts = posts.filter(unit__path__startswith=filters["unit"].path)
+    if filters.get("status"):
+        posts = posts.filter(status=filters["status"])
+    if filters.get("theme"):
+        posts = posts.filter(theme=filters["theme"])
+    if filters.get("q"):
+        posts = posts.filter(title__icontains=filters["q"])
+    if filters.get("channel"):
+        posts = posts.filter(channels=filters["channel"])
+    return posts
+
+
+# Composer
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def post_create(request: HttpRequest) -> HttpResponse:
+    compose_units = units_for(request.user, Capability.COMPOSE)
+    if not compose_units.exists():
+        messages.error(request, _("You may not write posts in any unit."))
+        return redirect("post_list")
+    return _compose(request, compose_units=compose_units, post=None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
+    post, capabilities = get_post_for(request, post_id)
+    if Capability.COMPOSE not in capabilities:
+        messages.error(request, _("You may not change posts of %(unit)s.") % {"unit": post.unit})
+        return redirect("post_detail", post_id=post.pk)
+    if not post.is_editable:
+        messages.info(
+            request, _("Only a draft can be changed. An approver can send it back to draft.")
+        )
+        return redirect("post_detail", post_id=post.pk)
+    compose_units = units_for(request.user, Capability.COMPOSE)
+    return _compose(request, compose_units=compose_units, post=post)
+
+
+def _compose(
+    request: HttpRequest, *, compose_units: QuerySet[Unit], post: Post | None
+) -> HttpResponse:
+    if request.method == "POST":
+        form = PostForm(
+            request.POST, request.FILES, user=request.user, compose_units=compose_units, post=post
+        )
+        if form.is_valid():
+            try:
+                saved = actions.save_post(by=request.user, post=post, **form.save_arguments())
+            except ActionError as error:
+                for message in error.messages:
+                    form.add_error(None, message)
+            else:
+                return _after_save(request, saved)
+        messages.error(request, _("The post was not saved. Correct what is marked below."))
+    else:
+        initial = {}
+        if post is None and compose_units.count() == 1:
+            initial["unit"] = compose_units.first()
+        form = PostForm(
+            user=request.user,
+            compose_units=compose_units,
+            post=post,
+            **({"initial": initial} if post is None else {}),
+        )
+    return render(request, "content/post_form.html", {"form": form, "post": post})
+
+
+def _after_save(request: HttpRequest, post: Post) -> HttpResponse:
+    messages.success(request, _("The draft is saved."))
+    if request.POST.get("then") == "submit":
+        try:
+            actions.submit_post(post=post, by=request.user)
+        except ActionError as error:
+            messages.error(request, _("It cannot be sent for review yet:"))
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The post is sent for review."))
+    elif actions.problems_of(post):
+        # The post page lists the problems; the message only points at them.
+        messages.warning(
+            request, _("Before it can be sent for review, fix what is listed on this page.")
+        )
+    return redirect("post_detail", post_id=post.pk)
+
+
+# The post page and its workflow
+
+
+@login_required
+@require_GET
+def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
+    post, capabilities = get_post_for(request, post_id)
+    return _render_post(request, post, capabilities)
+
+
+@login_required
+@require_GET
+def post_image(request: HttpRequest, post_id: int, media_id: int) -> FileResponse:
+    """An image of a post, only for people who may see the post (drafts are not public)."""
+    post, _capabilities = get_post_for(request, post_id)
+    media = get_object_or_404(post.media, pk=media_id)
+    response = FileResponse(media.file.open("rb"), content_type=media.content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@login_required
+@require_GET
+def post_deliveries(request: HtmxHttpRequest, post_id: int) -> HttpResponse:
+    """The deliveries table alone; htmx polls it while a delivery is under way."""
+    post, _capabilities = get_post_for(request, post_id)
+    if not request.htmx:
+        # A plain visit (no JavaScript, or a bookmarked address) gets the whole page.
+        return redirect(reverse("post_detail", args=[post.pk]) + "#deliveries")
+    return render(
+        request, "content/post_detail.html#deliveries", {"post": post, **_deliveries(post)}
+    )
+
+
+def _deliveries(post: Post) -> dict[str, Any]:
+    deliveries = list(post.deliveries.select_related("channel", "channel__unit"))
+    rows = [
+        {
+            "delivery": delivery,
+            "status_explanation": explain_status(delivery),
+            "error_explanation": explain_error(delivery),
+        }
+        for delivery in deliveries
+    ]
+    return {
+        "delivery_rows": rows,
+        "deliveries_running": any(not delivery.is_terminal for delivery in deliveries),
+    }
+
+
+@dataclass(frozen=True)
+class Allowed:
+    """Which workflow buttons the user sees on the post page."""
+
+    edit: bool
+    submit: bool
+    approve: bool
+    reject: bool
+    schedule: bool
+
+
+def _allowed(request: HttpRequest, post: Post, capabilities: set[str]) -> Allowed:
+    compose = Capability.COMPOSE in capabilities
+    approve = Capability.APPROVE in capabilities
+    own = post.author_id == request.user.pk
+    draft = post.status == Post.Status.DRAFT
+    return Allowed(
+        edit=compose and draft,
+        submit=compose and draft,
+        approve=approve and not own and post.status == Post.Status.IN_REVIEW,
+        reject=approve and not own and post.status in (Post.Status.IN_REVIEW, Post.Status.APPROVED),
+        schedule=approve and post.status == Post.Status.APPROVED,
+    )
+
+
+def _render_post(
+    request: HttpRequest,
+    post: Post,
+    capabilities: set[str],
+    *,
+    reject_form: RejectForm | None = None,
+    schedule_form: ScheduleForm | None = None,
+) -> HttpResponse:
+    channels = list(post.channels.select_related("unit"))
+    variants = list(post.variants.all())
+    context = {
+        "post": post,
+        "allowed": _allowed(request, post, capabilities),
+        "status_help": POST_STATUS_HELP.get(post.status, ""),
+        "channels": channels,
+        "variants": variants,
+        "media": list(post.media.all()),
+        "problems": actions.problems_of(post) if post.status in BEFORE_PUBLISHING else [],
+        "history": history_of(post),
+        "reject_form": reject_form or RejectForm(),
+        "schedule_form": schedule_form or ScheduleForm(),
+        **_deliveries(post),
+    }
+    return render(request, "content/post_detail.html", context)
+
+
+def _refuse(request: HttpRequest, post: Post, message: str) -> HttpResponse:
+    messages.error(request, message)
+    return redirect("post_detail", post_id=post.pk)
+
+
+@login_required
+@require_POST
+def post_submit(request: HttpRequest, post_id: int) -> HttpResponse:
+    post, capabilities = get_post_for(request, post_id)
+    if Capability.COMPOSE not in capabilities:
+        return _refuse(
+            request, post, _("You may not send posts of %(unit)s for review.") % {"unit": post.unit}
+        )
+    try:
+        actions.submit_post(post=post, by=request.user)
+    except ActionError as error:
+        messages.error(request, _("It cannot be sent for review yet:"))
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The post is sent for review."))
+    return redirect("post_detail", post_id=post.pk)
+
+
+@login_required
+@require_POST
+def post_approve(request: HttpRequest, post_id: int) -> HttpResponse:
+    post, capabilities = get_post_for(request, post_id)
+    if Capability.APPROVE not in capabilities:
+        return _refuse(
+            request,
+            post,
+            _("Only an approver of %(unit)s can approve this post.") % {"unit": post.unit},
+        )
+    try:
+        actions.approve_post(post=post, by=request.user)
+    except ActionError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The post is approved. Publish it now or schedule it."))
+    return redirect("post_detail", post_id=post.pk)
+
+
+@login_required
+@require_POST
+def post_reject(request: HttpRequest, post_id: int) -> HttpResponse:
+    post, capabilities = get_post_for(request, post_id)
+    if Capability.APPROVE not in capabilities:
+        return _refuse(
+            request,
+            post,
+            _("Only an approver of %(unit)s can send this post back.") % {"unit": post.unit},
+        )
+    form = RejectForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.reject_post(post=post, by=request.user, reason=form.cleaned_data["reason"])
+        except ActionError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("The post is sent back to its author as a draft."))
+            return redirect("post_detail", post_id=post.pk)
+    messages.error(request, _("The post was not sent back."))
+    return _render_post(request, post, capabilities, reject_form=form)
+
+
+@login_required
+@require_POST
+def post_schedule(request: HttpRequest, post_id: int) -> HttpResponse:
+    post, capabilities = get_post_for(request, post_id)
+    if Capability.APPROVE not in capabilities:
+        return _refuse(
+            request,
+            post,
+            _("Only an approver of %(unit)s can publish this post.") % {"unit": post.unit},
+        )
+    if request.POST.get("when") == "now":
+        try:
+            actions.schedule_post(post=post, by=request.user, at=None)
+        except ActionError as error:
+            messages.error(request, _("The post was not published:"))
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The post is going out now."))
+        return redirect("post_detail", post_id=post.pk)
+    form = ScheduleForm(request.POST)
+    if form.is_valid():
+        at: datetime = form.cleaned_data["at"]
+        try:
+            actions.schedule_post(post=post, by=request.user, at=at)
+        except ActionError as error:
+            for message in error.messages:
+                form.add_error("at", message)
+        else:
+            messages.success(
+                request,
+                _("The post will go out at %(when)s (Vietnam time).")
+                % {"when": timezone.localtime(at, VIETNAM).strftime("%H:%M %d/%m/%Y")},
+            )
+            return redirect("post_detail", post_id=post.pk)
+    messages.error(request, _("The post was not scheduled."))
+    return _render_post(request, post, capabilities, schedule_form=form)
+
+
+# Calendar
+
+
+@dataclass
+class CalendarDay:
+    day: date
+    in_month: bool
+    is_today: bool
+    posts: list[Post]
+
+
+@login_required
+@require_GET
+def post_calendar(request: HttpRequest) -> HttpResponse:
+    units = units_for(request.user, Capability.VIEW)
+    channels = Channel.objects.filter(unit__in=units).select_related("unit")
+    form = CalendarFilterForm(
+        request.GET or None,
+        units=units,
+        themes=visible_themes(request.user),
+        channels=channels,
+        initial={"view": "week", "date": timezone.localdate(timezone=VIETNAM)},
+    )
+    filters: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
+    today = timezone.localdate(timezone=VIETNAM)
+    view = filters.get("view") or "week"
+    anchor = filters.get("date") or today
+    if view == "month":
+        first = anchor.replace(day=1)
+        last = first.replace(day=calendar_module.monthrange(first.year, first.month)[1])
+        start = first - timedelta(days=first.weekday())
+        end = last + timedelta(days=7 - last.isoweekday())
+        previous = (first - timedelta(days=1)).replace(day=1)
+        following = last + timedelta(days=1)
+    else:
+        first = start = anchor - timedelta(days=anchor.weekday())
+        last = end = start + timedelta(days=6)
+        previous, following = start - timedelta(days=7), start + timedelta(days=7)
+    posts = (
+        _filter_posts(visible_posts(request.user), filters)
+        .annotate(
+            when=Case(
+                When(scheduled_at__isnull=False, then=F("scheduled_at")),
+                default=F("created_at"),
+                output_field=DateTimeField(),
+            )
+        )
+        .filter(
+            when__gte=datetime.combine(start, time.min, tzinfo=VIETNAM),
+            when__lt=datetime.combine(end + timedelta(days=1), time.min, tzinfo=VIETNAM),
+        )
+        .select_related("unit", "theme")
+        .order_by("when")
+        .distinct()
+    )
+    by_day: dict[date, list[Post]] = {}
+    for post in posts:
+        by_day.setdefault(timezone.localtime(post.when, VIETNAM).date(), []).append(post)
+    days = [
+        CalendarDay(
+            day=day,
+            in_month=first <= day <= last,
+            is_today=day == today,
+            posts=by_day.get(day, []),
+        )
+        for day in (start + timedelta(days=offset) for offset in range((end - start).days + 1))
+    ]
+    weeks = [days[index : index + 7] for index in range(0, len(days), 7)]
+    return render(
+        request,
+        "content/calendar.html",
+        {
+            "form": form,
+            "view": view,
+            "first": first,
+            "last": last,
+            "weeks": weeks,
+            "days": days,
+            "previous": previous.isoformat(),
+            "following": following.isoformat(),
+            "today": today.isoformat(),
+            "total": sum(len(day.posts) for day in days),
+        },
+    )
+
+
+# Themes
+
+
+@login_required
+@require_GET
+def theme_list(request: HttpRequest) -> HttpResponse:
+    view_units = units_for(request.user, Capability.VIEW)
+    own_ids = set(view_units.values_list("pk", flat=True))
+    manage_ids = set(units_for(request.user, Capability.MANAGE).values_list("pk", flat=True))
+    themes = visible_themes(request.user).order_by("unit__path", "-is_active", "-starts_on")
+    rows = [
+        {
+            "theme": theme,
+            "inherited": theme.unit_id not in own_ids,
+            "can_edit": theme.unit_id in manage_ids,
+        }
+        for theme in themes
+    ]
+    return render(
+        request,
+        "content/theme_list.html",
+        {"rows": rows, "can_create": bool(manage_ids)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def theme_create(request: HttpRequest) -> HttpResponse:
+    units = units_for(request.user, Capability.MANAGE)
+    if not units.exists():
+        messages.error(request, _("Only a unit administrator can create themes."))
+        return redirect("theme_list")
+    form = ThemeForm(request.POST or None, units=units)
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                theme = actions.save_theme(
+                    by=request.user,
+                    unit=data["unit"],
+                    name=data["name"],
+                    description=data["description"],
+                    starts_on=data["starts_on"],
+                    ends_on=data["ends_on"],
+                    is_active=data["is_active"],
+                )
+            except ActionError as error:
+                for message in error.messages:
+                    form.add_error(None, message)
+            else:
+                messages.success(request, _("Theme “%(name)s” is created.") % {"name": theme})
+                return redirect("theme_list")
+        messages.error(request, _("The theme was not saved. Correct what is marked below."))
+    return render(request, "content/theme_form.html", {"form": form, "theme": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def theme_edit(request: HttpRequest, theme_id: int) -> HttpResponse:
+    theme, capabilities = get_theme_for(request, theme_id)
+    if Capability.MANAGE not in capabilities:
+        messages.error(
+            request,
+            _("Only an administrator of %(unit)s can change this theme.") % {"unit": theme.unit},
+        )
+        return redirect("theme_list")
+    units = Unit.objects.filter(pk=theme.unit_id)
+    initial = {
+        "unit": theme.unit,
+        "name": theme.name,
+        "description": theme.description,
+        "starts_on": theme.starts_on,
+        "ends_on": theme.ends_on,
+        "is_active": theme.is_active,
+    }
+    form = ThemeForm(request.POST or None, units=units, initial=initial)
+    form.fields["unit"].disabled = True
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                actions.save_theme(
+                    by=request.user,
+                    unit=theme.unit,
+                    theme=theme,
+                    name=data["name"],
+                    description=data["description"],
+                    starts_on=data["starts_on"],
+                    ends_on=data["ends_on"],
+                    is_active=data["is_active"],
+                )
+            except ActionError as error:
+                for message in error.messages:
+                    form.add_error(None, message)
+            else:
+                messages.success(request, _("Theme “%(name)s” is saved.") % {"name": theme})
+                return redirect("theme_list")
+        messages.error(request, _("The theme was not saved. Correct what is marked below."))
+    return render(request, "content/theme_form.html", {"form": form, "theme": theme})

@@ -1,0 +1,75 @@
+"""The dashboard: what is waiting for the person who signed in."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from pressroom.content.models import Post
+from pressroom.orgs.access import units_for
+from pressroom.orgs.models import Capability
+from pressroom.publishing.explanations import explain_error, explain_status
+from pressroom.publishing.models import Delivery
+
+DASHBOARD_ROWS = 10
+# Deliveries that need someone to look at them, or are still being worked on after a problem.
+TROUBLED = (
+    Delivery.Status.FAILED,
+    Delivery.Status.PAUSED,
+    Delivery.Status.UNKNOWN,
+    Delivery.Status.RETRY,
+)
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    view_units = units_for(user, Capability.VIEW)
+    to_approve = (
+        Post.objects.filter(
+            unit__in=units_for(user, Capability.APPROVE), status=Post.Status.IN_REVIEW
+        )
+        .exclude(author=user.pk)
+        .select_related("unit", "author")
+        .order_by("submitted_at")[:DASHBOARD_ROWS]
+    )
+    drafts = (
+        Post.objects.filter(author=user.pk, status=Post.Status.DRAFT)
+        .select_related("unit")
+        .order_by("-updated_at")[:DASHBOARD_ROWS]
+    )
+    upcoming = (
+        Post.objects.filter(
+            unit__in=view_units, status=Post.Status.SCHEDULED, scheduled_at__gte=timezone.now()
+        )
+        .select_related("unit")
+        .order_by("scheduled_at")[:DASHBOARD_ROWS]
+    )
+    troubled = list(
+        Delivery.objects.filter(channel__unit__in=view_units, status__in=TROUBLED)
+        .select_related("post", "channel")
+        .order_by("-updated_at")[:DASHBOARD_ROWS]
+    )
+    problems = [
+        {
+            "delivery": delivery,
+            "status_explanation": explain_status(delivery),
+            "error_explanation": explain_error(delivery),
+        }
+        for delivery in troubled
+    ]
+    return render(
+        request,
+        "core/dashboard.html",
+        {
+            "to_approve": to_approve,
+            "drafts": drafts,
+            "upcoming": upcoming,
+            "problems": problems,
+            "can_compose": units_for(user, Capability.COMPOSE).exists(),
+        },
+    )

@@ -1,0 +1,27 @@
+"""URL map of the Pressroom web app."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from pressroom.content import views as content_views
+from pressroom.content.urls import theme_urlpatterns
+from pressroom.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.dashboard, name="dashboard"),
+    path(
+        "sign-in/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("posts/", include("pressroom.content.urls")),
+    path("calendar/", content_views.post_calendar, name="calendar"),
+    path("channels/", include("pressroom.channels.urls")),
+    path("themes/", include(theme_urlpatterns)),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
