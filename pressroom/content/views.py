@@ -217,9 +217,13 @@ def post_deliveries(request: HtmxHttpRequest, post_id: int) -> HttpResponse:
     if not request.htmx:
         # A plain visit (no JavaScript, or a bookmarked address) gets the whole page.
         return redirect(reverse("post_detail", args=[post.pk]) + "#deliveries")
-    return render(
-        request, "content/post_detail.html#deliveries", {"post": post, **_deliveries(post)}
-    )
+    context = _deliveries(post)
+    response = render(request, "content/post_detail.html#deliveries", {"post": post, **context})
+    if not context["deliveries_running"]:
+        # Polling only runs while deliveries are under way: they just finished, so reload
+        # the page once to show the post's new status too.
+        response["HX-Refresh"] = "true"
+    return response
 
 
 def _deliveries(post: Post) -> dict[str, Any]:

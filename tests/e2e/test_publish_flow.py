@@ -3,6 +3,7 @@ the sandbox shows the post on every chosen channel and Pressroom shows every del
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from pressroom.publishing.models import Delivery
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "a long demo password 2025"
+# The README's screenshot is refreshed by running this test with PRESSROOM_UPDATE_SCREENSHOT=1.
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshot.png"
 ACCOUNTS = {
     "facebook": ("1000777", {"page_token": "e2e-fb"}),
@@ -93,7 +95,7 @@ def test_compose_approve_publish_everywhere(
         page.check(f"input[name=channels][value='{channel.pk}']")
     page.set_input_files("input[name=new_image_1]", str(photo))
     page.fill("[name=new_image_1_description]", "Toàn cảnh hội nghị tại hội trường UBND huyện")
-    page.locator("form.composer button[type=submit]").last.click()
+    page.locator("form.composer button[name=then][value=save]").click()
     expect(page).to_have_url(re.compile(r"/posts/\d+/$"))
     post = Post.objects.get(title=title)
     page.locator("form[action$='/submit/'] button").click()
@@ -112,9 +114,12 @@ def test_compose_approve_publish_everywhere(
     expect(published).to_have_count(len(ACCOUNTS), timeout=30_000)
     statuses = set(Delivery.objects.filter(post=post).values_list("status", flat=True))
     assert statuses == {Delivery.Status.PUBLISHED}
-    SCREENSHOT.parent.mkdir(exist_ok=True)
-    page.set_viewport_size({"width": 1280, "height": 1000})
-    page.screenshot(path=str(SCREENSHOT), full_page=False)
+    # When the last delivery finishes, the page reloads itself to show the post published.
+    expect(page.locator(".badge-published").first).to_be_visible()
+    expect(page.locator("#deliveries[hx-get]")).to_have_count(0)
+    page.set_viewport_size({"width": 1200, "height": 900})
+    target = SCREENSHOT if os.environ.get("PRESSROOM_UPDATE_SCREENSHOT") else tmp_path / "post.png"
+    page.screenshot(path=str(target), full_page=True)
 
     # The sandbox's ground truth: exactly one post per chosen channel, with the photo.
     sandbox = district["sandbox"]

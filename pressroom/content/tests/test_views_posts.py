@@ -156,6 +156,7 @@ class DeliveriesTableTests(ViewTestCase):
         self.assertContains(partial, 'hx-trigger="every 2s"')
         self.assertNotContains(partial, "<html")
         self.assertContains(partial, "Waiting for its time to go out.")
+        self.assertNotIn("HX-Refresh", partial)
 
     def test_polling_stops_when_every_delivery_is_finished(self) -> None:
         Delivery.objects.filter(channel=self.facebook).update(
@@ -170,6 +171,7 @@ class DeliveriesTableTests(ViewTestCase):
         self.login(self.owner)
         partial = self.client.get(self.url, headers={"HX-Request": "true"})
         self.assertNotContains(partial, "hx-trigger")
+        self.assertEqual(partial["HX-Refresh"], "true")
         self.assertContains(partial, "https://facebook.example/p/1")
         self.assertContains(partial, "The bot is not an administrator of the Telegram channel")
         self.assertContains(partial, "bot is not a member of the channel chat")
