@@ -41,8 +41,10 @@ def chromium_path() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def browser() -> Iterator[Any]:
+    """Playwright's sync API keeps an event loop running in this thread while it is open, so
+    it is opened per test: tests that call asyncio.run() may run after this one."""
     from playwright.sync_api import sync_playwright
 
     executable = chromium_path()
