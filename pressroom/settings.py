@@ -76,7 +76,11 @@ TEMPLATES = [
 # SQLite by default (nothing to install); PostgreSQL when DATABASE_URL says so.
 DATABASE_URL = envstr("DATABASE_URL")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL, conn_max_age=envint("DATABASE_CONN_MAX_AGE", 60)
+        )
+    }
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -162,7 +166,13 @@ DISPATCHER_POLL_S = envfloat("DISPATCHER_POLL_S", 0.5)
 
 MAILERS = {
     "default": {
-        "BACKEND": envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"),
+        # SMTP once a host is configured; until then mail is written to the console.
+        "BACKEND": envstr(
+            "EMAIL_BACKEND",
+            "django.core.mail.backends.smtp.EmailBackend"
+            if envstr("EMAIL_HOST")
+            else "django.core.mail.backends.console.EmailBackend",
+        ),
         "OPTIONS": {
             key: value
             for key, value in {
