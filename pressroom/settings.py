@@ -163,6 +163,13 @@ PLATFORM_BASE_URLS = {
 PLATFORM_TIMEOUT_S = envfloat("PLATFORM_TIMEOUT_S", 15.0)
 DISPATCHER_CONCURRENCY = envint("DISPATCHER_CONCURRENCY", 200)
 DISPATCHER_POLL_S = envfloat("DISPATCHER_POLL_S", 0.5)
+# In-flight calls per platform (per dispatcher process), so one busy platform leaves room for
+# the others; and per channel, so one account is never hit by parallel requests.
+DISPATCHER_PLATFORM_CONCURRENCY = envint("DISPATCHER_PLATFORM_CONCURRENCY", 500)
+DISPATCHER_CHANNEL_CONCURRENCY = envint("DISPATCHER_CHANNEL_CONCURRENCY", 1)
+# A delivery not published this long after it was due gives up with a clear reason.
+DELIVERY_DEADLINE_H = envfloat("DELIVERY_DEADLINE_H", 24.0)
+DELIVERY_EMERGENCY_DEADLINE_H = envfloat("DELIVERY_EMERGENCY_DEADLINE_H", 2.0)
 
 MAILERS = {
     "default": {

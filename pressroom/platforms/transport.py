@@ -94,6 +94,35 @@ class HttpPlatformClient:
     async def _publish(self, publication: Publication, call: Call) -> Outcome:
         raise NotImplementedError
 
+    # Whether `find` can tell if an earlier try published the post.
+    can_find: ClassVar[bool] = False
+
+    async def find(self, publication: Publication, since: datetime | None) -> Outcome | None:
+        """Look on the platform for this publication, sent at or after `since`.
+
+        Answers PUBLISHED (with the remote id) when it is there, None when it certainly is
+        not (sending again is safe), or another outcome when the platform could not be asked.
+        """
+        call = Call(self.http, self.timeout)
+        try:
+            async with asyncio.timeout(self.total_timeout):
+                return await self._find(publication, since, call)
+        except Stop as stop:
+            return self._redacted(stop.outcome)
+        except TimeoutError:
+            return Outcome(OutcomeKind.RETRY_LATER, code="timeout", reason="Check timed out")
+        except httpx.HTTPError as error:
+            return self._redacted(transport_outcome(error, creating=False))
+
+    async def _find(
+        self, publication: Publication, since: datetime | None, call: Call
+    ) -> Outcome | None:
+        return Outcome(
+            OutcomeKind.UNKNOWN,
+            code="cannot_check",
+            reason="This platform offers no way to look for an earlier post",
+        )
+
     def permalink(self, remote_id: str, default: str) -> str:
         base = self.access.options.get("permalink_base")
         if base:
@@ -248,6 +277,17 @@ async def poll(
     while not await check():
         await asyncio.sleep(wait)
         wait = min(max_wait, wait * 2)
+
+
+# Clocks differ: an earlier try may be stamped a little before we think we sent it.
+CLOCK_SKEW_S = 300.0
+
+
+def sent_after(moment: float | None, since: datetime | None) -> bool:
+    """Whether a platform timestamp (epoch seconds) is at or after `since`, within skew."""
+    if since is None or moment is None:
+        return True
+    return moment >= since.timestamp() - CLOCK_SKEW_S
 
 
 def text_with_link(publication: Publication) -> str:

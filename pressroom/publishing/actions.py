@@ -1,12 +1,23 @@
-"""Writes to deliveries: create them, claim due ones, record what the platform answered."""
+"""Writes to deliveries: the state machine every delivery moves through.
+
+    pending ─claim→ claimed ─start→ sending ─outcome→ published
+                                               ├──→ retry (due again at T) ─claim→ …
+                                               ├──→ unknown (look before resending) ─claim→ …
+                                               ├──→ paused (channel needs reconnecting)
+                                               └──→ failed (with the reason)
+
+A claim is a lease: a dispatcher that dies leaves `claimed` rows (never sent: back to the
+queue) or `sending` rows (maybe sent: unknown, reconciled before any resend).
+"""
 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -16,15 +27,22 @@ from pressroom.channels.models import Channel
 from pressroom.content.models import Post
 from pressroom.platforms.base import ChannelAccess, MediaFile, Outcome, OutcomeKind, Publication
 from pressroom.publishing import tasks
-from pressroom.publishing.models import Delivery
+from pressroom.publishing.models import Delivery, DeliveryAttempt
 
-LEASE = timedelta(minutes=2)
-MAX_ATTEMPTS = 8
-BACKOFF_BASE_S = 5.0
+LEASE = timedelta(minutes=3)
+MAX_ATTEMPTS = 10
+BACKOFF_BASE_S = 2.0
 BACKOFF_CAP_S = 600.0
-CLAIMABLE = (Delivery.Status.PENDING, Delivery.Status.RETRY)
-# Platforms that recognise a repeated request (Mastodon's Idempotency-Key).
+# A possibly published post is looked for after this long, so the platform has settled.
+CHECK_DELAY_S = 1.0
+CLAIMABLE = (Delivery.Status.PENDING, Delivery.Status.RETRY, Delivery.Status.UNKNOWN)
+# Platforms that recognise a repeated request (Mastodon's Idempotency-Key, kept one hour).
 IDEMPOTENT_PLATFORMS = frozenset({"mastodon"})
+
+
+def deadline_for(post: Post, due_at: datetime) -> datetime:
+    hours = settings.DELIVERY_EMERGENCY_DEADLINE_H if post.is_emergency else None
+    return due_at + timedelta(hours=hours or settings.DELIVERY_DEADLINE_H)
 
 
 def create_deliveries(*, post: Post, due_at: datetime) -> list[Delivery]:
@@ -35,6 +53,7 @@ def create_deliveries(*, post: Post, due_at: datetime) -> list[Delivery]:
             channel=channel,
             defaults={
                 "due_at": due_at,
+                "give_up_at": deadline_for(post, due_at),
                 "priority": 10 if post.is_emergency else 0,
                 "status": (
                     Delivery.Status.PENDING if channel.is_connected else Delivery.Status.PAUSED
@@ -45,11 +64,18 @@ def create_deliveries(*, post: Post, due_at: datetime) -> list[Delivery]:
     return deliveries
 
 
-def claim_due(*, worker: str, limit: int, now: datetime | None = None) -> list[int]:
+def claim_due(
+    *, worker: str, limit: int, platform: str | None = None, now: datetime | None = None
+) -> list[int]:
     """Take up to `limit` due deliveries for this worker; no other worker gets the same ones."""
+    if limit <= 0:
+        return []
     now = now or timezone.now()
     lease_until = now + LEASE
     due = Q(status__in=CLAIMABLE, due_at__lte=now, channel__status=Channel.Status.CONNECTED)
+    if platform:
+        due &= Q(channel__platform=platform)
+    claim = {"status": Delivery.Status.CLAIMED, "claimed_by": worker, "lease_until": lease_until}
     if connection.vendor == "postgresql":
         with transaction.atomic():
             ids = list(
@@ -58,24 +84,21 @@ def claim_due(*, worker: str, limit: int, now: datetime | None = None) -> list[i
                 .select_for_update(skip_locked=True, of=("self",))
                 .values_list("pk", flat=True)[:limit]
             )
-            Delivery.objects.filter(pk__in=ids).update(
-                status=Delivery.Status.SENDING, claimed_by=worker, lease_until=lease_until
-            )
+            Delivery.objects.filter(pk__in=ids).update(**claim)
         return ids
-    # SQLite: compare-and-swap each row; a row another worker took no longer matches.
-    candidates = list(
-        Delivery.objects.filter(due)
-        .order_by("-priority", "due_at")
-        .values_list("pk", flat=True)[:limit]
-    )
-    claimed = []
-    for pk in candidates:
-        taken = Delivery.objects.filter(pk=pk, status__in=CLAIMABLE).update(
-            status=Delivery.Status.SENDING, claimed_by=worker, lease_until=lease_until
+    # SQLite: compare-and-swap; a row another worker took no longer matches the filter.
+    with transaction.atomic():
+        candidates = list(
+            Delivery.objects.filter(due)
+            .order_by("-priority", "due_at")
+            .values_list("pk", flat=True)[:limit]
         )
-        if taken:
-            claimed.append(pk)
-    return claimed
+        Delivery.objects.filter(pk__in=candidates, status__in=CLAIMABLE).update(**claim)
+        return list(
+            Delivery.objects.filter(
+                pk__in=candidates, status=Delivery.Status.CLAIMED, claimed_by=worker
+            ).values_list("pk", flat=True)
+        )
 
 
 @dataclass(frozen=True)
@@ -83,15 +106,69 @@ class Job:
     """Everything the sender needs for one delivery, loaded before any network call."""
 
     delivery_id: int
+    channel_id: int
     platform: str
     access: ChannelAccess
     publication: Publication
+    # Look on the platform for an earlier try instead of sending (see `needs_check`).
+    check: bool = False
+    since: datetime | None = None
+    options: dict[str, Any] = field(default_factory=dict)
 
 
-def load_job(delivery_id: int) -> Job:
-    delivery = Delivery.objects.select_related("post", "channel").get(pk=delivery_id)
-    post, channel = delivery.post, delivery.channel
-    variant = post.variants.filter(platform=channel.platform).first()
+def start_jobs(*, delivery_ids: list[int], worker: str) -> list[Job]:
+    """Mark claimed deliveries as sending and load what each needs (media read once)."""
+    now = timezone.now()
+    Delivery.objects.filter(
+        pk__in=delivery_ids, status=Delivery.Status.CLAIMED, claimed_by=worker
+    ).update(status=Delivery.Status.SENDING)
+    Delivery.objects.filter(pk__in=delivery_ids, first_sent_at__isnull=True).update(
+        first_sent_at=now
+    )
+    deliveries = list(
+        Delivery.objects.filter(
+            pk__in=delivery_ids, status=Delivery.Status.SENDING, claimed_by=worker
+        ).select_related("post", "channel")
+    )
+    media_cache: dict[int, tuple[MediaFile, ...]] = {}
+    variant_cache: dict[tuple[int, str], tuple[str, str]] = {}
+    jobs = []
+    for delivery in deliveries:
+        post, channel = delivery.post, delivery.channel
+        if post.pk not in media_cache:
+            media_cache[post.pk] = _media(post)
+            for variant in post.variants.all():
+                variant_cache[(post.pk, variant.platform)] = (variant.title, variant.text)
+        title, text = variant_cache.get((post.pk, channel.platform), ("", post.body))
+        if post.link and post.link not in text:
+            text = f"{text}\n\n{post.link}"
+        jobs.append(
+            Job(
+                delivery_id=delivery.pk,
+                channel_id=channel.pk,
+                platform=channel.platform,
+                access=ChannelAccess(
+                    api_base=channel.api_base,
+                    external_id=channel.external_id,
+                    credentials=channel.credentials,
+                    options=channel.options,
+                ),
+                publication=Publication(
+                    text=text,
+                    title=title or post.title,
+                    link=post.link,
+                    media=media_cache[post.pk],
+                    idempotency_key=f"pressroom-delivery-{delivery.pk}",
+                ),
+                check=delivery.needs_check,
+                since=delivery.first_sent_at,
+                options=channel.options,
+            )
+        )
+    return jobs
+
+
+def _media(post: Post) -> tuple[MediaFile, ...]:
     media = []
     for item in post.media.all():
         with item.file.open("rb") as handle:
@@ -104,96 +181,182 @@ def load_job(delivery_id: int) -> Job:
                 description=item.description,
             )
         )
-    text = variant.text if variant else post.body
-    if post.link and post.link not in text:
-        text = f"{text}\n\n{post.link}"
-    return Job(
-        delivery_id=delivery.pk,
-        platform=channel.platform,
-        access=ChannelAccess(
-            api_base=channel.api_base,
-            external_id=channel.external_id,
-            credentials=channel.credentials,
-            options=channel.options,
-        ),
-        publication=Publication(
-            text=text,
-            title=(variant.title if variant and variant.title else post.title),
-            link=post.link,
-            media=tuple(media),
-            idempotency_key=f"pressroom-delivery-{delivery.pk}",
-        ),
-    )
+    return tuple(media)
 
 
 def _backoff(attempts: int) -> float:
-    """Capped exponential backoff with full jitter."""
+    """Capped exponential backoff with jitter (between half and all of the ceiling)."""
     ceiling = min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2 ** max(attempts - 1, 0))
     return random.uniform(ceiling / 2, ceiling)
 
 
+@dataclass(frozen=True)
+class Result:
+    """What a dispatcher reports for one job."""
+
+    delivery_id: int
+    outcome: Outcome
+    started_at: datetime
+    check: bool = False
+    # A check found nothing: the earlier try did not publish, sending again is safe.
+    not_found: bool = False
+
+
 @transaction.atomic
-def record_outcome(*, delivery_id: int, outcome: Outcome, worker: str = "") -> Delivery:
-    delivery = Delivery.objects.select_for_update().select_related("channel").get(pk=delivery_id)
+def record_result(*, result: Result, worker: str = "") -> Delivery:
+    """Move the delivery to its next state after a send or a check, and keep the history."""
+    delivery = (
+        Delivery.objects.select_for_update().select_related("channel").get(pk=result.delivery_id)
+    )
     if delivery.status != Delivery.Status.SENDING or (worker and delivery.claimed_by != worker):
         # The lease expired and someone else owns it now; do not overwrite their result.
         return delivery
     now = timezone.now()
-    delivery.attempts += 1
+    outcome = result.outcome
+    platform = delivery.channel.platform
     delivery.lease_until = None
     delivery.error_code = outcome.code
     delivery.error_message = outcome.reason[:2000]
+    gave_up = delivery.give_up_at is not None and now >= delivery.give_up_at
+    if not result.check:
+        delivery.attempts += 1
     if outcome.kind is OutcomeKind.PUBLISHED:
         delivery.status = Delivery.Status.PUBLISHED
         delivery.remote_id = outcome.remote_id
         delivery.permalink = outcome.permalink
         delivery.published_at = now
+        delivery.needs_check = False
         delivery.error_code = delivery.error_message = ""
-    elif outcome.kind is OutcomeKind.RETRY_LATER and delivery.attempts < MAX_ATTEMPTS:
-        delivery.status = Delivery.Status.RETRY
+    elif result.not_found:
+        # Looked, and the earlier try did not publish: send again now.
+        delivery.needs_check = False
+        delivery.status = Delivery.Status.FAILED if gave_up else Delivery.Status.RETRY
+        delivery.due_at = now
+        delivery.error_code = delivery.error_message = ""
+        if gave_up:
+            delivery.error_code = "deadline"
+    elif outcome.kind is OutcomeKind.RETRY_LATER:
         wait = max(outcome.retry_after_s or 0.0, _backoff(delivery.attempts))
-        delivery.due_at = now + timedelta(seconds=wait)
-    elif (
-        outcome.kind is OutcomeKind.UNKNOWN
-        and delivery.channel.platform in IDEMPOTENT_PLATFORMS
-        and delivery.attempts < MAX_ATTEMPTS
-    ):
-        # The platform drops a repeat with the same Idempotency-Key: resending is safe.
-        delivery.status = Delivery.Status.RETRY
-        delivery.due_at = now + timedelta(seconds=_backoff(delivery.attempts))
+        if gave_up or delivery.attempts >= MAX_ATTEMPTS:
+            delivery.status = (
+                Delivery.Status.UNKNOWN if delivery.needs_check else Delivery.Status.FAILED
+            )
+            if delivery.status == Delivery.Status.FAILED:
+                delivery.error_code = "deadline" if gave_up else "too_many_attempts"
+        else:
+            delivery.status = (
+                Delivery.Status.UNKNOWN if delivery.needs_check else Delivery.Status.RETRY
+            )
+            delivery.due_at = now + timedelta(seconds=wait)
+            if outcome.retry_after_s:
+                _hold_channel(delivery.channel_id, until=delivery.due_at)
     elif outcome.kind is OutcomeKind.UNKNOWN:
-        delivery.status = Delivery.Status.UNKNOWN
+        if platform in IDEMPOTENT_PLATFORMS:
+            # The platform drops a repeat with the same Idempotency-Key: resending is safe.
+            delivery.status = Delivery.Status.RETRY
+            delivery.due_at = now + timedelta(seconds=CHECK_DELAY_S)
+        elif not _can_check(delivery.channel):
+            delivery.status = Delivery.Status.UNKNOWN
+            delivery.needs_check = True
+            # Nobody can look (Telegram): it waits for a person, unless resending is chosen.
+            delivery.due_at = now + timedelta(days=3650)
+        else:
+            delivery.status = Delivery.Status.UNKNOWN
+            delivery.needs_check = True
+            delivery.due_at = now + timedelta(seconds=CHECK_DELAY_S * max(1, delivery.attempts))
     elif outcome.kind is OutcomeKind.CREDENTIALS_EXPIRED:
         delivery.status = Delivery.Status.PAUSED
+        delivery.due_at = now
         pause_channel(channel=delivery.channel, reason=outcome.reason)
     else:
         delivery.status = Delivery.Status.FAILED
+    delivery.claimed_by = ""
     delivery.save()
-    record_event(
-        actor="dispatcher",
-        action=f"delivery.{delivery.status}",
-        obj=delivery,
-        unit_id=delivery.channel.unit_id,
-        data={"post": delivery.post_id, "channel": delivery.channel_id, "code": outcome.code},
+    DeliveryAttempt.objects.create(
+        delivery=delivery,
+        kind=DeliveryAttempt.Kind.CHECK if result.check else DeliveryAttempt.Kind.SEND,
+        worker=worker,
+        started_at=result.started_at,
+        finished_at=now,
+        outcome="not_found" if result.not_found else outcome.kind.value,
+        status_after=delivery.status,
+        code=outcome.code,
+        reason=outcome.reason[:2000],
+        retry_after_s=outcome.retry_after_s,
     )
-    update_post_status(post_id=delivery.post_id)
+    if delivery.status in (Delivery.Status.PUBLISHED, Delivery.Status.FAILED):
+        record_event(
+            actor="dispatcher",
+            action=f"delivery.{delivery.status}",
+            obj=delivery,
+            unit_id=delivery.channel.unit_id,
+            data={"post": delivery.post_id, "channel": delivery.channel_id, "code": outcome.code},
+        )
+        update_post_status(post_id=delivery.post_id)
     return delivery
 
 
+def record_outcome(*, delivery_id: int, outcome: Outcome, worker: str = "") -> Delivery:
+    """Record the outcome of a send (the common case of `record_result`)."""
+    return record_result(
+        result=Result(delivery_id=delivery_id, outcome=outcome, started_at=timezone.now()),
+        worker=worker,
+    )
+
+
+def _can_check(channel: Channel) -> bool:
+    """Whether an unknown outcome can be settled by looking on the platform."""
+    if channel.platform == "telegram":
+        # The Bot API cannot list a channel's messages. The channel may opt to resend.
+        return channel.options.get("unknown_outcome") == "resend"
+    return True
+
+
+def _hold_channel(channel_id: int, *, until: datetime) -> None:
+    """The platform asked this channel to slow down: its other waiting posts wait too."""
+    Delivery.objects.filter(
+        channel_id=channel_id,
+        status__in=(Delivery.Status.PENDING, Delivery.Status.RETRY),
+        due_at__lt=until,
+    ).update(due_at=until)
+
+
 def pause_channel(*, channel: Channel, reason: str) -> None:
-    if channel.status == Channel.Status.NEEDS_RECONNECT:
-        return
-    Channel.objects.filter(pk=channel.pk).update(
+    """Expired or revoked credentials stop this channel only, and its people are told."""
+    changed = Channel.objects.filter(pk=channel.pk, status=Channel.Status.CONNECTED).update(
         status=Channel.Status.NEEDS_RECONNECT, status_reason=reason[:300]
     )
-    Delivery.objects.filter(channel=channel, status__in=CLAIMABLE).update(
-        status=Delivery.Status.PAUSED
-    )
+    Delivery.objects.filter(
+        channel=channel, status__in=(Delivery.Status.PENDING, Delivery.Status.RETRY)
+    ).update(status=Delivery.Status.PAUSED)
+    if not changed:
+        return
     record_event(
         actor="dispatcher", action="channel.needs_reconnect", obj=channel, unit_id=channel.unit_id
     )
     channel_id = channel.pk
     transaction.on_commit(lambda: tasks.notify_channel_needs_reconnect.enqueue(channel_id))
+
+
+@transaction.atomic
+def reconnect_channel(*, channel: Channel, credentials: dict[str, Any], by: Any) -> int:
+    """New credentials: the channel is connected again and its paused posts go out."""
+    channel = Channel.objects.select_for_update().get(pk=channel.pk)
+    channel.credentials = credentials
+    channel.status = Channel.Status.CONNECTED
+    channel.status_reason = ""
+    channel.save(update_fields=["credentials_encrypted", "status", "status_reason"])
+    resumed = Delivery.objects.filter(channel=channel, status=Delivery.Status.PAUSED).update(
+        status=Delivery.Status.PENDING, due_at=timezone.now()
+    )
+    record_event(
+        actor=by,
+        action="channel.reconnect",
+        obj=channel,
+        unit_id=channel.unit_id,
+        data={"resumed_deliveries": resumed},
+    )
+    return resumed
 
 
 def update_post_status(*, post_id: int) -> None:
@@ -215,11 +378,59 @@ def update_post_status(*, post_id: int) -> None:
 
 
 def reap_expired_leases(*, now: datetime | None = None) -> int:
-    """A claim whose lease ran out belongs to a dispatcher that died mid-send."""
+    """Recover the claims of a dispatcher that died: claimed rows were never sent (queue them
+    again); sending rows may have reached the platform (unknown: look before resending)."""
     now = now or timezone.now()
-    expired = Delivery.objects.filter(status=Delivery.Status.SENDING, lease_until__lt=now)
-    # The request may have gone out: the outcome is unknown until someone looks.
-    return expired.update(status=Delivery.Status.UNKNOWN, claimed_by="", lease_until=None)
+    expired = Q(lease_until__lt=now)
+    requeued = Delivery.objects.filter(expired, status=Delivery.Status.CLAIMED).update(
+        status=Delivery.Status.RETRY, claimed_by="", lease_until=None
+    )
+    unknown = Delivery.objects.filter(expired, status=Delivery.Status.SENDING).update(
+        status=Delivery.Status.UNKNOWN,
+        needs_check=True,
+        claimed_by="",
+        lease_until=None,
+        due_at=now,
+        error_code="lease_expired",
+    )
+    # Mastodon needs no look: the same Idempotency-Key makes a resend safe.
+    Delivery.objects.filter(
+        status=Delivery.Status.UNKNOWN,
+        error_code="lease_expired",
+        channel__platform__in=IDEMPOTENT_PLATFORMS,
+    ).update(status=Delivery.Status.RETRY, needs_check=False)
+    # Telegram cannot be looked at: it waits for a person unless the channel chose to resend.
+    Delivery.objects.filter(
+        status=Delivery.Status.UNKNOWN, error_code="lease_expired", channel__platform="telegram"
+    ).exclude(channel__options__unknown_outcome="resend").update(due_at=now + timedelta(days=3650))
+    return requeued + unknown
+
+
+@transaction.atomic
+def settle_unknown(*, delivery: Delivery, by: Any, published: bool, link: str = "") -> Delivery:
+    """A person looked at the channel: the post is there (published) or not (send again)."""
+    delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
+    if delivery.status != Delivery.Status.UNKNOWN:
+        return delivery
+    now = timezone.now()
+    if published:
+        delivery.status = Delivery.Status.PUBLISHED
+        delivery.published_at = now
+        delivery.permalink = link[:500]
+    else:
+        delivery.status = Delivery.Status.RETRY
+        delivery.due_at = now
+    delivery.needs_check = False
+    delivery.save()
+    record_event(
+        actor=by,
+        action="delivery.settled",
+        obj=delivery,
+        unit_id=delivery.channel.unit_id,
+        data={"published": published},
+    )
+    update_post_status(post_id=delivery.post_id)
+    return delivery
 
 
 def summary(post: Post) -> dict[str, Any]:

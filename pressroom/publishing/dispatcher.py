@@ -1,4 +1,8 @@
-"""The dispatcher: claims due deliveries and sends them concurrently, each under a time limit."""
+"""The dispatcher: claims due deliveries and sends them concurrently, each under a time limit.
+
+Each platform has its own share of the in-flight calls, so a slow or throttled platform does
+not hold back the others; each channel gets one call at a time.
+"""
 
 from __future__ import annotations
 
@@ -9,26 +13,40 @@ import os
 import signal
 import socket
 import threading
+from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from django.conf import settings
 from django.db import close_old_connections, connection, connections
+from django.utils import timezone
 
 from pressroom.platforms.base import Outcome, OutcomeKind
 from pressroom.platforms.clients import client_class, make_http_client
+from pressroom.platforms.registry import Platform
 from pressroom.publishing import actions
 
 logger = logging.getLogger(__name__)
 
+REAP_EVERY_S = 15.0
+
 
 class Dispatcher:
-    def __init__(self, *, concurrency: int | None = None, poll_s: float | None = None) -> None:
-        self.name = f"{socket.gethostname()}:{os.getpid()}"
-        self.concurrency = concurrency or settings.DISPATCHER_CONCURRENCY
+    def __init__(
+        self,
+        *,
+        concurrency: int | None = None,
+        poll_s: float | None = None,
+        name: str | None = None,
+    ) -> None:
+        self.name = name or f"{socket.gethostname()}:{os.getpid()}:{id(self) % 10_000}"
+        self.platform_limit = concurrency or settings.DISPATCHER_PLATFORM_CONCURRENCY
+        self.channel_limit = settings.DISPATCHER_CHANNEL_CONCURRENCY
         self.poll_s = poll_s if poll_s is not None else settings.DISPATCHER_POLL_S
-        self.in_flight: set[asyncio.Task[None]] = set()
+        self.in_flight: dict[str, set[asyncio.Task[None]]] = defaultdict(set)
+        self.channel_slots: dict[int, asyncio.Semaphore] = {}
         self.stopping = asyncio.Event()
+        self.wake = asyncio.Event()
         self.loop: asyncio.AbstractEventLoop | None = None
         # SQLite allows one writer: one database thread keeps it orderly. PostgreSQL can take more.
         self.db_threads = 1 if connection.vendor == "sqlite" else 4
@@ -48,6 +66,9 @@ class Dispatcher:
 
         return await asyncio.get_running_loop().run_in_executor(self.db, call)
 
+    def _all_tasks(self) -> set[asyncio.Task[None]]:
+        return set().union(*self.in_flight.values()) if self.in_flight else set()
+
     async def run(self, *, once: bool = False) -> None:
         """Poll for due deliveries until stopped (or until nothing is left, with once=True)."""
         loop = self.loop = asyncio.get_running_loop()
@@ -58,31 +79,83 @@ class Dispatcher:
                 # Not the main thread (tests run the dispatcher in a thread): stop() instead.
                 break
         async with make_http_client() as http:
-            reap_every = 30.0
-            since_reap = reap_every
+            last_reap = 0.0
             while not self.stopping.is_set():
-                if since_reap >= reap_every:
+                if loop.time() - last_reap >= REAP_EVERY_S:
                     await self._db(actions.reap_expired_leases)
-                    since_reap = 0.0
-                room = self.concurrency - len(self.in_flight)
-                claimed: list[int] = []
-                if room > 0:
-                    claimed = await self._db(actions.claim_due, worker=self.name, limit=room)
-                for delivery_id in claimed:
-                    task = asyncio.create_task(self._send(http, delivery_id))
-                    self.in_flight.add(task)
-                    task.add_done_callback(self.in_flight.discard)
-                if once and not claimed and not self.in_flight:
+                    last_reap = loop.time()
+                claimed = await self._claim_and_start(http)
+                if once and not claimed and not self._all_tasks():
                     break
                 if not claimed:
+                    self.wake.clear()
                     with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(self.stopping.wait(), timeout=self.poll_s)
-                    since_reap += self.poll_s
-                elif len(self.in_flight) >= self.concurrency:
-                    await asyncio.wait(self.in_flight, return_when=asyncio.FIRST_COMPLETED)
-            if self.in_flight:
-                await asyncio.wait(self.in_flight)
+                        await asyncio.wait_for(
+                            _first(self.stopping.wait(), self.wake.wait()), timeout=self.poll_s
+                        )
+            tasks = self._all_tasks()
+            if tasks:
+                await asyncio.wait(tasks)
         self._close_db_threads()
+
+    async def _claim_and_start(self, http: Any) -> int:
+        """Claim what each platform has room for, mark it sending, start the calls."""
+        claimed: list[int] = []
+        for platform in Platform.values:
+            room = self.platform_limit - len(self.in_flight[platform])
+            if room > 0:
+                claimed += await self._db(
+                    actions.claim_due, worker=self.name, limit=room, platform=platform
+                )
+        if not claimed:
+            return 0
+        jobs = await self._db(actions.start_jobs, delivery_ids=claimed, worker=self.name)
+        for job in jobs:
+            task = asyncio.create_task(self._run_job(http, job))
+            self.in_flight[job.platform].add(task)
+            task.add_done_callback(self._finished(job.platform))
+        return len(jobs)
+
+    def _finished(self, platform: str) -> Any:
+        def done(task: asyncio.Task[None]) -> None:
+            self.in_flight[platform].discard(task)
+            # Room on this platform again: claim without waiting for the next poll.
+            self.wake.set()
+
+        return done
+
+    async def _run_job(self, http: Any, job: actions.Job) -> None:
+        slot = self.channel_slots.setdefault(job.channel_id, asyncio.Semaphore(self.channel_limit))
+        started = timezone.now()
+        not_found = False
+        async with slot:
+            try:
+                client = client_class(job.platform)(job.access, http)
+                if job.check:
+                    found = await client.find(job.publication, job.since)
+                    not_found = found is None
+                    outcome = found or Outcome(OutcomeKind.UNKNOWN, code="not_found")
+                else:
+                    outcome = await client.publish(job.publication)
+            except Exception as error:
+                # A bug or unreadable media must not kill the dispatcher. The request may have
+                # gone out, so the outcome is unknown: the delivery is looked for, not resent.
+                logger.exception("delivery %s failed inside Pressroom", job.delivery_id)
+                outcome = Outcome(OutcomeKind.UNKNOWN, code="internal", reason=type(error).__name__)
+        if self.channel_slots.get(job.channel_id) is slot and not slot.locked():
+            self.channel_slots.pop(job.channel_id, None)
+        result = actions.Result(
+            delivery_id=job.delivery_id,
+            outcome=outcome,
+            started_at=started,
+            check=job.check,
+            not_found=not_found,
+        )
+        try:
+            await self._db(actions.record_result, result=result, worker=self.name)
+        except Exception:
+            # The lease expires and the reaper makes the delivery unknown: looked for, not lost.
+            logger.exception("could not record the result of delivery %s", job.delivery_id)
 
     def _close_db_threads(self) -> None:
         """Close every database thread's connection, then the pool.
@@ -99,19 +172,15 @@ class Dispatcher:
             future.result()
         self.db.shutdown(wait=True)
 
-    async def _send(self, http: Any, delivery_id: int) -> None:
-        try:
-            job = await self._db(actions.load_job, delivery_id=delivery_id)
-            client = client_class(job.platform)(job.access, http)
-            outcome = await client.publish(job.publication)
-        except Exception as error:
-            # A bug or unreadable media must not kill the dispatcher; the delivery is kept
-            # and its outcome is unknown, since the request may have gone out.
-            logger.exception("delivery %s failed inside Pressroom", delivery_id)
-            outcome = Outcome(OutcomeKind.UNKNOWN, code="internal", reason=type(error).__name__)
-        await self._db(
-            actions.record_outcome, delivery_id=delivery_id, outcome=outcome, worker=self.name
-        )
+
+async def _first(*awaitables: Any) -> None:
+    """Return when the first of these finishes; cancel the rest."""
+    tasks = [asyncio.ensure_future(awaitable) for awaitable in awaitables]
+    try:
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in tasks:
+            task.cancel()
 
 
 def run_dispatcher(*, once: bool = False, concurrency: int | None = None) -> None:

@@ -14,6 +14,7 @@ from pressroom.content.models import Post
 class Delivery(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting")
+        CLAIMED = "claimed", _("About to be sent")
         SENDING = "sending", _("Sending")
         PUBLISHED = "published", _("Published")
         RETRY = "retry", _("Will retry")
@@ -30,7 +31,12 @@ class Delivery(models.Model):
     )
     due_at = models.DateTimeField(_("due at"))
     priority = models.SmallIntegerField(default=0)
+    # After this moment a delivery still not published gives up with a clear reason.
+    give_up_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # Set when a request may have published the post: look on the platform before resending.
+    needs_check = models.BooleanField(default=False)
+    first_sent_at = models.DateTimeField(null=True, blank=True)
     claimed_by = models.CharField(max_length=100, blank=True)
     lease_until = models.DateTimeField(null=True, blank=True)
     remote_id = models.CharField(max_length=200, blank=True)
@@ -56,3 +62,30 @@ class Delivery(models.Model):
     @property
     def is_terminal(self) -> bool:
         return self.status in self.TERMINAL
+
+
+class DeliveryAttempt(models.Model):
+    """One try at sending (or at finding out whether an earlier try published the post)."""
+
+    class Kind(models.TextChoices):
+        SEND = "send", _("Send")
+        CHECK = "check", _("Check on the platform")
+
+    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="history")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.SEND)
+    worker = models.CharField(max_length=100, blank=True)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField()
+    outcome = models.CharField(max_length=30)
+    status_after = models.CharField(max_length=20)
+    code = models.CharField(max_length=50, blank=True)
+    reason = models.TextField(blank=True)
+    retry_after_s = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["started_at", "id"]
+        verbose_name = _("delivery attempt")
+        verbose_name_plural = _("delivery attempts")
+
+    def __str__(self) -> str:
+        return f"{self.delivery_id} {self.kind} {self.outcome}"

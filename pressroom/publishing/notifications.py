@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+import smtplib
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
@@ -11,7 +14,18 @@ from django.utils.translation import gettext as _
 
 from pressroom.channels.models import Channel
 from pressroom.content.models import Post
+from pressroom.core.models import Notification
 from pressroom.orgs.models import Membership, Role
+
+logger = logging.getLogger(__name__)
+
+
+def _send(subject: str, body: str, recipients: list[str]) -> None:
+    """A mail server that is down must not stop publishing; it is logged, not raised."""
+    try:
+        send_mail(subject, body, None, recipients)
+    except (OSError, smtplib.SMTPException):
+        logger.warning("could not send %r to %d recipients", subject, len(recipients))
 
 
 def notify_post_finished(*, post: Post) -> None:
@@ -26,22 +40,19 @@ def notify_post_finished(*, post: Post) -> None:
             "status": post.get_status_display(),
         }
         body = _("The deliveries of your post have finished. Details: %(link)s") % {"link": link}
-    send_mail(subject, body, None, [author.email], fail_silently=True)
+    _send(subject, body, [author.email])
 
 
 def notify_channel_needs_reconnect(*, channel: Channel) -> None:
-    """The unit's editors and administrators (on it or above it) hear that a channel stopped."""
-    user_ids = Membership.objects.filter(
-        unit_id__in=channel.unit.ancestor_ids(), role__in=[Role.ADMIN, Role.EDITOR]
-    ).values_list("user_id", flat=True)
-    emails = [
-        email
-        for email in get_user_model()
-        .objects.filter(pk__in=user_ids, is_active=True)
-        .values_list("email", flat=True)
-        if email
-    ]
-    if not emails:
+    """The unit's editors and administrators (on it or above it) hear that a channel stopped:
+    in the app, and by e-mail when they have an address."""
+    user_ids = set(
+        Membership.objects.filter(
+            unit_id__in=channel.unit.ancestor_ids(), role__in=[Role.ADMIN, Role.EDITOR]
+        ).values_list("user_id", flat=True)
+    )
+    users = list(get_user_model().objects.filter(pk__in=user_ids, is_active=True))
+    if not users:
         return
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("Channel %(channel)s needs reconnecting") % {"channel": channel.name}
@@ -49,4 +60,16 @@ def notify_channel_needs_reconnect(*, channel: Channel) -> None:
             "Posts to %(channel)s are paused because the platform no longer accepts its "
             "credentials. A unit administrator should reconnect it; paused posts then go out."
         ) % {"channel": channel.name}
-    send_mail(subject, body, None, emails, fail_silently=True)
+    link = reverse("channel_detail", args=[channel.pk])
+    # Safe to run twice: one unread notice per person and channel.
+    for user in users:
+        Notification.objects.get_or_create(
+            user=user,
+            kind="channel_paused",
+            link=link,
+            read_at=None,
+            defaults={"text": subject, "unit_id": channel.unit_id},
+        )
+    emails = [user.email for user in users if user.email]
+    if emails:
+        _send(subject, body, emails)

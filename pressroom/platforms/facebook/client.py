@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -15,6 +16,7 @@ from pressroom.platforms.transport import (
     gather_all,
     json_body,
     minutes_to_seconds,
+    sent_after,
     server_error_outcome,
     text_with_link,
     unexpected_outcome,
@@ -94,6 +96,28 @@ class Client(HttpPlatformClient):
             raise Stop(unexpected_outcome(response, creating=False, what="a photo upload"))
         return photo_id
 
+    can_find = True
+
+    async def _find(
+        self, publication: Publication, since: datetime | None, call: Call
+    ) -> Outcome | None:
+        """Look among the page's recent posts for one with exactly this message."""
+        expected = text_with_link(publication) if publication.media else publication.text
+        response = await call.send(
+            "GET",
+            f"{self._page_url}/feed",
+            params={"fields": "id,message,created_time,permalink_url", "limit": "50"},
+            headers=self._headers,
+        )
+        body = self._checked(response, creating=False)
+        for post in body.get("data") or []:
+            if not isinstance(post, dict) or post.get("message") != expected:
+                continue
+            if not sent_after(graph_timestamp(str(post.get("created_time") or "")), since):
+                continue
+            return self._published(str(post["id"]), post)
+        return None
+
     def _published(self, post_id: str, body: dict[str, Any]) -> Outcome:
         return Outcome(
             OutcomeKind.PUBLISHED,
@@ -133,6 +157,14 @@ def error_outcome(response: httpx.Response, body: Any, *, creating: bool) -> Out
         return server_error_outcome(response, creating=creating, reason=reason)
     # 100 invalid parameter, 10 and 200-299 permissions, and anything else the page refuses.
     return Outcome(OutcomeKind.REJECTED, **common)
+
+
+def graph_timestamp(value: str) -> float | None:
+    """Graph API times look like 2026-11-29T05:13:14+0000."""
+    try:
+        return datetime.strptime(value, "%Y-%m-%dT%H:%M:%S%z").timestamp()
+    except ValueError:
+        return None
 
 
 def usage_wait(response: httpx.Response) -> float | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -14,6 +15,7 @@ from pressroom.platforms.transport import (
     gather_all,
     json_body,
     poll,
+    sent_after,
     server_error_outcome,
     text_with_link,
     unexpected_outcome,
@@ -51,6 +53,36 @@ class Client(HttpPlatformClient):
             permalink=self.permalink(article_id, link_view),
             raw=data,
         )
+
+    can_find = True
+
+    async def _find(
+        self, publication: Publication, since: datetime | None, call: Call
+    ) -> Outcome | None:
+        """Look among the OA's latest articles (getslice) for one with this title."""
+        response = await call.send(
+            "GET",
+            f"{self.api_base}/v2.0/article/getslice",
+            params={"offset": "0", "limit": "10", "type": "normal"},
+            headers=self._headers,
+        )
+        data = self._checked(response, creating=False)
+        for media in data.get("medias") or []:
+            if not isinstance(media, dict) or media.get("title") != publication.title:
+                continue
+            created = media.get("create_date")
+            moment = float(created) / 1000 if isinstance(created, int | float) else None
+            if not sent_after(moment, since):
+                continue
+            article_id = str(media.get("id") or "")
+            link_view = str(media.get("link_view") or "")
+            return Outcome(
+                OutcomeKind.PUBLISHED,
+                remote_id=article_id,
+                permalink=self.permalink(article_id, link_view),
+                raw=media,
+            )
+        return None
 
     async def _upload(self, media: MediaFile, call: Call) -> str:
         response = await call.send(

@@ -2,79 +2,20 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
-from typing import Any
 
-import pytest
 from django.utils import timezone
 
 from pressroom.audit.actions import verify_chain
 from pressroom.channels.models import Channel
 from pressroom.content import actions as content
 from pressroom.content.models import Post
-from pressroom.core.testing import BaseTransactionTestCase, make_image
 from pressroom.publishing import actions
-from pressroom.publishing.dispatcher import Dispatcher
 from pressroom.publishing.models import Delivery
-
-TOKENS = {
-    "facebook": {"page_token": "fb-page-token"},
-    "zalo": {"access_token": "zalo-access", "refresh_token": "zalo-refresh"},
-    "telegram": {"bot_token": "123456:telegram-token"},
-    "mastodon": {"access_token": "mastodon-token"},
-}
-EXTERNAL_IDS = {
-    "facebook": "1000001",
-    "zalo": "4200001",
-    "telegram": "@cao_loc",
-    "mastodon": "cao-loc",
-}
+from pressroom.publishing.tests.base import TOKENS, PublishingTestCase, run_dispatcher_once
 
 
-def run_dispatcher_once() -> None:
-    asyncio.run(Dispatcher(poll_s=0.05).run(once=True))
-
-
-class DispatcherTests(BaseTransactionTestCase):
-    @pytest.fixture(autouse=True)
-    def _sandbox(self, clean_sandbox: Any) -> None:
-        self.sandbox = clean_sandbox
-
-    def connect(self, platform: str, *, registered_token: str | None = None) -> Channel:
-        credentials = TOKENS[platform]
-        token = next(iter(credentials.values()))
-        extra = {"username": "cao_loc"} if platform == "telegram" else {}
-        self.sandbox.add_account(
-            platform, EXTERNAL_IDS[platform], registered_token or token, **extra
-        )
-        channel = Channel(
-            unit=self.district,
-            platform=platform,
-            name=f"Cao Lộc {platform}",
-            external_id=EXTERNAL_IDS[platform],
-            api_base=self.sandbox.base_for(platform),
-            is_sandbox=True,
-        )
-        channel.credentials = credentials
-        channel.save()
-        return channel
-
-    def approved_post(self, channels: list[Channel], *, images: int = 0) -> Post:
-        post = content.save_post(
-            by=self.owner,
-            unit=self.district,
-            title="Thông báo nghỉ Tết",
-            body="UBND huyện Cao Lộc thông báo lịch nghỉ Tết Nguyên đán.",
-            channels=channels,
-            images=[
-                content.NewImage(f"anh-{n}.jpg", make_image(kind="JPEG"), f"Ảnh {n}")
-                for n in range(images)
-            ],
-        )
-        content.submit_post(post=post, by=self.owner)
-        return content.approve_post(post=post, by=self.approver)
-
+class DispatcherTests(PublishingTestCase):
     def test_publishes_once_on_every_platform_with_photos(self) -> None:
         channels = [self.connect(platform) for platform in TOKENS]
         post = self.approved_post(channels, images=2)
@@ -144,10 +85,34 @@ class DispatcherTests(BaseTransactionTestCase):
         self.assertEqual(len(second), 1)
         self.assertFalse(set(first) & set(second))
 
-    def test_expired_lease_becomes_unknown(self) -> None:
+    def test_expired_claim_goes_back_to_the_queue(self) -> None:
         channel = self.connect("zalo")
         post = self.approved_post([channel])
         content.schedule_post(post=post, by=self.approver)
         (claimed,) = actions.claim_due(worker="dead", limit=5)
+        self.assertEqual(Delivery.objects.get(pk=claimed).status, Delivery.Status.CLAIMED)
         self.assertEqual(actions.reap_expired_leases(now=timezone.now() + timedelta(hours=1)), 1)
-        self.assertEqual(Delivery.objects.get(pk=claimed).status, Delivery.Status.UNKNOWN)
+        self.assertEqual(Delivery.objects.get(pk=claimed).status, Delivery.Status.RETRY)
+
+    def test_expired_lease_while_sending_becomes_unknown_and_is_looked_for(self) -> None:
+        channel = self.connect("zalo")
+        post = self.approved_post([channel])
+        content.schedule_post(post=post, by=self.approver)
+        (claimed,) = actions.claim_due(worker="dead", limit=5)
+        actions.start_jobs(delivery_ids=[claimed], worker="dead")
+        self.assertEqual(Delivery.objects.get(pk=claimed).status, Delivery.Status.SENDING)
+        # The dispatcher died: its lease runs out.
+        Delivery.objects.filter(pk=claimed).update(
+            lease_until=timezone.now() - timedelta(seconds=1)
+        )
+        self.assertEqual(actions.reap_expired_leases(), 1)
+        delivery = Delivery.objects.get(pk=claimed)
+        self.assertEqual(delivery.status, Delivery.Status.UNKNOWN)
+        self.assertTrue(delivery.needs_check)
+        # Nothing was published, so the check finds nothing and the post is sent once.
+        run_dispatcher_once()
+        delivery.refresh_from_db()
+        self.assertEqual(delivery.status, Delivery.Status.PUBLISHED)
+        self.assertEqual(len(self.sandbox.ledger(platform="zalo", top_level=1)), 1)
+        kinds = list(delivery.history.values_list("kind", "outcome"))
+        self.assertEqual(kinds, [("check", "not_found"), ("send", "published")])

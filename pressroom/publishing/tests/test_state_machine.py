@@ -1,0 +1,195 @@
+"""The delivery state machine against the sandbox with faults injected: exactly once."""
+
+from __future__ import annotations
+
+import time
+
+from django.core import mail
+from django.test import override_settings
+from django.utils import timezone
+
+from pressroom.channels.models import Channel
+from pressroom.content import actions as content
+from pressroom.core.models import Notification
+from pressroom.publishing import actions
+from pressroom.publishing.models import Delivery
+from pressroom.publishing.tests.base import (
+    EXTERNAL_IDS,
+    PublishingTestCase,
+    run_dispatcher_once,
+)
+
+# The client gives up after 0.3 s; the sandbox holds its answer 1.5 s after creating the post.
+FAST = override_settings(PLATFORM_TIMEOUT_S=0.3)
+TASKS_NOW = override_settings(
+    TASKS={"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+)
+
+
+def published_objects(sandbox, platform: str) -> list[dict]:  # type: ignore[no-untyped-def]
+    return sandbox.ledger(platform=platform, account_id=EXTERNAL_IDS[platform], top_level=1)
+
+
+def drain(times: int = 6, pause_s: float = 0.0) -> None:
+    """Run the dispatcher until nothing is due, a few times over (retries come due later)."""
+    for _ in range(times):
+        Delivery.objects.filter(
+            status__in=(Delivery.Status.RETRY, Delivery.Status.UNKNOWN),
+            due_at__lt=timezone.now() + timezone.timedelta(hours=1),
+        ).update(due_at=timezone.now())
+        run_dispatcher_once()
+        if pause_s:
+            time.sleep(pause_s)
+
+
+class StateMachineTests(PublishingTestCase):
+    def send(self, platform: str, **fault: object) -> Delivery:
+        channel = self.connect(platform)
+        post = self.approved_post([channel])
+        if fault:
+            self.sandbox.add_fault(platform, **fault)
+        content.schedule_post(post=post, by=self.approver)
+        return Delivery.objects.get(post=post)
+
+    @FAST
+    def test_facebook_timeout_after_create_is_found_not_resent(self) -> None:
+        delivery = self.send("facebook", kind="timeout_after_create", delay_s=1.5)
+        run_dispatcher_once()
+        delivery.refresh_from_db()
+        self.assertEqual(delivery.status, Delivery.Status.UNKNOWN)
+        self.assertTrue(delivery.needs_check)
+        drain(pause_s=0.2)
+        delivery.refresh_from_db()
+        self.assertEqual(delivery.status, Delivery.Status.PUBLISHED)
+        (entry,) = published_objects(self.sandbox, "facebook")
+        self.assertEqual(entry["remote_id"], delivery.remote_id)
+        self.assertEqual(
+            list(delivery.history.values_list("kind", "outcome")),
+            [("send", "unknown"), ("check", "published")],
+        )
+
+    @FAST
+    def test_zalo_timeout_after_create_is_found_in_getslice(self) -> None:
+        delivery = self.send(
+            "zalo", kind="timeout_after_create", operation="article/create", delay_s=1.5
+        )
+        drain(pause_s=0.2)
+        delivery.refresh_from_db()
+        self.assertEqual(delivery.status, Delivery.Status.PUBLISHED)
+        (entry,) = published_objects(self.sandbox, "zalo")
+        self.assertEqual(entry["remote_id"], delivery.remote_id)
+
+    @FAST
+    def test_mastodon_unknown_is_resent_with_the_same_idempotency_key(self) -> None:
+        delivery = self.send("mastodon", kind="timeout_after_create", delay_s=1.5)
+        drain(pause_s=0.2)
+        delivery.refresh_from_db()
+        self.assertEqual(delivery.status, Delivery.Status.PUBLISHED)
+        self.assertEqual(len(published_objects(self.sandbox, "mastodon")), 1)
+        self.assertEqual(delivery.attempts, 2)
+
+    @FAST
+    def test_telegram_unknown_waits_for_a_person_by_default(self) -> None:
+        delivery = self.send("telegram", kind="timeout_after_create", delay_s=1.5)
+        drain()
+        delivery.refresh_from_db()
+        self.assertEqual(delivery.status, Delivery.Status.UNKNOWN)
+        self.assertEqual(len(published_objects(self.sandbox, "telegram")), 1)
+        # Someone looked at the channel and found the post.
+        actions.settle_unknown(delivery=delivery, by=self.owner, published=True)
+        delivery.refresh_from_db()
+        self.assertEqual(delivery.status, Delivery.Status.PUBLISHED)
+        self.assertEqual(len(published_objects(self.sandbox, "telegram")), 1)
+
+    @FAST
+    def test_telegram_channel_may_choose_to_resend(self) -> None:
+        channel = self.connect("telegram")
+        channel.options = {"unknown_outcome": "resend"}
+        channel.save()
+        post = self.approved_post([channel])
+        self.sandbox.add_fault("telegram", kind="error", status=502, code=502, count=1)
+        content.schedule_post(post=post, by=self.approver)
+        drain()
+        self.assertEqual(Delivery.objects.get(post=post).status, Delivery.Status.PUBLISHED)
+
+    def test_server_error_is_retried_and_published_once(self) -> None:
+        delivery = self.send("telegram", kind="error", status=502, code=502, count=2)
+        drain()
+        delivery.refresh_from_db()
+        self.assertEqual(delivery.status, Delivery.Status.PUBLISHED)
+        self.assertEqual(delivery.attempts, 3)
+        self.assertEqual(len(published_objects(self.sandbox, "telegram")), 1)
+
+    def test_rate_limit_honours_retry_after_for_the_whole_channel(self) -> None:
+        channel = self.connect("telegram")
+        first = self.approved_post([channel])
+        self.sandbox.add_fault("telegram", kind="rate_limit", retry_after=30, count=1)
+        content.schedule_post(post=first, by=self.approver)
+        run_dispatcher_once()
+        delivery = Delivery.objects.get(post=first)
+        self.assertEqual(delivery.status, Delivery.Status.RETRY)
+        wait = (delivery.due_at - timezone.now()).total_seconds()
+        self.assertGreater(wait, 25)
+        self.assertEqual(delivery.history.get().retry_after_s, 30)
+        # A second post to the same channel waits as long, not hitting the limit again.
+        second = self.approved_post([channel])
+        content.schedule_post(post=second, by=self.approver)
+        actions._hold_channel(channel.pk, until=delivery.due_at)
+        run_dispatcher_once()
+        self.assertEqual(Delivery.objects.get(post=second).status, Delivery.Status.PENDING)
+
+    def test_permanent_rejection_fails_with_the_reason(self) -> None:
+        delivery = self.send("mastodon", kind="reject", message="Validation failed: Text too long")
+        run_dispatcher_once()
+        delivery.refresh_from_db()
+        self.assertEqual(delivery.status, Delivery.Status.FAILED)
+        self.assertIn("Validation failed", delivery.error_message)
+        self.assertEqual(published_objects(self.sandbox, "mastodon"), [])
+
+    @TASKS_NOW
+    def test_expired_token_pauses_the_channel_and_reconnecting_resumes(self) -> None:
+        good = self.connect("facebook")
+        bad = self.connect("zalo", registered_token="the-token-changed")
+        post = self.approved_post([good, bad])
+        content.schedule_post(post=post, by=self.approver)
+        run_dispatcher_once()
+        self.assertEqual(Delivery.objects.get(channel=good).status, Delivery.Status.PUBLISHED)
+        self.assertEqual(Delivery.objects.get(channel=bad).status, Delivery.Status.PAUSED)
+        bad.refresh_from_db()
+        self.assertEqual(bad.status, Channel.Status.NEEDS_RECONNECT)
+        # The unit's editors and administrators are told, in the app and by e-mail.
+        self.assertTrue(Notification.objects.filter(user=self.owner, kind="channel_paused"))
+        self.assertTrue(any("Zalo" in m.subject or "zalo" in m.subject for m in mail.outbox))
+        # Reconnecting with a working token sends what was paused.
+        self.sandbox.add_account("zalo", EXTERNAL_IDS["zalo"], "a-new-token")
+        resumed = actions.reconnect_channel(
+            channel=bad,
+            credentials={"access_token": "a-new-token", "refresh_token": "r"},
+            by=self.owner,
+        )
+        self.assertEqual(resumed, 1)
+        run_dispatcher_once()
+        self.assertEqual(Delivery.objects.get(channel=bad).status, Delivery.Status.PUBLISHED)
+        self.assertEqual(len(published_objects(self.sandbox, "zalo")), 1)
+
+    def test_a_delivery_gives_up_after_its_deadline(self) -> None:
+        delivery = self.send("telegram", kind="error", status=502, code=502, count=50)
+        Delivery.objects.filter(pk=delivery.pk).update(give_up_at=timezone.now())
+        run_dispatcher_once()
+        delivery.refresh_from_db()
+        self.assertEqual(delivery.status, Delivery.Status.FAILED)
+        self.assertEqual(delivery.error_code, "deadline")
+
+    def test_emergency_deliveries_are_claimed_first(self) -> None:
+        channels = [self.connect(platform) for platform in ("facebook", "telegram")]
+        ordinary = self.approved_post(channels)
+        content.schedule_post(post=ordinary, by=self.approver)
+        urgent = self.approved_post(channels)
+        urgent.is_emergency = True
+        urgent.save()
+        content.schedule_post(post=urgent, by=self.approver)
+        first = actions.claim_due(worker="w", limit=2)
+        self.assertEqual(
+            set(Delivery.objects.filter(pk__in=first).values_list("post_id", flat=True)),
+            {urgent.pk},
+        )
