@@ -23,27 +23,48 @@ def record_event(
     data: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append one event to the chain. Call inside the transaction that made the change."""
+    (event,) = record_events(
+        actor=actor, events=[{"action": action, "obj": obj, "unit_id": unit_id, "data": data}]
+    )
+    return event
+
+
+def record_events(*, actor: Any, events: list[dict[str, Any]]) -> list[AuditEvent]:
+    """Append several events by one actor, in order (keys: action, obj, unit_id, data)."""
+    if not events:
+        return []
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK])
         # On SQLite every write transaction is IMMEDIATE, so appends are already serial.
-        last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
+        prev = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
+        prev = prev or GENESIS_HASH
         user = actor if getattr(actor, "is_authenticated", False) else None
-        event = AuditEvent(
-            created_at=timezone.now(),
-            actor=user,
-            actor_label=user.get_username() if user else str(actor or "system"),
-            action=action,
-            object_type=obj._meta.label_lower if obj is not None else "",
-            object_id=str(obj.pk) if obj is not None else "",
-            unit_id=unit_id,
-            data=data or {},
-            prev_hash=last or GENESIS_HASH,
-        )
-        event.hash = event.compute_hash()
-        event.save()
-        return event
+        label = user.get_username() if user else str(actor or "system")
+        now = timezone.now()
+        rows = []
+        for spec in events:
+            obj = spec.get("obj")
+            event = AuditEvent(
+                created_at=now,
+                actor=user,
+                actor_label=label,
+                action=spec["action"],
+                object_type=obj._meta.label_lower if obj is not None else "",
+                object_id=str(obj.pk) if obj is not None else "",
+                unit_id=spec.get("unit_id"),
+                data=spec.get("data") or {},
+                prev_hash=prev,
+            )
+            event.hash = prev = event.compute_hash()
+            rows.append(event)
+        # bulk_create inserts in list order, so ids follow the chain on both databases.
+        if len(rows) == 1:
+            rows[0].save()
+        else:
+            AuditEvent.objects.bulk_create(rows, batch_size=500)
+        return rows
 
 
 @dataclass

@@ -22,7 +22,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from pressroom.audit.actions import record_event
+from pressroom.audit.actions import record_event, record_events
 from pressroom.channels.models import Channel
 from pressroom.content.models import Post
 from pressroom.platforms.base import ChannelAccess, MediaFile, Outcome, OutcomeKind, Publication
@@ -46,22 +46,22 @@ def deadline_for(post: Post, due_at: datetime) -> datetime:
 
 
 def create_deliveries(*, post: Post, due_at: datetime) -> list[Delivery]:
-    deliveries = []
+    """One delivery per chosen channel (a thousand channels are one insert, not a thousand)."""
+    give_up_at = deadline_for(post, due_at)
+    priority = 10 if post.is_emergency else 0
+    existing = {delivery.channel_id: delivery for delivery in post.deliveries.all()}
+    new, changed = [], []
     for channel in post.channels.all():
-        delivery, _created = Delivery.objects.update_or_create(
-            post=post,
-            channel=channel,
-            defaults={
-                "due_at": due_at,
-                "give_up_at": deadline_for(post, due_at),
-                "priority": 10 if post.is_emergency else 0,
-                "status": (
-                    Delivery.Status.PENDING if channel.is_connected else Delivery.Status.PAUSED
-                ),
-            },
-        )
-        deliveries.append(delivery)
-    return deliveries
+        status = Delivery.Status.PENDING if channel.is_connected else Delivery.Status.PAUSED
+        delivery = existing.get(channel.pk) or Delivery(post=post, channel=channel)
+        delivery.due_at, delivery.give_up_at, delivery.priority = due_at, give_up_at, priority
+        delivery.status = status
+        (changed if delivery.pk else new).append(delivery)
+    Delivery.objects.bulk_create(new, batch_size=500)
+    Delivery.objects.bulk_update(
+        changed, ["due_at", "give_up_at", "priority", "status"], batch_size=500
+    )
+    return new + changed
 
 
 def claim_due(
@@ -99,6 +99,14 @@ def claim_due(
                 pk__in=candidates, status=Delivery.Status.CLAIMED, claimed_by=worker
             ).values_list("pk", flat=True)
         )
+
+
+def due_count(*, now: datetime | None = None) -> int:
+    """How many deliveries a dispatcher could claim right now."""
+    now = now or timezone.now()
+    return Delivery.objects.filter(
+        status__in=CLAIMABLE, due_at__lte=now, channel__status=Channel.Status.CONNECTED
+    ).count()
 
 
 @dataclass(frozen=True)
@@ -202,19 +210,104 @@ class Result:
     not_found: bool = False
 
 
+def record_result(*, result: Result, worker: str = "") -> Delivery | None:
+    """Move one delivery to its next state (see `record_results`)."""
+    return record_results(results=[result], worker=worker).get(result.delivery_id)
+
+
 @transaction.atomic
-def record_result(*, result: Result, worker: str = "") -> Delivery:
-    """Move the delivery to its next state after a send or a check, and keep the history."""
-    delivery = (
-        Delivery.objects.select_for_update().select_related("channel").get(pk=result.delivery_id)
-    )
-    if delivery.status != Delivery.Status.SENDING or (worker and delivery.claimed_by != worker):
-        # The lease expired and someone else owns it now; do not overwrite their result.
-        return delivery
+def record_results(*, results: list[Result], worker: str = "") -> dict[int, Delivery]:
+    """Move deliveries to their next state after sends or checks, and keep their history.
+
+    One transaction for a batch: a dispatcher records a thousand results in one go.
+    """
+    ids = [result.delivery_id for result in results]
+    deliveries = {
+        delivery.pk: delivery
+        for delivery in Delivery.objects.select_for_update()
+        .select_related("channel")
+        .filter(pk__in=ids)
+    }
     now = timezone.now()
+    changed: list[Delivery] = []
+    attempts: list[DeliveryAttempt] = []
+    events: list[dict[str, Any]] = []
+    finished_posts: set[int] = set()
+    for result in results:
+        delivery = deliveries.get(result.delivery_id)
+        if delivery is None or delivery.status != Delivery.Status.SENDING:
+            continue
+        if worker and delivery.claimed_by != worker:
+            # The lease expired and someone else owns it now; do not overwrite their result.
+            continue
+        _apply(delivery, result, now)
+        changed.append(delivery)
+        outcome = result.outcome
+        attempts.append(
+            DeliveryAttempt(
+                delivery=delivery,
+                kind=DeliveryAttempt.Kind.CHECK if result.check else DeliveryAttempt.Kind.SEND,
+                worker=worker,
+                started_at=result.started_at,
+                finished_at=now,
+                outcome="not_found" if result.not_found else outcome.kind.value,
+                status_after=delivery.status,
+                code=outcome.code,
+                reason=outcome.reason[:2000],
+                retry_after_s=outcome.retry_after_s,
+            )
+        )
+        if delivery.status in Delivery.TERMINAL:
+            finished_posts.add(delivery.post_id)
+            events.append(
+                {
+                    "action": f"delivery.{delivery.status}",
+                    "obj": delivery,
+                    "unit_id": delivery.channel.unit_id,
+                    "data": {
+                        "post": delivery.post_id,
+                        "channel": delivery.channel_id,
+                        "code": outcome.code,
+                    },
+                }
+            )
+    Delivery.objects.bulk_update(changed, _RESULT_FIELDS, batch_size=500)
+    DeliveryAttempt.objects.bulk_create(attempts, batch_size=500)
+    record_events(actor="dispatcher", events=events)
+    for delivery in changed:
+        if delivery.status == Delivery.Status.PAUSED:
+            pause_channel(channel=delivery.channel, reason=delivery.error_message)
+        elif delivery.hold_channel_until is not None:
+            _hold_channel(delivery.channel_id, until=delivery.hold_channel_until)
+    for post_id in finished_posts:
+        update_post_status(post_id=post_id)
+    return {delivery.pk: delivery for delivery in changed}
+
+
+_RESULT_FIELDS = [
+    "status",
+    "due_at",
+    "attempts",
+    "needs_check",
+    "claimed_by",
+    "lease_until",
+    "remote_id",
+    "permalink",
+    "error_code",
+    "error_message",
+    "published_at",
+    "updated_at",
+]
+
+
+def _apply(delivery: Delivery, result: Result, now: datetime) -> None:
+    """The state machine's transition for one result (no database writes)."""
     outcome = result.outcome
     platform = delivery.channel.platform
+    delivery.hold_channel_until = None
+    delivery.updated_at = now
     delivery.lease_until = None
+    delivery.claimed_by = ""
     delivery.error_code = outcome.code
     delivery.error_message = outcome.reason[:2000]
     gave_up = delivery.give_up_at is not None and now >= delivery.give_up_at
@@ -230,26 +323,24 @@ def record_result(*, result: Result, worker: str = "") -> Delivery:
     elif result.not_found:
         # Looked, and the earlier try did not publish: send again now.
         delivery.needs_check = False
-        delivery.status = Delivery.Status.FAILED if gave_up else Delivery.Status.RETRY
         delivery.due_at = now
-        delivery.error_code = delivery.error_message = ""
-        if gave_up:
-            delivery.error_code = "deadline"
+        delivery.error_message = ""
+        delivery.status = Delivery.Status.FAILED if gave_up else Delivery.Status.RETRY
+        delivery.error_code = "deadline" if gave_up else ""
     elif outcome.kind is OutcomeKind.RETRY_LATER:
         wait = max(outcome.retry_after_s or 0.0, _backoff(delivery.attempts))
-        if gave_up or delivery.attempts >= MAX_ATTEMPTS:
-            delivery.status = (
-                Delivery.Status.UNKNOWN if delivery.needs_check else Delivery.Status.FAILED
-            )
-            if delivery.status == Delivery.Status.FAILED:
-                delivery.error_code = "deadline" if gave_up else "too_many_attempts"
+        if delivery.needs_check:
+            # The look itself failed: the post may still exist, keep looking later.
+            delivery.status = Delivery.Status.UNKNOWN
+            delivery.due_at = now + timedelta(seconds=wait)
+        elif gave_up or delivery.attempts >= MAX_ATTEMPTS:
+            delivery.status = Delivery.Status.FAILED
+            delivery.error_code = "deadline" if gave_up else "too_many_attempts"
         else:
-            delivery.status = (
-                Delivery.Status.UNKNOWN if delivery.needs_check else Delivery.Status.RETRY
-            )
+            delivery.status = Delivery.Status.RETRY
             delivery.due_at = now + timedelta(seconds=wait)
             if outcome.retry_after_s:
-                _hold_channel(delivery.channel_id, until=delivery.due_at)
+                delivery.hold_channel_until = delivery.due_at
     elif outcome.kind is OutcomeKind.UNKNOWN:
         if platform in IDEMPOTENT_PLATFORMS:
             # The platform drops a repeat with the same Idempotency-Key: resending is safe.
@@ -267,33 +358,8 @@ def record_result(*, result: Result, worker: str = "") -> Delivery:
     elif outcome.kind is OutcomeKind.CREDENTIALS_EXPIRED:
         delivery.status = Delivery.Status.PAUSED
         delivery.due_at = now
-        pause_channel(channel=delivery.channel, reason=outcome.reason)
     else:
         delivery.status = Delivery.Status.FAILED
-    delivery.claimed_by = ""
-    delivery.save()
-    DeliveryAttempt.objects.create(
-        delivery=delivery,
-        kind=DeliveryAttempt.Kind.CHECK if result.check else DeliveryAttempt.Kind.SEND,
-        worker=worker,
-        started_at=result.started_at,
-        finished_at=now,
-        outcome="not_found" if result.not_found else outcome.kind.value,
-        status_after=delivery.status,
-        code=outcome.code,
-        reason=outcome.reason[:2000],
-        retry_after_s=outcome.retry_after_s,
-    )
-    if delivery.status in (Delivery.Status.PUBLISHED, Delivery.Status.FAILED):
-        record_event(
-            actor="dispatcher",
-            action=f"delivery.{delivery.status}",
-            obj=delivery,
-            unit_id=delivery.channel.unit_id,
-            data={"post": delivery.post_id, "channel": delivery.channel_id, "code": outcome.code},
-        )
-        update_post_status(post_id=delivery.post_id)
-    return delivery
 
 
 def record_outcome(*, delivery_id: int, outcome: Outcome, worker: str = "") -> Delivery:

@@ -47,6 +47,8 @@ class Dispatcher:
         self.channel_slots: dict[int, asyncio.Semaphore] = {}
         self.stopping = asyncio.Event()
         self.wake = asyncio.Event()
+        # Results are written in batches by one writer: one transaction for many deliveries.
+        self.results: asyncio.Queue[actions.Result] = asyncio.Queue()
         self.loop: asyncio.AbstractEventLoop | None = None
         # SQLite allows one writer: one database thread keeps it orderly. PostgreSQL can take more.
         self.db_threads = 1 if connection.vendor == "sqlite" else 4
@@ -78,6 +80,7 @@ class Dispatcher:
             except (NotImplementedError, RuntimeError, ValueError):
                 # Not the main thread (tests run the dispatcher in a thread): stop() instead.
                 break
+        writer = asyncio.create_task(self._write_results())
         async with make_http_client() as http:
             last_reap = 0.0
             while not self.stopping.is_set():
@@ -86,7 +89,9 @@ class Dispatcher:
                     last_reap = loop.time()
                 claimed = await self._claim_and_start(http)
                 if once and not claimed and not self._all_tasks():
-                    break
+                    await self.results.join()
+                    if not await self._db(actions.due_count):
+                        break
                 if not claimed:
                     self.wake.clear()
                     with contextlib.suppress(TimeoutError):
@@ -96,7 +101,23 @@ class Dispatcher:
             tasks = self._all_tasks()
             if tasks:
                 await asyncio.wait(tasks)
+        await self.results.join()
+        writer.cancel()
         self._close_db_threads()
+
+    async def _write_results(self) -> None:
+        while True:
+            batch = [await self.results.get()]
+            while not self.results.empty() and len(batch) < 1000:
+                batch.append(self.results.get_nowait())
+            try:
+                await self._db(actions.record_results, results=batch, worker=self.name)
+            except Exception:
+                # The leases expire and the reaper makes these deliveries unknown: they are
+                # looked for before any resend, never lost.
+                logger.exception("could not record %d delivery results", len(batch))
+            for _ in batch:
+                self.results.task_done()
 
     async def _claim_and_start(self, http: Any) -> int:
         """Claim what each platform has room for, mark it sending, start the calls."""
@@ -151,11 +172,7 @@ class Dispatcher:
             check=job.check,
             not_found=not_found,
         )
-        try:
-            await self._db(actions.record_result, result=result, worker=self.name)
-        except Exception:
-            # The lease expires and the reaper makes the delivery unknown: looked for, not lost.
-            logger.exception("could not record the result of delivery %s", job.delivery_id)
+        self.results.put_nowait(result)
 
     def _close_db_threads(self) -> None:
         """Close every database thread's connection, then the pool.

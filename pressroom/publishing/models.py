@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import ClassVar
 
 from django.db import models
@@ -58,6 +59,9 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.post} → {self.channel}"
+
+    # Set by the state machine, not stored: until when the platform asked the channel to wait.
+    hold_channel_until: datetime | None = None
 
     @property
     def is_terminal(self) -> bool:
