@@ -50,7 +50,8 @@ def create_deliveries(*, post: Post, due_at: datetime) -> list[Delivery]:
     give_up_at = deadline_for(post, due_at)
     priority = 10 if post.is_emergency else 0
     existing = {delivery.channel_id: delivery for delivery in post.deliveries.all()}
-    new, changed = [], []
+    new: list[Delivery] = []
+    changed: list[Delivery] = []
     for channel in post.channels.all():
         status = Delivery.Status.PENDING if channel.is_connected else Delivery.Status.PAUSED
         delivery = existing.get(channel.pk) or Delivery(post=post, channel=channel)
@@ -360,14 +361,6 @@ def _apply(delivery: Delivery, result: Result, now: datetime) -> None:
         delivery.due_at = now
     else:
         delivery.status = Delivery.Status.FAILED
-
-
-def record_outcome(*, delivery_id: int, outcome: Outcome, worker: str = "") -> Delivery:
-    """Record the outcome of a send (the common case of `record_result`)."""
-    return record_result(
-        result=Result(delivery_id=delivery_id, outcome=outcome, started_at=timezone.now()),
-        worker=worker,
-    )
 
 
 def _can_check(channel: Channel) -> bool:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+from datetime import timedelta
+from typing import Any
 
 from django.core import mail
 from django.test import override_settings
@@ -26,7 +28,7 @@ TASKS_NOW = override_settings(
 )
 
 
-def published_objects(sandbox, platform: str) -> list[dict]:  # type: ignore[no-untyped-def]
+def published_objects(sandbox: Any, platform: str) -> list[dict[str, Any]]:
     return sandbox.ledger(platform=platform, account_id=EXTERNAL_IDS[platform], top_level=1)
 
 
@@ -35,7 +37,7 @@ def drain(times: int = 6, pause_s: float = 0.0) -> None:
     for _ in range(times):
         Delivery.objects.filter(
             status__in=(Delivery.Status.RETRY, Delivery.Status.UNKNOWN),
-            due_at__lt=timezone.now() + timezone.timedelta(hours=1),
+            due_at__lt=timezone.now() + timedelta(hours=1),
         ).update(due_at=timezone.now())
         run_dispatcher_once()
         if pause_s:
