@@ -29,6 +29,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "pressroom.core",
     "pressroom.orgs",
     "pressroom.audit",
@@ -36,6 +38,7 @@ INSTALLED_APPS = [
     "pressroom.content",
     "pressroom.publishing",
     "pressroom.sandbox",
+    "pressroom.emergency",
 ]
 
 MIDDLEWARE = [
@@ -86,7 +89,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": str(DATA_DIR / "pressroom.sqlite3"),
+            "NAME": envstr("PRESSROOM_DB_PATH") or str(DATA_DIR / "pressroom.sqlite3"),
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
@@ -167,6 +170,8 @@ DISPATCHER_POLL_S = envfloat("DISPATCHER_POLL_S", 0.5)
 # the others; and per channel, so one account is never hit by parallel requests.
 DISPATCHER_PLATFORM_CONCURRENCY = envint("DISPATCHER_PLATFORM_CONCURRENCY", 500)
 DISPATCHER_CHANNEL_CONCURRENCY = envint("DISPATCHER_CHANNEL_CONCURRENCY", 1)
+# A claim lasts this long; longer than any publish (4 × PLATFORM_TIMEOUT_S) may take.
+DELIVERY_LEASE_S = envfloat("DELIVERY_LEASE_S", 180.0)
 # A delivery not published this long after it was due gives up with a clear reason.
 DELIVERY_DEADLINE_H = envfloat("DELIVERY_DEADLINE_H", 24.0)
 DELIVERY_EMERGENCY_DEADLINE_H = envfloat("DELIVERY_EMERGENCY_DEADLINE_H", 2.0)

@@ -17,6 +17,10 @@ def get_post_for(request: HttpRequest, post_id: int) -> tuple[Post, set[str]]:
     capabilities = set(capabilities_in(request.user, post.unit))
     if Capability.VIEW not in capabilities:
         raise Http404
+    if post.is_emergency:
+        # An emergency post moves only through its alert's page (a second person confirms
+        # it there after re-authenticating): here it can be read, not edited or approved.
+        capabilities &= {Capability.VIEW}
     return post, capabilities
 
 

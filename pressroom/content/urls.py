@@ -15,6 +15,11 @@ urlpatterns = [
     path("<int:post_id>/deliveries/", views.post_deliveries, name="post_deliveries"),
     path("<int:post_id>/submit/", views.post_submit, name="post_submit"),
     path("<int:post_id>/approve/", views.post_approve, name="post_approve"),
+    path(
+        "<int:post_id>/deliveries/<int:delivery_id>/settle/",
+        views.delivery_settle,
+        name="delivery_settle",
+    ),
     path("<int:post_id>/reject/", views.post_reject, name="post_reject"),
     path("<int:post_id>/schedule/", views.post_schedule, name="post_schedule"),
 ]

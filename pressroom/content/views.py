@@ -37,6 +37,7 @@ from pressroom.content.models import Post
 from pressroom.core.errors import ActionError
 from pressroom.orgs.access import units_for
 from pressroom.orgs.models import Capability, Unit
+from pressroom.publishing import actions as publishing_actions
 from pressroom.publishing.explanations import explain_error, explain_status
 
 POSTS_PER_PAGE = 25
@@ -213,11 +214,11 @@ def post_image(request: HttpRequest, post_id: int, media_id: int) -> FileRespons
 @require_GET
 def post_deliveries(request: HtmxHttpRequest, post_id: int) -> HttpResponse:
     """The deliveries table alone; htmx polls it while a delivery is under way."""
-    post, _capabilities = get_post_for(request, post_id)
+    post, capabilities = get_post_for(request, post_id)
     if not request.htmx:
         # A plain visit (no JavaScript, or a bookmarked address) gets the whole page.
         return redirect(reverse("post_detail", args=[post.pk]) + "#deliveries")
-    context = _deliveries(post)
+    context = {**_deliveries(post), "allowed": _allowed(request, post, capabilities)}
     response = render(request, "content/post_detail.html#deliveries", {"post": post, **context})
     if not context["deliveries_running"]:
         # Polling only runs while deliveries are under way: they just finished, so reload
@@ -238,7 +239,9 @@ def _deliveries(post: Post) -> dict[str, Any]:
     ]
     return {
         "delivery_rows": rows,
-        "deliveries_running": any(not delivery.is_terminal for delivery in deliveries),
+        # Poll only while Pressroom itself is working on a delivery, not while one waits for
+        # a person (a paused channel, a Telegram send nobody can check).
+        "deliveries_running": any(delivery.in_progress for delivery in deliveries),
     }
 
 
@@ -251,6 +254,7 @@ class Allowed:
     approve: bool
     reject: bool
     schedule: bool
+    settle: bool
 
 
 def _allowed(request: HttpRequest, post: Post, capabilities: set[str]) -> Allowed:
@@ -264,6 +268,7 @@ def _allowed(request: HttpRequest, post: Post, capabilities: set[str]) -> Allowe
         approve=approve and not own and post.status == Post.Status.IN_REVIEW,
         reject=approve and not own and post.status in (Post.Status.IN_REVIEW, Post.Status.APPROVED),
         schedule=approve and post.status == Post.Status.APPROVED,
+        settle=approve,
     )
 
 
@@ -314,6 +319,27 @@ def post_submit(request: HttpRequest, post_id: int) -> HttpResponse:
             messages.error(request, message)
     else:
         messages.success(request, _("The post is sent for review."))
+    return redirect("post_detail", post_id=post.pk)
+
+
+@login_required
+@require_POST
+def delivery_settle(request: HttpRequest, post_id: int, delivery_id: int) -> HttpResponse:
+    """Someone looked at the channel: the post is there, or it is not and goes out again."""
+    post, capabilities = get_post_for(request, post_id)
+    delivery = get_object_or_404(post.deliveries, pk=delivery_id)
+    if Capability.APPROVE not in capabilities:
+        return _refuse(request, post, _("Only an approver can settle an unconfirmed delivery."))
+    found = request.POST.get("found") == "yes"
+    publishing_actions.settle_unknown(delivery=delivery, by=request.user, published=found)
+    if found:
+        messages.success(
+            request, _("Marked as published on %(channel)s.") % {"channel": delivery.channel.name}
+        )
+    else:
+        messages.success(
+            request, _("It will be sent again to %(channel)s.") % {"channel": delivery.channel.name}
+        )
     return redirect("post_detail", post_id=post.pk)
 
 

@@ -29,7 +29,6 @@ from pressroom.platforms.base import ChannelAccess, MediaFile, Outcome, OutcomeK
 from pressroom.publishing import tasks
 from pressroom.publishing.models import Delivery, DeliveryAttempt
 
-LEASE = timedelta(minutes=3)
 MAX_ATTEMPTS = 10
 BACKOFF_BASE_S = 2.0
 BACKOFF_CAP_S = 600.0
@@ -72,7 +71,7 @@ def claim_due(
     if limit <= 0:
         return []
     now = now or timezone.now()
-    lease_until = now + LEASE
+    lease_until = now + timedelta(seconds=settings.DELIVERY_LEASE_S)
     due = Q(status__in=CLAIMABLE, due_at__lte=now, channel__status=Channel.Status.CONNECTED)
     if platform:
         due &= Q(channel__platform=platform)

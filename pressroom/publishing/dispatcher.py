@@ -28,8 +28,6 @@ from pressroom.publishing import actions
 
 logger = logging.getLogger(__name__)
 
-REAP_EVERY_S = 15.0
-
 
 class Dispatcher:
     def __init__(
@@ -84,7 +82,8 @@ class Dispatcher:
         async with make_http_client() as http:
             last_reap = 0.0
             while not self.stopping.is_set():
-                if loop.time() - last_reap >= REAP_EVERY_S:
+                # Several times per lease, so a dead dispatcher's work is picked up promptly.
+                if loop.time() - last_reap >= settings.DELIVERY_LEASE_S / 4:
                     await self._db(actions.reap_expired_leases)
                     last_reap = loop.time()
                 claimed = await self._claim_and_start(http)

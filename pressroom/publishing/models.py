@@ -64,6 +64,23 @@ class Delivery(models.Model):
     hold_channel_until: datetime | None = None
 
     @property
+    def in_progress(self) -> bool:
+        """Pressroom is working on it (not finished, not waiting for a person)."""
+        if self.status in (self.Status.UNKNOWN,):
+            return self.due_at is not None and (self.due_at - self.updated_at).days < 1
+        return self.status in (
+            self.Status.PENDING,
+            self.Status.CLAIMED,
+            self.Status.SENDING,
+            self.Status.RETRY,
+        )
+
+    @property
+    def waits_for_a_person(self) -> bool:
+        """An unconfirmed send nobody can check by asking the platform (Telegram)."""
+        return self.status == self.Status.UNKNOWN and not self.in_progress
+
+    @property
     def is_terminal(self) -> bool:
         return self.status in self.TERMINAL
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.urls import reverse
+from django.utils import timezone
 
 from pressroom.channels.models import Channel
 from pressroom.content import actions
@@ -192,3 +195,50 @@ class DeliveriesTableTests(ViewTestCase):
         self.login(self.outsider)
         self.assertEqual(self.client.get(self.url, headers={"HX-Request": "true"}).status_code, 404)
         self.assertEqual(self.client.get(self.url).status_code, 404)
+
+
+class SettleUnknownDeliveryTests(ViewTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.telegram = self.make_channel(self.district, "telegram")
+        self.post = self.make_approved_post(channels=[self.telegram])
+        actions.schedule_post(post=self.post, by=self.approver)
+        self.delivery = Delivery.objects.get(post=self.post)
+        Delivery.objects.filter(pk=self.delivery.pk).update(
+            status=Delivery.Status.UNKNOWN,
+            needs_check=True,
+            due_at=timezone.now() + timedelta(days=3650),
+        )
+        self.url = reverse("delivery_settle", args=[self.post.pk, self.delivery.pk])
+
+    def test_the_approver_sees_the_choice_and_marks_it_published(self) -> None:
+        self.login(self.approver)
+        page = self.client.get(reverse("post_detail", args=[self.post.pk]))
+        self.assertContains(page, self.url)
+        self.assertNotContains(page, 'hx-trigger="every 2s"')
+        self.client.post(self.url, {"found": "yes"})
+        self.delivery.refresh_from_db()
+        self.assertEqual(self.delivery.status, Delivery.Status.PUBLISHED)
+        self.post.refresh_from_db()
+        self.assertEqual(self.post.status, Post.Status.PUBLISHED)
+
+    def test_not_there_sends_it_again(self) -> None:
+        self.login(self.approver)
+        self.client.post(self.url, {"found": "no"})
+        self.delivery.refresh_from_db()
+        self.assertEqual(self.delivery.status, Delivery.Status.RETRY)
+        self.assertFalse(self.delivery.needs_check)
+
+    def test_only_people_who_may_approve_for_the_unit_settle(self) -> None:
+        self.login(self.member)
+        self.assertEqual(self.client.post(self.url, {"found": "yes"}).status_code, 404)
+        self.login(self.owner)
+        self.client.post(self.url, {"found": "yes"})
+        self.delivery.refresh_from_db()
+        self.assertEqual(self.delivery.status, Delivery.Status.PUBLISHED)
+
+    def test_outsider_gets_404(self) -> None:
+        self.login(self.outsider)
+        self.assertEqual(self.client.post(self.url, {"found": "yes"}).status_code, 404)
+        self.delivery.refresh_from_db()
+        self.assertEqual(self.delivery.status, Delivery.Status.UNKNOWN)

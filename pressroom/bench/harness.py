@@ -1,0 +1,241 @@
+"""What every publishing benchmark needs: a fresh database, the sandbox, dispatchers, channels.
+
+The benchmark process switches its own database connection to a new SQLite file (or a new
+PostgreSQL database on the server of DATABASE_URL) before touching it, and starts the sandbox
+and the dispatchers as separate processes on the same database, as a deployment would.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import connections
+
+from pressroom.channels.models import Channel
+from pressroom.core.demo import PLATFORM_PATHS
+from pressroom.orgs.models import Membership, Role, Unit
+
+PLATFORMS = ["facebook", "zalo", "telegram", "mastodon"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class BenchChannel:
+    pk: int
+    platform: str
+    external_id: str
+    token: str
+
+
+class Harness:
+    """Use as a context manager; everything it started is stopped and removed on exit."""
+
+    def __init__(self, *, db: str, dispatcher_env: dict[str, str] | None = None) -> None:
+        if db not in ("sqlite", "postgres"):
+            raise ValueError("--db is sqlite or postgres")
+        self.db = db
+        self.directory = Path(tempfile.mkdtemp(prefix="pressroom-bench-"))
+        self.env = {
+            **os.environ,
+            "PRESSROOM_DATA_DIR": str(self.directory),
+            "SECRET_KEY": settings.SECRET_KEY,
+            "LOG_LEVEL": "WARNING",
+            "DISPATCHER_POLL_S": "0.05",
+            **(dispatcher_env or {}),
+        }
+        self.processes: list[subprocess.Popen[bytes]] = []
+        self.dispatchers: list[subprocess.Popen[bytes]] = []
+        self.pg_name = ""
+        self.sandbox_url = ""
+        self.http = httpx.Client(timeout=30)
+
+    # The database ---------------------------------------------------------------------------
+    def _use_database(self) -> None:
+        database = settings.DATABASES["default"]
+        connections["default"].close()
+        if self.db == "sqlite":
+            if database["ENGINE"] != "django.db.backends.sqlite3":
+                database.clear()
+                database.update(
+                    {
+                        "ENGINE": "django.db.backends.sqlite3",
+                        "OPTIONS": {
+                            "transaction_mode": "IMMEDIATE",
+                            "timeout": 20,
+                            "init_command": "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;",
+                        },
+                    }
+                )
+            database["NAME"] = str(self.directory / "pressroom.sqlite3")
+            self.env.pop("DATABASE_URL", None)
+            return
+        url = os.environ.get("DATABASE_URL", "")
+        if not url.startswith(("postgres://", "postgresql://")):
+            raise RuntimeError("--db postgres needs DATABASE_URL pointing at a PostgreSQL server")
+        import psycopg
+
+        self.pg_name = f"pressroom_bench_{secrets.token_hex(4)}"
+        with psycopg.connect(url, autocommit=True) as admin:
+            admin.execute(f'CREATE DATABASE "{self.pg_name}"')
+        database["NAME"] = self.pg_name
+        self.env["DATABASE_URL"] = url.rsplit("/", 1)[0] + "/" + self.pg_name
+
+    def __enter__(self) -> Harness:
+        self._use_database()
+        call_command("migrate", verbosity=0, interactive=False)
+        port = free_port()
+        self.sandbox_url = f"http://127.0.0.1:{port}"
+        sandbox = self._spawn(
+            "sandbox", "--port", str(port), "--state-dir", str(self.directory / "sandbox")
+        )
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                self.http.get(f"{self.sandbox_url}/_ledger", params={"limit": 1})
+                break
+            except httpx.HTTPError:
+                if sandbox.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("the sandbox did not start") from None
+                time.sleep(0.1)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in self.processes:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        self.http.close()
+        connections["default"].close()
+        if self.pg_name:
+            import psycopg
+
+            with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{self.pg_name}" WITH (FORCE)')
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+    def _spawn(self, *arguments: str) -> subprocess.Popen[bytes]:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "pressroom.cli", *arguments],
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+        )
+        self.processes.append(process)
+        return process
+
+    # Dispatchers ----------------------------------------------------------------------------
+    def start_dispatchers(self, count: int) -> None:
+        for _ in range(count):
+            self.dispatchers.append(self._spawn("dispatcher"))
+        # Let them import Django and open their first poll before the clock starts.
+        time.sleep(2.5)
+
+    def kill_dispatcher(self, index: int) -> None:
+        """SIGKILL: no clean-up at all, as a crash or a pulled plug."""
+        process = self.dispatchers[index]
+        process.kill()
+        process.wait()
+        self.dispatchers[index] = self._spawn("dispatcher")
+
+    # The sandbox ----------------------------------------------------------------------------
+    def sandbox(self, method: str, path: str, **kwargs: Any) -> Any:
+        response = self.http.request(method, f"{self.sandbox_url}{path}", **kwargs)
+        response.raise_for_status()
+        return response.json() if response.content else None
+
+    def set_profile(self, **profile: Any) -> None:
+        self.sandbox("PUT", "/_control/profile", json={"platform": "*", **profile})
+
+    def ledger(self) -> list[dict[str, Any]]:
+        entries: list[dict[str, Any]] = self.sandbox("GET", "/_ledger", params={"top_level": 1})
+        return entries
+
+    # Data -----------------------------------------------------------------------------------
+    def people(self) -> tuple[Unit, Any, Any]:
+        unit = Unit.objects.create(name="Tỉnh (benchmark)", slug="bench", kind="province")
+        users = []
+        for username, role in (("bench.editor", Role.EDITOR), ("bench.approver", Role.APPROVER)):
+            user = get_user_model().objects.create_user(username, password=secrets.token_hex())
+            Membership.objects.create(user=user, unit=unit, role=role)
+            users.append(user)
+        return unit, users[0], users[1]
+
+    def channels(self, unit: Unit, count: int) -> list[BenchChannel]:
+        """`count` channels over the four platforms, each its own account and credentials."""
+        made: list[BenchChannel] = []
+        rows = []
+        for index in range(count):
+            platform = PLATFORMS[index % len(PLATFORMS)]
+            token = secrets.token_urlsafe(18)
+            external_id = {
+                "facebook": f"{10**14 + index}",
+                "zalo": f"{42 * 10**15 + index}",
+                "telegram": f"@bench_{index}",
+                "mastodon": f"bench-{index}",
+            }[platform]
+            extra = {"username": external_id[1:]} if platform == "telegram" else {}
+            self.sandbox(
+                "POST",
+                "/_control/accounts",
+                json={
+                    "platform": platform,
+                    "account_id": external_id,
+                    "token": token,
+                    "name": f"Bench {index}",
+                    **extra,
+                },
+            )
+            channel = Channel(
+                unit=unit,
+                platform=platform,
+                name=f"Bench {platform} {index}",
+                external_id=external_id,
+                api_base=self.sandbox_url + PLATFORM_PATHS[platform],
+                is_sandbox=True,
+            )
+            channel.credentials = credentials_for(platform, token)
+            rows.append(channel)
+            made.append(BenchChannel(0, platform, external_id, token))
+        created = Channel.objects.bulk_create(rows, batch_size=500)
+        for bench_channel, channel in zip(made, created, strict=True):
+            bench_channel.pk = channel.pk
+        return made
+
+
+def credentials_for(platform: str, token: str) -> dict[str, str]:
+    return {
+        "facebook": {"page_token": token},
+        "zalo": {"access_token": token, "refresh_token": "bench-refresh"},
+        "telegram": {"bot_token": token},
+        "mastodon": {"access_token": token},
+    }[platform]
+
+
+def duplicates_in(ledger: list[dict[str, Any]]) -> int:
+    """Objects beyond the first with the same text on the same account."""
+    counts = Counter((entry["platform"], entry["account_id"], entry["text"]) for entry in ledger)
+    return sum(count - 1 for count in counts.values() if count > 1)
