@@ -60,7 +60,7 @@ class Harness:
             **os.environ,
             "PRESSROOM_DATA_DIR": str(self.directory),
             "SECRET_KEY": settings.SECRET_KEY,
-            "LOG_LEVEL": "WARNING",
+            "LOG_LEVEL": os.environ.get("BENCH_LOG_LEVEL", "WARNING"),
             "DISPATCHER_POLL_S": "0.05",
             **(dispatcher_env or {}),
         }

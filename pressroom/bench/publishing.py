@@ -25,7 +25,7 @@ from pressroom.publishing.models import Delivery
 MARK = re.compile(r"bench#(\d+)#")
 
 
-def _wait_until_settled(query: Q, *, timeout_s: float, poll_s: float = 0.01) -> bool:
+def _wait_until_settled(query: Q, *, timeout_s: float, poll_s: float = 0.03) -> bool:
     deadline = time.monotonic() + timeout_s
     while Delivery.objects.filter(query).exists():
         if time.monotonic() > deadline:

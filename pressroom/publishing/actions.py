@@ -271,7 +271,7 @@ def record_results(*, results: list[Result], worker: str = "") -> dict[int, Deli
                     },
                 }
             )
-    Delivery.objects.bulk_update(changed, _RESULT_FIELDS, batch_size=500)
+    _save_results(changed)
     DeliveryAttempt.objects.bulk_create(attempts, batch_size=500)
     record_events(actor="dispatcher", events=events)
     for delivery in changed:
@@ -298,6 +298,22 @@ _RESULT_FIELDS = [
     "published_at",
     "updated_at",
 ]
+
+
+def _save_results(deliveries: list[Delivery]) -> None:
+    """One prepared UPDATE run for every row: much faster than bulk_update's CASE clauses."""
+    if not deliveries:
+        return
+    fields = [Delivery._meta.get_field(name) for name in _RESULT_FIELDS]
+    table = connection.ops.quote_name(Delivery._meta.db_table)
+    assignments = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in fields)
+    rows = [
+        [f.get_db_prep_save(getattr(delivery, f.attname), connection) for f in fields]
+        + [delivery.pk]
+        for delivery in deliveries
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE {table} SET {assignments} WHERE id = %s", rows)  # noqa: S608
 
 
 def _apply(delivery: Delivery, result: Result, now: datetime) -> None:

@@ -13,6 +13,7 @@ import os
 import signal
 import socket
 import threading
+import time
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -109,8 +110,12 @@ class Dispatcher:
             batch = [await self.results.get()]
             while not self.results.empty() and len(batch) < 1000:
                 batch.append(self.results.get_nowait())
+            began = time.perf_counter()
             try:
                 await self._db(actions.record_results, results=batch, worker=self.name)
+                logger.debug(
+                    "recorded %d results in %.3f s", len(batch), time.perf_counter() - began
+                )
             except Exception:
                 # The leases expire and the reaper makes these deliveries unknown: they are
                 # looked for before any resend, never lost.
@@ -129,7 +134,9 @@ class Dispatcher:
                 )
         if not claimed:
             return 0
+        began = time.perf_counter()
         jobs = await self._db(actions.start_jobs, delivery_ids=claimed, worker=self.name)
+        logger.debug("started %d jobs in %.3f s", len(jobs), time.perf_counter() - began)
         for job in jobs:
             task = asyncio.create_task(self._run_job(http, job))
             self.in_flight[job.platform].add(task)
