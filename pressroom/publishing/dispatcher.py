@@ -29,6 +29,8 @@ from pressroom.publishing import actions
 
 logger = logging.getLogger(__name__)
 
+CLAIM_CHUNK = 100
+
 
 class Dispatcher:
     def __init__(
@@ -127,7 +129,8 @@ class Dispatcher:
         """Claim what each platform has room for, mark it sending, start the calls."""
         claimed: list[int] = []
         for platform in Platform.values:
-            room = self.platform_limit - len(self.in_flight[platform])
+            # In chunks, so several dispatchers share a burst and the first calls leave sooner.
+            room = min(CLAIM_CHUNK, self.platform_limit - len(self.in_flight[platform]))
             if room > 0:
                 claimed += await self._db(
                     actions.claim_due, worker=self.name, limit=room, platform=platform
