@@ -166,11 +166,13 @@ PLATFORM_BASE_URLS = {
 PLATFORM_TIMEOUT_S = envfloat("PLATFORM_TIMEOUT_S", 15.0)
 DISPATCHER_CONCURRENCY = envint("DISPATCHER_CONCURRENCY", 200)
 DISPATCHER_POLL_S = envfloat("DISPATCHER_POLL_S", 0.5)
+# Deliveries due within this many seconds are claimed and prepared early, then sent on time.
+DISPATCHER_LOOKAHEAD_S = envfloat("DISPATCHER_LOOKAHEAD_S", 2.0)
 # In-flight calls per platform (per dispatcher process), so one busy platform leaves room for
 # the others; and per channel, so one account is never hit by parallel requests.
 DISPATCHER_PLATFORM_CONCURRENCY = envint("DISPATCHER_PLATFORM_CONCURRENCY", 500)
 DISPATCHER_CHANNEL_CONCURRENCY = envint("DISPATCHER_CHANNEL_CONCURRENCY", 1)
-# A claim lasts this long; longer than any publish (4 × PLATFORM_TIMEOUT_S) may take.
+# A claim lasts this long; longer than any publish (4 times PLATFORM_TIMEOUT_S) may take.
 DELIVERY_LEASE_S = envfloat("DELIVERY_LEASE_S", 180.0)
 # A delivery not published this long after it was due gives up with a clear reason.
 DELIVERY_DEADLINE_H = envfloat("DELIVERY_DEADLINE_H", 24.0)

@@ -65,14 +65,24 @@ def create_deliveries(*, post: Post, due_at: datetime) -> list[Delivery]:
 
 
 def claim_due(
-    *, worker: str, limit: int, platform: str | None = None, now: datetime | None = None
+    *,
+    worker: str,
+    limit: int,
+    platform: str | None = None,
+    now: datetime | None = None,
+    lookahead_s: float = 0.0,
 ) -> list[int]:
-    """Take up to `limit` due deliveries for this worker; no other worker gets the same ones."""
+    """Take up to `limit` deliveries due now (or within `lookahead_s`) for this worker; no
+    other worker gets the same ones. A dispatcher claims a little ahead and sends on time."""
     if limit <= 0:
         return []
     now = now or timezone.now()
-    lease_until = now + timedelta(seconds=settings.DELIVERY_LEASE_S)
-    due = Q(status__in=CLAIMABLE, due_at__lte=now, channel__status=Channel.Status.CONNECTED)
+    lease_until = now + timedelta(seconds=settings.DELIVERY_LEASE_S + lookahead_s)
+    due = Q(
+        status__in=CLAIMABLE,
+        due_at__lte=now + timedelta(seconds=lookahead_s),
+        channel__status=Channel.Status.CONNECTED,
+    )
     if platform:
         due &= Q(channel__platform=platform)
     claim = {"status": Delivery.Status.CLAIMED, "claimed_by": worker, "lease_until": lease_until}
@@ -116,6 +126,7 @@ class Job:
     delivery_id: int
     channel_id: int
     platform: str
+    due_at: datetime
     access: ChannelAccess
     publication: Publication
     # Look on the platform for an earlier try instead of sending (see `needs_check`).
@@ -155,6 +166,7 @@ def start_jobs(*, delivery_ids: list[int], worker: str) -> list[Job]:
                 delivery_id=delivery.pk,
                 channel_id=channel.pk,
                 platform=channel.platform,
+                due_at=delivery.due_at,
                 access=ChannelAccess(
                     api_base=channel.api_base,
                     external_id=channel.external_id,

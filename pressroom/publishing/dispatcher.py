@@ -44,6 +44,8 @@ class Dispatcher:
         self.platform_limit = concurrency or settings.DISPATCHER_PLATFORM_CONCURRENCY
         self.channel_limit = settings.DISPATCHER_CHANNEL_CONCURRENCY
         self.poll_s = poll_s if poll_s is not None else settings.DISPATCHER_POLL_S
+        # Claimed and prepared this far ahead, sent at the due moment.
+        self.lookahead_s = settings.DISPATCHER_LOOKAHEAD_S
         self.in_flight: dict[str, set[asyncio.Task[None]]] = defaultdict(set)
         self.channel_slots: dict[int, asyncio.Semaphore] = {}
         self.stopping = asyncio.Event()
@@ -133,7 +135,11 @@ class Dispatcher:
             room = min(CLAIM_CHUNK, self.platform_limit - len(self.in_flight[platform]))
             if room > 0:
                 claimed += await self._db(
-                    actions.claim_due, worker=self.name, limit=room, platform=platform
+                    actions.claim_due,
+                    worker=self.name,
+                    limit=room,
+                    platform=platform,
+                    lookahead_s=self.lookahead_s,
                 )
         if not claimed:
             return 0
@@ -155,6 +161,9 @@ class Dispatcher:
         return done
 
     async def _run_job(self, http: Any, job: actions.Job) -> None:
+        early = (job.due_at - timezone.now()).total_seconds()
+        if early > 0:
+            await asyncio.sleep(early)
         slot = self.channel_slots.setdefault(job.channel_id, asyncio.Semaphore(self.channel_limit))
         started = timezone.now()
         not_found = False
