@@ -10,6 +10,9 @@ from pressroom.content.models import Post, Theme
 from pressroom.orgs.access import AnyUser, capabilities_in, units_for
 from pressroom.orgs.models import Capability, Unit
 
+# A post in these states has not been sent anywhere yet.
+UNSENT = (Post.Status.DRAFT, Post.Status.IN_REVIEW, Post.Status.APPROVED)
+
 
 def get_post_for(request: HttpRequest, post_id: int) -> tuple[Post, set[str]]:
     """The post and the user's capabilities in its unit; 404 for anyone who may not view it."""
@@ -17,9 +20,10 @@ def get_post_for(request: HttpRequest, post_id: int) -> tuple[Post, set[str]]:
     capabilities = set(capabilities_in(request.user, post.unit))
     if Capability.VIEW not in capabilities:
         raise Http404
-    if post.is_emergency:
+    if post.is_emergency and post.status in UNSENT:
         # An emergency post moves only through its alert's page (a second person confirms
         # it there after re-authenticating): here it can be read, not edited or approved.
+        # Once sent, approvers keep their rights here (to settle an unconfirmed delivery).
         capabilities &= {Capability.VIEW}
     return post, capabilities
 

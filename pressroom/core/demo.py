@@ -15,6 +15,7 @@ from django.utils import timezone
 from pressroom.channels.models import Channel
 from pressroom.content import actions as content
 from pressroom.core.testing import make_image
+from pressroom.emergency.demo import demo_templates
 from pressroom.orgs.models import Membership, Role, Unit
 
 DEMO_PASSWORD = "pressroom-demo"
@@ -299,3 +300,4 @@ def _demo_content(province: Unit, district: Unit, users: dict[str, Any]) -> None
             by=approver,
             at=None if state == "now" else now + timedelta(minutes=minutes),
         )
+    demo_templates(by=admin, unit=province)

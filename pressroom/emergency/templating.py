@@ -92,6 +92,5 @@ def fill(text: str, values: dict[str, str]) -> str:
             ]
         )
     return "".join(
-        literal + (nfc(values[name]).strip() if name is not None else "")
-        for literal, name in parts
+        literal + (nfc(values[name]).strip() if name is not None else "") for literal, name in parts
     )
