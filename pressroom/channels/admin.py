@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pressroom.audit.actions import record_event
 from pressroom.channels.models import Channel
+from pressroom.publishing.actions import reconnect_channel
 
 
 class ChannelAdminForm(forms.ModelForm[Channel]):
@@ -63,11 +64,12 @@ class ChannelAdmin(admin.ModelAdmin[Channel]):
 
     def save_model(self, request: HttpRequest, obj: Channel, form: Any, change: bool) -> None:
         credentials = form.cleaned_data.get("new_credentials")
-        if credentials:
+        if credentials and not change:
             obj.credentials = credentials
-            if obj.status == Channel.Status.NEEDS_RECONNECT:
-                obj.status, obj.status_reason = Channel.Status.CONNECTED, ""
         super().save_model(request, obj, form, change)
+        if credentials and change:
+            # New credentials reconnect the channel and send what was paused.
+            reconnect_channel(channel=obj, credentials=credentials, by=request.user)
         record_event(
             actor=request.user,
             action="channel.edit" if change else "channel.create",

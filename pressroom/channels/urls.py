@@ -9,4 +9,5 @@ from pressroom.channels import views
 urlpatterns = [
     path("", views.channel_list, name="channel_list"),
     path("<int:channel_id>/", views.channel_detail, name="channel_detail"),
+    path("<int:channel_id>/reconnect/", views.channel_reconnect, name="channel_reconnect"),
 ]

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_POST
 
 from pressroom.channels.access import get_channel_for
+from pressroom.channels.forms import ReconnectForm
 from pressroom.channels.models import Channel
 from pressroom.orgs.access import units_for
 from pressroom.orgs.models import Capability, Unit
+from pressroom.publishing.actions import reconnect_channel
 from pressroom.publishing.explanations import explain_error, explain_status
 
 RECENT_DELIVERIES = 20
@@ -31,7 +36,16 @@ def channel_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def channel_detail(request: HttpRequest, channel_id: int) -> HttpResponse:
-    channel, _capabilities = get_channel_for(request, channel_id)
+    channel, capabilities = get_channel_for(request, channel_id)
+    return _render_channel(request, channel, capabilities)
+
+
+def _render_channel(
+    request: HttpRequest,
+    channel: Channel,
+    capabilities: frozenset[str] | set[str],
+    form: ReconnectForm | None = None,
+) -> HttpResponse:
     deliveries = list(
         channel.deliveries.select_related("post", "channel").order_by("-updated_at")[
             :RECENT_DELIVERIES
@@ -46,8 +60,41 @@ def channel_detail(request: HttpRequest, channel_id: int) -> HttpResponse:
         for delivery in deliveries
     ]
     viewer_url = channel.options.get("viewer_url", "") if channel.is_sandbox else ""
+    may_manage = Capability.MANAGE in capabilities
     return render(
         request,
         "channels/channel_detail.html",
-        {"channel": channel, "rows": rows, "viewer_url": viewer_url},
+        {
+            "channel": channel,
+            "rows": rows,
+            "viewer_url": viewer_url,
+            "reconnect_form": (
+                form or ReconnectForm(platform=channel.platform) if may_manage else None
+            ),
+        },
     )
+
+
+@login_required
+@require_POST
+def channel_reconnect(request: HttpRequest, channel_id: int) -> HttpResponse:
+    """A unit administrator gives new credentials: the channel is connected again and the
+    deliveries that waited for it go out."""
+    channel, capabilities = get_channel_for(request, channel_id)
+    if Capability.MANAGE not in capabilities:
+        messages.error(request, _("Only an administrator of the unit can reconnect a channel."))
+        return redirect("channel_detail", channel_id=channel.pk)
+    form = ReconnectForm(request.POST, platform=channel.platform)
+    if not form.is_valid():
+        return _render_channel(request, channel, capabilities, form)
+    resumed = reconnect_channel(channel=channel, credentials=form.credentials(), by=request.user)
+    messages.success(
+        request,
+        ngettext(
+            "The channel is connected again; %(count)d waiting post goes out now.",
+            "The channel is connected again; %(count)d waiting posts go out now.",
+            resumed,
+        )
+        % {"count": resumed},
+    )
+    return redirect("channel_detail", channel_id=channel.pk)

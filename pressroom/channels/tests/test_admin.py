@@ -42,6 +42,7 @@ class ChannelAdminTests(BaseTestCase):
         self.assertEqual(self.channel.status, Channel.Status.CONNECTED)
         event = AuditEvent.objects.get(action="channel.edit")
         self.assertEqual(event.data, {"credentials_replaced": True})
+        self.assertTrue(AuditEvent.objects.filter(action="channel.reconnect").exists())
 
     def test_invalid_json_is_refused_with_a_message(self) -> None:
         url = f"/admin/pressroom_channels/channel/{self.channel.pk}/change/"
