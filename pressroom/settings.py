@@ -162,6 +162,7 @@ PLATFORM_BASE_URLS = {
     "zalo": envstr("ZALO_BASE_URL", "https://openapi.zalo.me"),
     "telegram": envstr("TELEGRAM_BASE_URL", "https://api.telegram.org"),
 }
+ZALO_OAUTH_URL = envstr("ZALO_OAUTH_URL", "https://oauth.zaloapp.com")
 # Hard limit on every outgoing platform call, in seconds.
 PLATFORM_TIMEOUT_S = envfloat("PLATFORM_TIMEOUT_S", 15.0)
 DISPATCHER_CONCURRENCY = envint("DISPATCHER_CONCURRENCY", 200)

@@ -33,6 +33,8 @@ class Channel(models.Model):
     # Per-channel options, e.g. Mastodon's instance character limit.
     options = models.JSONField(default=dict, blank=True)
     credentials_encrypted = models.TextField(blank=True, editable=False)
+    # Zalo's refresh tokens are single-use: one process at a time may refresh (a lease).
+    refresh_lock_until = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
