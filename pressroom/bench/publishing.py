@@ -329,7 +329,13 @@ def chaos(*, deliveries: int, kills: int, db: str, dispatchers: int, seed: int) 
             time.sleep(0.25)
         rows = list(
             Delivery.objects.filter(pk__in=ids).values(
-                "pk", "status", "remote_id", "post_id", "channel__external_id", "channel__platform"
+                "pk",
+                "status",
+                "remote_id",
+                "post_id",
+                "error_code",
+                "channel__external_id",
+                "channel__platform",
             )
         )
         ledger = harness.ledger()
@@ -388,6 +394,7 @@ def _compare(
     duplicates = sum(count - 1 for count in on_platform.values() if count > 1)
     counts: Counter[str] = Counter()
     lost = mismatched = telegram_unknown = 0
+    examples: list[dict[str, Any]] = []
     for row in rows:
         key = (row["channel__external_id"], row["post_id"])
         present = on_platform.get(key, 0) > 0
@@ -396,12 +403,14 @@ def _compare(
         if status == Delivery.Status.PUBLISHED:
             if not present or row["remote_id"] not in remote_ids:
                 mismatched += 1
+                examples.append({**row, "present": present})
         elif status == Delivery.Status.UNKNOWN and row["channel__platform"] == "telegram":
             # The Bot API cannot be asked; these wait for a person (see docs).
             telegram_unknown += 1
         elif status == Delivery.Status.FAILED:
             if present:
                 mismatched += 1
+                examples.append({**row, "present": present})
         else:
             lost += 1
     return {
@@ -413,6 +422,10 @@ def _compare(
         "lost": lost,
         "mismatched": mismatched,
         "telegram_unknown_residual": telegram_unknown,
+        "failed_codes": dict(
+            Counter(row["error_code"] for row in rows if row["status"] == Delivery.Status.FAILED)
+        ),
+        "mismatch_examples": examples[:5],
         "kills": kills,
         "seconds": round(seconds, 1),
         "db": db,

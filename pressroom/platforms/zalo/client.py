@@ -26,6 +26,8 @@ TOKEN_ERRORS = frozenset({-216, -124, -201, -220})
 MEDIA_PROCESSING = -214
 # Zalo's error table: -32 "exceeding the request rate limit".
 RATE_LIMITED = -32
+# "Unknown error, try again later": transient, but on a create the article may exist.
+UNKNOWN_ERROR = -100
 MAX_DESCRIPTION = 300
 
 
@@ -176,8 +178,11 @@ class Client(HttpPlatformClient):
         if outcome is None:
             data = body.get("data")
             return data if isinstance(data, dict) else {}
+        if creating and outcome.code == str(UNKNOWN_ERROR):
+            after_create = True
         if after_create:
-            # The article was created; whatever verify says, it may be on the OA already.
+            # The article was created (or may have been); whatever Zalo says, it may be on
+            # the OA already: look before creating it again.
             outcome = Outcome(
                 OutcomeKind.UNKNOWN, code=outcome.code, reason=outcome.reason, raw=outcome.raw
             )
@@ -196,6 +201,6 @@ def error_outcome(body: dict[str, Any]) -> Outcome | None:
     common: dict[str, Any] = {"code": str(code), "reason": reason, "raw": {"error": code}}
     if code in TOKEN_ERRORS:
         return Outcome(OutcomeKind.CREDENTIALS_EXPIRED, **common)
-    if code in {MEDIA_PROCESSING, RATE_LIMITED}:
+    if code in {MEDIA_PROCESSING, RATE_LIMITED, UNKNOWN_ERROR}:
         return Outcome(OutcomeKind.RETRY_LATER, **common)
     return Outcome(OutcomeKind.REJECTED, **common)
