@@ -393,7 +393,7 @@ def _compare(
             remote_ids.add(entry["remote_id"])
     duplicates = sum(count - 1 for count in on_platform.values() if count > 1)
     counts: Counter[str] = Counter()
-    lost = mismatched = telegram_unknown = 0
+    lost = mismatched = telegram_unknown = telegram_unknown_on_platform = 0
     examples: list[dict[str, Any]] = []
     for row in rows:
         key = (row["channel__external_id"], row["post_id"])
@@ -407,6 +407,7 @@ def _compare(
         elif status == Delivery.Status.UNKNOWN and row["channel__platform"] == "telegram":
             # The Bot API cannot be asked; these wait for a person (see docs).
             telegram_unknown += 1
+            telegram_unknown_on_platform += present
         elif status == Delivery.Status.FAILED:
             if present:
                 mismatched += 1
@@ -422,6 +423,8 @@ def _compare(
         "lost": lost,
         "mismatched": mismatched,
         "telegram_unknown_residual": telegram_unknown,
+        # Of those, how many the channel does show (the person settling them will see it).
+        "telegram_unknown_on_platform": telegram_unknown_on_platform,
         "failed_codes": dict(
             Counter(row["error_code"] for row in rows if row["status"] == Delivery.Status.FAILED)
         ),
