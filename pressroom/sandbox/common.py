@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import time
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from io import BytesIO
 from typing import Any
@@ -10,9 +12,25 @@ from typing import Any
 from PIL import Image, UnidentifiedImageError
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 # Text fields (not files) up to this size; a Facebook post allows 63,206 characters.
 MAX_FIELD_BYTES = 4 * 1024 * 1024
+
+# When the request being answered reached the sandbox (epoch seconds, before any latency).
+RECEIVED_AT: ContextVar[float | None] = ContextVar("received_at", default=None)
+
+
+class StampArrival:
+    """ASGI middleware: note each request's arrival time for the ledger's `received_at`."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            RECEIVED_AT.set(time.time())
+        await self.app(scope, receive, send)
 
 
 @dataclass(frozen=True)

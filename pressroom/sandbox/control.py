@@ -1,4 +1,12 @@
-"""The sandbox's own endpoints: register accounts, read the ledger, inject faults, serve files."""
+"""The sandbox's own endpoints: register accounts, read the ledger, inject faults, serve files.
+
+- `POST /_control/accounts`, `GET /_control/accounts`, `POST /_control/reset`
+- `POST|GET|DELETE /_control/faults`: one-shot faults (faults.py)
+- `PUT|GET|DELETE /_control/profile`: probabilistic fault profiles (profiles.py)
+- `PUT|GET /_control/settings`: `{"enforce_limits": true|false}` (the platforms' real limits)
+- `GET /_ledger` (filters: platform, account_id, kind, top_level, after_seq, limit),
+  `GET /_ledger/summary`, `GET /_ledger/duplicates`
+"""
 
 from __future__ import annotations
 
@@ -8,8 +16,9 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from pressroom.sandbox import profiles
 from pressroom.sandbox.faults import PLATFORMS
-from pressroom.sandbox.store import SandboxStore
+from pressroom.sandbox.store import Account, SandboxStore
 
 ACCOUNT_FIELDS = frozenset({"platform", "account_id", "token", "name"})
 
@@ -39,6 +48,7 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
             )
         # Anything else is a platform setting: username, max_characters, verify_id_field, …
         extra = {key: value for key, value in body.items() if key not in ACCOUNT_FIELDS}
+        known = store.account(platform, account_id) is not None
         account = store.save_account(
             platform=platform,
             account_id=account_id,
@@ -46,6 +56,10 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
             name=str(body.get("name") or account_id),
             extra=extra,
         )
+        # A new account under a token_expired profile starts expired; a new token on a known
+        # account is a reconnect (the expired token no longer matches).
+        if not known and store.conditions.profiles.effective(platform, account_id).token_expired:
+            store.conditions.expire([account], expired=True)
         return JSONResponse(account.public(), status_code=201)
 
     async def list_accounts(request: Request) -> Response:
@@ -59,13 +73,78 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
     async def ledger(request: Request) -> Response:
         query = request.query_params
         top_level = query.get("top_level")
-        items = store.items(
+        try:
+            after_seq = int(query.get("after_seq") or 0)
+            limit = int(query["limit"]) if query.get("limit") else None
+        except ValueError:
+            return JSONResponse({"error": "after_seq and limit must be integers"}, status_code=400)
+        entries = store.ledger(
             platform=query.get("platform") or None,
             account_id=query.get("account_id") or None,
             kind=query.get("kind") or None,
             top_level=None if top_level is None else top_level.lower() in {"1", "true", "yes"},
+            after_seq=after_seq,
+            limit=limit,
         )
-        return JSONResponse([item.ledger_entry() for item in items])
+        return JSONResponse(entries)
+
+    async def ledger_summary(request: Request) -> Response:
+        return JSONResponse(store.ledger_summary(request.query_params.get("platform") or None))
+
+    async def ledger_duplicates(request: Request) -> Response:
+        platform = request.query_params.get("platform") or None
+        return JSONResponse({"duplicates": store.duplicates(platform)})
+
+    def matching_accounts(profile: profiles.Profile) -> list[Account]:
+        if profile.account_id is not None:
+            platforms = (
+                PLATFORMS if profile.platform == profiles.ANY_PLATFORM else {profile.platform}
+            )
+            found = [store.account(platform, profile.account_id) for platform in sorted(platforms)]
+            return [account for account in found if account is not None]
+        if profile.platform == profiles.ANY_PLATFORM:
+            return store.accounts()
+        return store.accounts(profile.platform)
+
+    async def put_profile(request: Request) -> Response:
+        try:
+            profile = profiles.parse(await json_object(request))
+        except ValueError as error:
+            return JSONResponse({"error": str(error)}, status_code=400)
+        conditions = store.conditions
+        conditions.profiles.put(profile)
+        shown = profile.as_dict()
+        if "token_expired" in profile.given:
+            accounts = matching_accounts(profile)
+            conditions.expire(accounts, expired=profile.given["token_expired"])
+            shown["accounts_affected"] = len(accounts)
+        return JSONResponse(shown)
+
+    async def list_profiles(request: Request) -> Response:
+        return JSONResponse(
+            {
+                "profiles": [profile.as_dict() for profile in store.conditions.profiles.all()],
+                "expired_tokens": store.conditions.expired_accounts(),
+            }
+        )
+
+    async def clear_profiles(request: Request) -> Response:
+        query = request.query_params
+        platform = query.get("platform") or None
+        account_id = query.get("account_id") or None
+        removed = store.conditions.profiles.clear(platform, account_id)
+        store.conditions.clear_expired(platform, account_id)
+        return JSONResponse({"removed": len(removed)})
+
+    async def put_settings(request: Request) -> Response:
+        try:
+            store.conditions.settings.update(await json_object(request))
+        except ValueError as error:
+            return JSONResponse({"error": str(error)}, status_code=400)
+        return JSONResponse(store.conditions.settings.as_dict())
+
+    async def get_settings(request: Request) -> Response:
+        return JSONResponse(store.conditions.settings.as_dict())
 
     async def add_fault(request: Request) -> Response:
         try:
@@ -94,6 +173,13 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
         Route("/_control/faults", add_fault, methods=["POST"]),
         Route("/_control/faults", list_faults, methods=["GET"]),
         Route("/_control/faults", clear_faults, methods=["DELETE"]),
+        Route("/_control/profile", put_profile, methods=["PUT"]),
+        Route("/_control/profile", list_profiles, methods=["GET"]),
+        Route("/_control/profile", clear_profiles, methods=["DELETE"]),
+        Route("/_control/settings", put_settings, methods=["PUT"]),
+        Route("/_control/settings", get_settings, methods=["GET"]),
         Route("/_ledger", ledger, methods=["GET"]),
+        Route("/_ledger/summary", ledger_summary, methods=["GET"]),
+        Route("/_ledger/duplicates", ledger_duplicates, methods=["GET"]),
         Route("/files/{platform}/{name}", serve_file, methods=["GET"]),
     ]

@@ -9,33 +9,38 @@ and consumed by the next `count` requests that match it (platform, and account a
 when given). Kinds:
 
 - `error`: the platform's error shape with the given `code`, `status` and `message`;
-- `rate_limit`, `token_expired`, `reject`: the platform's own answer for each case
-  (`code`, `status`, `message`, `retry_after` override its defaults);
+- `server_error`, `rate_limit`, `token_expired`, `reject`: the platform's own answer for each
+  case (`code`, `status`, `message`, `retry_after` override its defaults);
 - `timeout_after_create`: do the work (the post exists), then hold the answer `delay_s`
   seconds (default 30) so the client times out; without an `operation` it only matches
   requests that create something;
 - `delay`: hold the request `delay_s` seconds (default 1), then answer normally.
 
-Each platform's sandbox turns a fault into its own response (`render` below); the operations
-are named in each platform's `sandbox.py`.
+Each platform's sandbox turns a fault into its own response (its `fault_error`); the operations
+are named in each platform's `sandbox.py`. Faults drawn by chance from a profile are the same
+kinds (profiles.py); conditions.py applies both.
 """
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import threading
-from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from starlette.responses import Response
-
 KINDS = frozenset(
-    {"error", "rate_limit", "token_expired", "reject", "timeout_after_create", "delay"}
+    {
+        "error",
+        "server_error",
+        "rate_limit",
+        "token_expired",
+        "reject",
+        "timeout_after_create",
+        "delay",
+    }
 )
 # Kinds the platform answers with an error response of its own shape.
-ERROR_KINDS = frozenset({"error", "rate_limit", "token_expired", "reject"})
+ERROR_KINDS = frozenset({"error", "server_error", "rate_limit", "token_expired", "reject"})
 PLATFORMS = frozenset({"facebook", "zalo", "telegram", "mastodon"})
 DEFAULT_DELAY_S = {"timeout_after_create": 30.0, "delay": 1.0}
 
@@ -122,6 +127,8 @@ class FaultBook:
         self, *, platform: str, account_id: str, operation: str, creates: bool
     ) -> Fault | None:
         """The first fault matching this request, counted as used once."""
+        if not self._faults:
+            return None
         with self._lock:
             for fault in self._faults:
                 if fault.matches(
@@ -143,30 +150,3 @@ class FaultBook:
             removed = len(self._faults) - len(kept)
             self._faults = kept
         return removed
-
-
-async def run(
-    book: FaultBook,
-    *,
-    platform: str,
-    account_id: str,
-    operation: str,
-    creates: bool,
-    handler: Callable[[], Awaitable[Response]],
-    render: Callable[[Fault], Response],
-) -> Response:
-    """Answer one request, through the fault waiting for it if there is one."""
-    fault = book.take(
-        platform=platform, account_id=account_id, operation=operation, creates=creates
-    )
-    if fault is None:
-        return await handler()
-    if fault.kind in ERROR_KINDS:
-        return render(fault)
-    if fault.kind == "delay":
-        await asyncio.sleep(fault.wait_s)
-        return await handler()
-    # timeout_after_create: the object exists, the answer comes too late.
-    response = await handler()
-    await asyncio.sleep(fault.wait_s)
-    return response

@@ -18,7 +18,7 @@ from starlette.types import ASGIApp
 
 from pressroom.platforms.base import ChannelAccess, Outcome, Publication
 from pressroom.platforms.clients import client_class, make_http_client
-from pressroom.sandbox.server import PLATFORM_PATHS, build_app
+from pressroom.sandbox.server import PLATFORM_PATHS, build_app, uvicorn_options
 
 STARTUP_TIMEOUT_S = 15.0
 # The credentials each platform's client reads, all holding the sandbox account's token.
@@ -73,9 +73,7 @@ class ServedApp:
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         listener.bind((self.host, 0))
         port = listener.getsockname()[1]
-        config = uvicorn.Config(
-            self.app, log_level="warning", timeout_keep_alive=30, timeout_graceful_shutdown=1
-        )
+        config = uvicorn.Config(self.app, timeout_graceful_shutdown=1, **uvicorn_options())
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(
             target=self._server.run,
@@ -208,5 +206,56 @@ class RunningSandbox:
     def clear_faults(self) -> None:
         self._control.delete(f"{self.url}/_control/faults").raise_for_status()
 
+    def set_profile(self, platform: str = "*", **spec: Any) -> dict[str, Any]:
+        """`PUT /_control/profile`: e.g. `set_profile("telegram", server_error_rate=0.1)`."""
+        response = self._control.put(
+            f"{self.url}/_control/profile", json={"platform": platform, **spec}
+        )
+        response.raise_for_status()
+        profile: dict[str, Any] = response.json()
+        return profile
+
+    def profiles(self) -> dict[str, Any]:
+        response = self._control.get(f"{self.url}/_control/profile")
+        response.raise_for_status()
+        listing: dict[str, Any] = response.json()
+        return listing
+
+    def clear_profiles(self, platform: str | None = None, account_id: str | None = None) -> int:
+        params = {
+            key: value
+            for key, value in (("platform", platform), ("account_id", account_id))
+            if value is not None
+        }
+        response = self._control.delete(f"{self.url}/_control/profile", params=params)
+        response.raise_for_status()
+        removed: int = response.json()["removed"]
+        return removed
+
+    def settings(self, **values: Any) -> dict[str, Any]:
+        """The sandbox's settings, changed first when values are given (`enforce_limits`)."""
+        if values:
+            response = self._control.put(f"{self.url}/_control/settings", json=values)
+        else:
+            response = self._control.get(f"{self.url}/_control/settings")
+        response.raise_for_status()
+        settings: dict[str, Any] = response.json()
+        return settings
+
+    def ledger_summary(self, platform: str | None = None) -> dict[str, Any]:
+        params = {"platform": platform} if platform else {}
+        response = self._control.get(f"{self.url}/_ledger/summary", params=params)
+        response.raise_for_status()
+        summary: dict[str, Any] = response.json()
+        return summary
+
+    def duplicates(self, platform: str | None = None) -> list[dict[str, Any]]:
+        params = {"platform": platform} if platform else {}
+        response = self._control.get(f"{self.url}/_ledger/duplicates", params=params)
+        response.raise_for_status()
+        groups: list[dict[str, Any]] = response.json()["duplicates"]
+        return groups
+
     def reset(self) -> None:
+        """Forget accounts, objects and files, and clear faults, profiles and settings."""
         self._control.post(f"{self.url}/_control/reset").raise_for_status()

@@ -5,6 +5,13 @@ the internet). A text-only post repeating the page's latest post gets `(#506) Du
 message`, as on Facebook.
 Fault operations: `feed` (POST, creates), `photos` (creates when published), `feed_list`
 (GET feed), `object` (GET one object).
+Usage headers on every answer to a page token, in percent as Facebook sends them:
+- `X-Business-Use-Case-Usage`: the page's calls in the last 24 hours against 4,800 times its
+  engaged users (account setting `engaged_users`, default 100; or `calls_per_day` to set the
+  allowance itself). Over 100 % the page gets code 80001 until its oldest counted hour leaves
+  the window, with `estimated_time_to_regain_access` in minutes.
+- `X-App-Usage`: the app's calls this hour against 200 per page that called; not enforced, as
+  page tokens fall under the Business Use Case limits.
 """
 
 from __future__ import annotations
@@ -29,11 +36,16 @@ from pressroom.sandbox.common import (
     read_incoming,
     server_root,
 )
+from pressroom.sandbox.conditions import Gate
 from pressroom.sandbox.store import Account, Item, SandboxStore
 
 PLATFORM = "facebook"
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 DEFAULT_FEED_FIELDS = ("id", "message", "created_time")
+CALLS_PER_ENGAGED_USER_PER_DAY = 4800
+DEFAULT_ENGAGED_USERS = 100
+APP_CALLS_PER_USER_PER_HOUR = 200
+HOUR_S = 3600
 
 
 class GraphError(Exception):
@@ -96,7 +108,95 @@ def split_fields(value: str) -> list[str]:
     return result
 
 
+class UsageLimits:
+    """Business Use Case usage per page (24 hourly buckets) and the app's usage this hour."""
+
+    def __init__(self) -> None:
+        self._page_hours: dict[str, dict[int, int]] = {}
+        self._app_hour = (-1, 0)
+        self._pages: set[str] = set()
+
+    def _page_calls(self, page_id: str, hour: int) -> int:
+        hours = self._page_hours.get(page_id, {})
+        return sum(count for bucket, count in hours.items() if bucket > hour - 24)
+
+    def _page_limit(self, account: Account) -> int:
+        if account.extra.get("calls_per_day"):
+            return max(1, int(account.extra["calls_per_day"]))
+        engaged = account.extra.get("engaged_users", DEFAULT_ENGAGED_USERS)
+        return CALLS_PER_ENGAGED_USER_PER_DAY * max(1, int(engaged))
+
+    def _regain_s(self, page_id: str, hour: int, now: float) -> float:
+        """Seconds until the page's oldest counted hour leaves the 24-hour window."""
+        hours = [bucket for bucket in self._page_hours.get(page_id, {}) if bucket > hour - 24]
+        return max(1.0, (min(hours, default=hour) + 24) * HOUR_S - now)
+
+    def admit(self, account: Account, *, operation: str, creates: bool, now: float) -> float | None:
+        hour = int(now // HOUR_S)
+        page_id = account.account_id
+        self._pages.add(page_id)
+        app_hour, app_calls = self._app_hour
+        self._app_hour = (hour, (app_calls if app_hour == hour else 0) + 1)
+        hours = self._page_hours.setdefault(page_id, {})
+        for bucket in [bucket for bucket in hours if bucket <= hour - 24]:
+            del hours[bucket]
+        hours[hour] = hours.get(hour, 0) + 1
+        if self._page_calls(page_id, hour) > self._page_limit(account):
+            return self._regain_s(page_id, hour, now)
+        return None
+
+    def headers(self, account: Account, *, operation: str, now: float) -> dict[str, str]:
+        hour = int(now // HOUR_S)
+        page_id = account.account_id
+        calls = self._page_calls(page_id, hour)
+        page_percent = min(100, calls * 100 // self._page_limit(account))
+        regain = (
+            math.ceil(self._regain_s(page_id, hour, now) / 60)
+            if calls > self._page_limit(account)
+            else 0
+        )
+        usage = {
+            page_id: [
+                {
+                    "type": "pages",
+                    "call_count": page_percent,
+                    "total_cputime": page_percent,
+                    "total_time": page_percent,
+                    "estimated_time_to_regain_access": regain,
+                }
+            ]
+        }
+        app_hour, app_calls = self._app_hour
+        app_limit = APP_CALLS_PER_USER_PER_HOUR * max(1, len(self._pages))
+        app_percent = min(100, (app_calls if app_hour == hour else 0) * 100 // app_limit)
+        return {
+            "X-Business-Use-Case-Usage": json.dumps(usage, separators=(",", ":")),
+            "X-App-Usage": json.dumps(
+                {
+                    "call_count": app_percent,
+                    "total_cputime": app_percent,
+                    "total_time": app_percent,
+                },
+                separators=(",", ":"),
+            ),
+        }
+
+    def reset(self) -> None:
+        self._page_hours.clear()
+        self._app_hour = (-1, 0)
+        self._pages.clear()
+
+
 def routes(store: SandboxStore) -> list[BaseRoute]:
+    gate = Gate(
+        store,
+        platform=PLATFORM,
+        render=lambda fault, account: fault_error(fault, account.account_id).response(),
+        limiter=UsageLimits(),
+        # Pages throttled by a profile: code 32, page-level throttling.
+        drawn={"rate_limit": {"code": 32}},
+    )
+
     def endpoint(
         function: Callable[[Request], Awaitable[Response]],
     ) -> Callable[[Request], Awaitable[Response]]:
@@ -134,12 +234,6 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
                 subcode=33,
             )
         return account
-
-    def render(page_id: str) -> Callable[[faults.Fault], Response]:
-        def render_fault(fault: faults.Fault) -> Response:
-            return fault_error(fault, page_id).response()
-
-        return render_fault
 
     def file_url(request: Request, media_id: str) -> str:
         media = store.media(PLATFORM, media_id)
@@ -222,14 +316,10 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
                         100, f"(#100) param attached_media[{index}] must be a valid media_fbid"
                     )
             if message and not (link or photo_ids):
-                latest = store.items(
-                    platform=PLATFORM,
-                    account_id=page.account_id,
-                    kind="post",
-                    newest_first=True,
-                    limit=1,
+                latest = store.latest_item(
+                    platform=PLATFORM, account_id=page.account_id, kind="post"
                 )
-                if latest and latest[0].text == message and not latest[0].media:
+                if latest is not None and latest.text == message and not latest.media:
                     raise GraphError(506, "(#506) Duplicate status message")
             post_id = f"{page.account_id}_{store.next_number('facebook:ids', 100000000000001)}"
             store.add_item(
@@ -244,15 +334,7 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
             )
             return JSONResponse({"id": post_id})
 
-        return await faults.run(
-            store.faults,
-            platform=PLATFORM,
-            account_id=page.account_id,
-            operation="feed",
-            creates=True,
-            handler=handler,
-            render=render(page.account_id),
-        )
+        return await gate.run(page, operation="feed", creates=True, handler=handler)
 
     @endpoint
     async def upload_photo(request: Request) -> Response:
@@ -309,15 +391,7 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
                 )
             return JSONResponse(answer)
 
-        return await faults.run(
-            store.faults,
-            platform=PLATFORM,
-            account_id=page.account_id,
-            operation="photos",
-            creates=published,
-            handler=handler,
-            render=render(page.account_id),
-        )
+        return await gate.run(page, operation="photos", creates=published, handler=handler)
 
     @endpoint
     async def list_feed(request: Request) -> Response:
@@ -348,15 +422,7 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
                 body["paging"] = {"cursors": {"after": str(offset + limit)}}
             return JSONResponse(body)
 
-        return await faults.run(
-            store.faults,
-            platform=PLATFORM,
-            account_id=page.account_id,
-            operation="feed_list",
-            creates=False,
-            handler=handler,
-            render=render(page.account_id),
-        )
+        return await gate.run(page, operation="feed_list", creates=False, handler=handler)
 
     @endpoint
     async def read_object(request: Request) -> Response:
@@ -383,15 +449,7 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
                 default = ("id", "created_time", "name")
             return JSONResponse(select(fields, incoming.text("fields"), default))
 
-        return await faults.run(
-            store.faults,
-            platform=PLATFORM,
-            account_id=account.account_id,
-            operation="object",
-            creates=False,
-            handler=handler,
-            render=render(account.account_id),
-        )
+        return await gate.run(account, operation="object", creates=False, handler=handler)
 
     return [
         Route("/{page_id}/feed", create_post, methods=["POST"]),
@@ -469,6 +527,14 @@ def fault_error(fault: faults.Fault, page_id: str) -> GraphError:
         code = code or 100
         return GraphError(
             code, fault.message or f"(#{code}) Invalid parameter", status=fault.status or 400
+        )
+    if fault.kind == "server_error":
+        code = code or 2
+        return GraphError(
+            code,
+            fault.message or "An unexpected error has occurred. Please retry your request later.",
+            status=fault.status or 500,
+            is_transient=True,
         )
     code = code or 1
     return GraphError(

@@ -4,6 +4,10 @@ Account settings: `username`, `max_characters` (default 500), `media_pending_pol
 uploads answer 202 and the next n looks at the attachment answer 206 before it is ready).
 Fault operations: `media`, `media/get`, `statuses` (creates), `statuses/get`,
 `verify_credentials`.
+Rate limits (Mastodon's defaults): 300 requests per token per 5 minutes, windows aligned to
+the clock as rack-attack counts them, and 30 media uploads per account per 30 minutes; every
+authenticated answer carries X-RateLimit-Limit, -Remaining and -Reset (ISO 8601), and a
+request over the limit gets 429 with the same headers.
 """
 
 from __future__ import annotations
@@ -26,7 +30,8 @@ from pressroom.sandbox.common import (
     read_incoming,
     server_root,
 )
-from pressroom.sandbox.store import Account, Item, SandboxStore, iso
+from pressroom.sandbox.conditions import Gate
+from pressroom.sandbox.store import Account, Item, SandboxStore, iso, iso_us
 
 PLATFORM = "mastodon"
 DEFAULT_MAX_CHARACTERS = 500
@@ -34,7 +39,8 @@ MAX_ATTACHMENTS = 4
 MAX_IMAGE_BYTES = 16 * 1024 * 1024
 IDEMPOTENCY_WINDOW_S = 3600
 VISIBILITIES = frozenset({"public", "unlisted", "private", "direct"})
-RATE_LIMIT = 300
+RATE_LIMIT, RATE_PERIOD_S = 300, 300
+MEDIA_LIMIT, MEDIA_PERIOD_S = 30, 1800
 
 
 class MastodonError(Exception):
@@ -63,7 +69,72 @@ def content_html(text: str) -> str:
     )
 
 
+class Window:
+    """Requests counted in clock-aligned periods, per key (a token, an account)."""
+
+    def __init__(self, limit: int, period_s: int) -> None:
+        self.limit = limit
+        self.period_s = period_s
+        self._counts: dict[str, tuple[int, int]] = {}
+
+    def count(self, key: str, now: float) -> int:
+        period = int(now // self.period_s)
+        seen_period, seen = self._counts.get(key, (period, 0))
+        used = (seen if seen_period == period else 0) + 1
+        self._counts[key] = (period, used)
+        return used
+
+    def used(self, key: str, now: float) -> int:
+        period, used = self._counts.get(key, (-1, 0))
+        return used if period == int(now // self.period_s) else 0
+
+    def reset_at(self, now: float) -> float:
+        return (int(now // self.period_s) + 1) * self.period_s
+
+    def headers(self, key: str, now: float) -> dict[str, str]:
+        return {
+            "X-RateLimit-Limit": str(self.limit),
+            "X-RateLimit-Remaining": str(max(0, self.limit - self.used(key, now))),
+            "X-RateLimit-Reset": iso_us(self.reset_at(now)),
+        }
+
+    def clear(self) -> None:
+        self._counts.clear()
+
+
+class ApiLimits:
+    """Mastodon's default throttles: API calls per token, media uploads per account."""
+
+    def __init__(self) -> None:
+        self.api = Window(RATE_LIMIT, RATE_PERIOD_S)
+        self.media = Window(MEDIA_LIMIT, MEDIA_PERIOD_S)
+
+    def admit(self, account: Account, *, operation: str, creates: bool, now: float) -> float | None:
+        # rack-attack counts every request, the refused ones too.
+        over = self.api.count(account.token, now) > self.api.limit
+        wait = self.api.reset_at(now) - now if over else None
+        if operation == "media" and self.media.count(account.account_id, now) > self.media.limit:
+            wait = max(wait or 0.0, self.media.reset_at(now) - now)
+        return wait
+
+    def headers(self, account: Account, *, operation: str, now: float) -> dict[str, str]:
+        if operation == "media" and self.media.used(account.account_id, now) > self.media.limit:
+            return self.media.headers(account.account_id, now)
+        return self.api.headers(account.token, now)
+
+    def reset(self) -> None:
+        self.api.clear()
+        self.media.clear()
+
+
 def routes(store: SandboxStore) -> list[BaseRoute]:
+    gate = Gate(
+        store,
+        platform=PLATFORM,
+        render=lambda fault, account: fault_error(fault).response(),
+        limiter=ApiLimits(),
+    )
+
     def endpoint(
         function: Callable[[Request], Awaitable[Response]],
     ) -> Callable[[Request], Awaitable[Response]]:
@@ -96,15 +167,7 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
             except MastodonError as error:
                 return error.response()
 
-        return await faults.run(
-            store.faults,
-            platform=PLATFORM,
-            account_id=account.account_id,
-            operation=operation,
-            creates=creates,
-            handler=answer,
-            render=lambda fault: fault_error(fault).response(),
-        )
+        return await gate.run(account, operation=operation, creates=creates, handler=answer)
 
     def account_entity(request: Request, account: Account) -> dict[str, Any]:
         username = username_of(account)
@@ -314,7 +377,7 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
 def fault_error(fault: faults.Fault) -> MastodonError:
     if fault.kind == "rate_limit":
         wait = fault.retry_after if fault.retry_after is not None else 300
-        reset = iso(time.time() + wait)
+        reset = iso_us(time.time() + wait)
         return MastodonError(
             fault.status or 429,
             fault.message or "Too many requests",
@@ -330,5 +393,7 @@ def fault_error(fault: faults.Fault) -> MastodonError:
         return MastodonError(
             fault.status or 422, fault.message or "Validation failed: Text can't be blank"
         )
+    if fault.kind == "server_error":
+        return MastodonError(fault.status or 503, fault.message or "Service Unavailable")
     status = fault.status or (int(fault.code) if fault.code is not None else 503)
     return MastodonError(status, fault.message or "Service Unavailable")

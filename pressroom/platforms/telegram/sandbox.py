@@ -4,13 +4,18 @@ A sandbox account is a channel; its token is the bot token allowed to post in it
 found by its account id, by `@username` or by its numeric id. Account settings: `username`
 (public link t.me/<username>), `chat_id` (numeric id; derived from the account id otherwise).
 Fault operations: the method name (`sendMessage`, `sendPhoto`, `sendMediaGroup` create).
+Rate limit: 30 messages a second per bot token (the Bot FAQ's bulk limit), then 429 with
+`parameters.retry_after`; an album counts as one call. The per-chat pace (about one message a
+second) is advice rather than a hard limit and is not enforced.
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
 import time
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -28,6 +33,7 @@ from pressroom.sandbox.common import (
     loads_json,
     read_incoming,
 )
+from pressroom.sandbox.conditions import Gate
 from pressroom.sandbox.store import Account, SandboxStore
 
 PLATFORM = "telegram"
@@ -35,6 +41,7 @@ MAX_TEXT, MAX_CAPTION = 4096, 1024
 MIN_ALBUM, MAX_ALBUM = 2, 10
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 SEND_METHODS = frozenset({"sendMessage", "sendPhoto", "sendMediaGroup"})
+MESSAGES_PER_SECOND = 30
 
 
 class BotApiError(Exception):
@@ -87,7 +94,40 @@ def chat_object(account: Account) -> dict[str, Any]:
     return chat
 
 
+class BotLimits:
+    """Messages each bot token sent in the last second."""
+
+    def __init__(self, per_second: int = MESSAGES_PER_SECOND) -> None:
+        self.per_second = per_second
+        self._sent: dict[str, deque[float]] = {}
+
+    def admit(self, account: Account, *, operation: str, creates: bool, now: float) -> float | None:
+        if not creates:
+            return None
+        sent = self._sent.setdefault(account.token, deque())
+        while sent and sent[0] <= now - 1.0:
+            sent.popleft()
+        if len(sent) >= self.per_second:
+            # Telegram says whole seconds, at least one.
+            return float(max(1, math.ceil(sent[0] + 1.0 - now)))
+        sent.append(now)
+        return None
+
+    def headers(self, account: Account, *, operation: str, now: float) -> dict[str, str]:
+        return {}
+
+    def reset(self) -> None:
+        self._sent.clear()
+
+
 def routes(store: SandboxStore) -> list[BaseRoute]:
+    gate = Gate(
+        store,
+        platform=PLATFORM,
+        render=lambda fault, account: fault_error(fault).response(),
+        limiter=BotLimits(),
+    )
+
     def find_chat(chat_id: Any) -> Account | None:
         wanted = str(chat_id).strip()
         account = store.account(PLATFORM, wanted)
@@ -271,14 +311,8 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
                 return error.response()
             return JSONResponse({"ok": True, "result": result})
 
-        return await faults.run(
-            store.faults,
-            platform=PLATFORM,
-            account_id=channel.account_id,
-            operation=method,
-            creates=method in SEND_METHODS,
-            handler=handler,
-            render=lambda fault: fault_error(fault).response(),
+        return await gate.run(
+            channel, operation=method, creates=method in SEND_METHODS, handler=handler
         )
 
     return [Route("/bot{token}/{method}", bot_method, methods=["GET", "POST"])]
@@ -296,5 +330,7 @@ def fault_error(fault: faults.Fault) -> BotApiError:
         return BotApiError(fault.status or 401, fault.message or "Unauthorized")
     if fault.kind == "reject":
         return BotApiError(fault.status or 400, fault.message or "Bad Request: PEER_ID_INVALID")
+    if fault.kind == "server_error":
+        return BotApiError(fault.status or 502, fault.message or "Bad Gateway")
     status = fault.status or (int(fault.code) if fault.code is not None else 500)
     return BotApiError(status, fault.message or "Internal Server Error")

@@ -6,6 +6,9 @@ Account settings (extra fields at registration), for the readings platforms.md l
 `link_view` to the verify answer).
 Fault operations: `upload/image`, `article/create` (creates), `article/verify`,
 `article/getslice`, `article/getdetail`.
+A server error is -100 "unknown error, try again later" inside HTTP 200 (the code Zalo's ZNS
+error table gives for a transient failure; UNCONFIRMED for the OA API). Rate limits: none
+enforced (Zalo publishes none for articles; UNCONFIRMED), -32 only when injected.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from pressroom.sandbox.common import (
     read_incoming,
     server_root,
 )
+from pressroom.sandbox.conditions import Gate
 from pressroom.sandbox.store import Account, Item, SandboxStore
 
 PLATFORM = "zalo"
@@ -34,8 +38,9 @@ IMAGE_TYPES = frozenset({"image/jpeg", "image/png"})
 MAX_TITLE, MAX_AUTHOR, MAX_DESCRIPTION = 150, 50, 300
 MAX_SLICE = 10
 # Zalo's codes: -216 token invalid, -210 parameter beyond its limit, -222 article missing,
-# -32 too many requests.
+# -32 too many requests, -100 unknown error (try again later).
 TOKEN_INVALID, BAD_PARAMETER, NO_ARTICLE, TOO_MANY = -216, -210, -222, -32
+UNKNOWN_ERROR = -100
 
 
 class ZaloError(Exception):
@@ -54,6 +59,10 @@ def success(data: dict[str, Any]) -> JSONResponse:
 
 
 def routes(store: SandboxStore) -> list[BaseRoute]:
+    gate = Gate(
+        store, platform=PLATFORM, render=lambda fault, account: fault_error(fault).response()
+    )
+
     def endpoint(
         function: Callable[[Request], Awaitable[Response]],
     ) -> Callable[[Request], Awaitable[Response]]:
@@ -87,15 +96,7 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
             except ZaloError as error:
                 return error.response()
 
-        return await faults.run(
-            store.faults,
-            platform=PLATFORM,
-            account_id=account.account_id,
-            operation=operation,
-            creates=creates,
-            handler=answer,
-            render=lambda fault: fault_error(fault).response(),
-        )
+        return await gate.run(account, operation=operation, creates=creates, handler=answer)
 
     def link_view(request: Request, item: Item) -> str:
         return f"{server_root(request)}/view/{PLATFORM}/{item.account_id}/{item.remote_id}"
@@ -314,6 +315,7 @@ def fault_error(fault: faults.Fault) -> ZaloError:
         "token_expired": (TOKEN_INVALID, "Access token is invalid"),
         "rate_limit": (TOO_MANY, "Exceeding the request rate limit"),
         "reject": (BAD_PARAMETER, "Parameter exceeds allowable limit"),
+        "server_error": (UNKNOWN_ERROR, "Unknown error, please try again later"),
         "error": (-1, "Unknown error"),
     }
     code, message = defaults[fault.kind]

@@ -8,7 +8,7 @@ from typing import Any
 import uvicorn
 from django.core.management.base import BaseCommand, CommandParser
 
-from pressroom.sandbox.server import build_app, default_state_dir
+from pressroom.sandbox.server import build_app, default_state_dir, uvicorn_options
 
 
 class Command(BaseCommand):
@@ -37,7 +37,6 @@ class Command(BaseCommand):
             app,
             host=options["host"],
             port=options["port"],
-            log_level="warning",
-            timeout_keep_alive=30,
             timeout_graceful_shutdown=3,
+            **uvicorn_options(),
         )
