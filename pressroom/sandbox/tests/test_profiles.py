@@ -225,7 +225,7 @@ def connect(sandbox: RunningSandbox, platform: str) -> ChannelAccess:
 
 @pytest.mark.parametrize(
     ("platform", "code"),
-    [("facebook", "2"), ("telegram", "502"), ("mastodon", "503"), ("zalo", "-100")],
+    [("facebook", "2"), ("telegram", "502"), ("mastodon", "503")],
 )
 def test_server_errors_are_retried_later(
     clean_sandbox: RunningSandbox, platform: str, code: str
@@ -235,6 +235,17 @@ def test_server_errors_are_retried_later(
     outcome = publish(platform, access, PUBLICATION)
     assert (outcome.kind, outcome.code) == (OutcomeKind.RETRY_LATER, code)
     assert clean_sandbox.ledger(platform=platform, top_level=1) == []
+
+
+def test_zalo_server_error_on_create_is_looked_for_before_resending(
+    clean_sandbox: RunningSandbox,
+) -> None:
+    """Zalo's -100 ("try again later") on article/create may hide a created article."""
+    access = connect(clean_sandbox, "zalo")
+    clean_sandbox.set_profile("zalo", server_error_rate=1.0)
+    outcome = publish("zalo", access, PUBLICATION)
+    assert (outcome.kind, outcome.code) == (OutcomeKind.UNKNOWN, "-100")
+    assert clean_sandbox.ledger(platform="zalo", top_level=1) == []
 
 
 @pytest.mark.parametrize(
