@@ -62,6 +62,7 @@ def build_app(state_dir: Path | str | None = None) -> Starlette:
         routes=[
             Mount(PLATFORM_PATHS["facebook"], routes=facebook.routes(store)),
             Mount(PLATFORM_PATHS["zalo"], routes=zalo.routes(store)),
+            Mount("/zalo-oauth", routes=zalo.oauth_routes(store)),
             Mount(PLATFORM_PATHS["telegram"], routes=telegram.routes(store)),
             Mount(PLATFORM_PATHS["mastodon"], routes=mastodon.routes(store)),
             *control.routes(store),

@@ -324,3 +324,38 @@ def fault_error(fault: faults.Fault) -> ZaloError:
         fault.message or message,
         status=fault.status or 200,
     )
+
+
+def oauth_routes(store: SandboxStore) -> list[BaseRoute]:
+    """oauth.zaloapp.com: the refresh grant, with single-use refresh tokens as the real one."""
+
+    async def access_token(request: Request) -> Response:
+        form = await request.form()
+        if form.get("grant_type") != "refresh_token":
+            return JSONResponse({"error": -14003, "message": "Unsupported grant type"})
+        refresh_token = str(form.get("refresh_token") or "")
+        app_id = str(form.get("app_id") or "")
+        for account in store.accounts(PLATFORM):
+            extra = account.extra
+            if not refresh_token or extra.get("refresh_token") != refresh_token:
+                continue
+            if str(extra.get("app_id")) != app_id:
+                return JSONResponse({"error": -14001, "message": "Invalid app_id"})
+            if request.headers.get("secret_key") != extra.get("secret_key"):
+                return JSONResponse({"error": -14002, "message": "Invalid secret key"})
+            new_access, new_refresh = uuid.uuid4().hex, uuid.uuid4().hex
+            store.save_account(
+                platform=PLATFORM,
+                account_id=account.account_id,
+                token=new_access,
+                name=account.name,
+                extra={**extra, "refresh_token": new_refresh},
+            )
+            # expires_in is a string, as Zalo sends it.
+            return JSONResponse(
+                {"access_token": new_access, "refresh_token": new_refresh, "expires_in": "90000"}
+            )
+        # Unknown, or already used once: single-use refresh tokens.
+        return JSONResponse({"error": -14014, "message": "Invalid refresh token"})
+
+    return [Route("/v4/oa/access_token", access_token, methods=["POST"])]
