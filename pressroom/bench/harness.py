@@ -72,7 +72,7 @@ class Harness:
 
     # The database ---------------------------------------------------------------------------
     def _use_database(self) -> None:
-        database = settings.DATABASES["default"]
+        database: dict[str, Any] = settings.DATABASES["default"]  # type: ignore[assignment]
         connections["default"].close()
         if self.db == "sqlite":
             if database["ENGINE"] != "django.db.backends.sqlite3":

@@ -327,8 +327,9 @@ def chaos(*, deliveries: int, kills: int, db: str, dispatchers: int, seed: int) 
             if reconnected and not kill_times and not Delivery.objects.filter(open_work).exists():
                 break
             time.sleep(0.25)
-        rows = list(
-            Delivery.objects.filter(pk__in=ids).values(
+        rows: list[dict[str, Any]] = [
+            dict(row)
+            for row in Delivery.objects.filter(pk__in=ids).values(
                 "pk",
                 "status",
                 "remote_id",
@@ -337,7 +338,7 @@ def chaos(*, deliveries: int, kills: int, db: str, dispatchers: int, seed: int) 
                 "channel__external_id",
                 "channel__platform",
             )
-        )
+        ]
         ledger = harness.ledger()
     return _compare(rows, ledger, deliveries=deliveries, kills=kills, db=db, seconds=elapsed)
 

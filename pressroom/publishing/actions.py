@@ -15,11 +15,11 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Field, Q
 from django.utils import timezone
 
 from pressroom.audit.actions import record_event, record_events
@@ -316,9 +316,9 @@ def _save_results(deliveries: list[Delivery]) -> None:
     """One prepared UPDATE run for every row: much faster than bulk_update's CASE clauses."""
     if not deliveries:
         return
-    fields = [Delivery._meta.get_field(name) for name in _RESULT_FIELDS]
+    fields = [cast("Field[Any, Any]", Delivery._meta.get_field(name)) for name in _RESULT_FIELDS]
     table = connection.ops.quote_name(Delivery._meta.db_table)
-    assignments = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in fields)
+    assignments = ", ".join(f"{connection.ops.quote_name(str(f.column))} = %s" for f in fields)
     rows = [
         [f.get_db_prep_save(getattr(delivery, f.attname), connection) for f in fields]
         + [delivery.pk]

@@ -110,7 +110,7 @@ class MultiProcessTests(PublishingTestCase):
         statuses = Counter(Delivery.objects.filter(pk__in=ids).values_list("status", flat=True))
         self.assertEqual(statuses, {"published": DELIVERIES})
         # The platforms' own record: one object per delivery, none twice.
-        on_platform = Counter()
+        on_platform: Counter[tuple[str, int]] = Counter()
         for entry in self.sandbox.ledger(top_level=1):
             match = MARK.search(entry.get("text") or "")
             if match:
