@@ -173,6 +173,8 @@ DISPATCHER_LOOKAHEAD_S = envfloat("DISPATCHER_LOOKAHEAD_S", 2.0)
 # the others; and per channel, so one account is never hit by parallel requests.
 DISPATCHER_PLATFORM_CONCURRENCY = envint("DISPATCHER_PLATFORM_CONCURRENCY", 500)
 DISPATCHER_CHANNEL_CONCURRENCY = envint("DISPATCHER_CHANNEL_CONCURRENCY", 1)
+# Deliveries claimed per platform at a time: several dispatchers share a large burst.
+DISPATCHER_CLAIM_CHUNK = envint("DISPATCHER_CLAIM_CHUNK", 100)
 # A claim lasts this long; longer than any publish (4 times PLATFORM_TIMEOUT_S) may take.
 DELIVERY_LEASE_S = envfloat("DELIVERY_LEASE_S", 180.0)
 # A delivery not published this long after it was due gives up with a clear reason.

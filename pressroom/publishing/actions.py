@@ -285,7 +285,6 @@ def record_results(*, results: list[Result], worker: str = "") -> dict[int, Deli
             )
     _save_results(changed)
     DeliveryAttempt.objects.bulk_create(attempts, batch_size=500)
-    record_events(actor="dispatcher", events=events)
     for delivery in changed:
         if delivery.status == Delivery.Status.PAUSED:
             pause_channel(channel=delivery.channel, reason=delivery.error_message)
@@ -293,6 +292,8 @@ def record_results(*, results: list[Result], worker: str = "") -> dict[int, Deli
             _hold_channel(delivery.channel_id, until=delivery.hold_channel_until)
     for post_id in finished_posts:
         update_post_status(post_id=post_id)
+    # Last, so the audit chain's lock is held for as short a time as possible.
+    record_events(actor="dispatcher", events=events)
     return {delivery.pk: delivery for delivery in changed}
 
 
@@ -447,7 +448,10 @@ def reconnect_channel(*, channel: Channel, credentials: dict[str, Any], by: Any)
 
 def update_post_status(*, post_id: int) -> None:
     """A post is published when every delivery is; partly failed when some failed."""
-    statuses = list(Delivery.objects.filter(post_id=post_id).values_list("status", flat=True))
+    deliveries = Delivery.objects.filter(post_id=post_id)
+    if deliveries.exclude(status__in=Delivery.TERMINAL).exists():
+        return
+    statuses = list(deliveries.values_list("status", flat=True).distinct())
     if not statuses or any(status not in Delivery.TERMINAL for status in statuses):
         return
     if all(status == Delivery.Status.PUBLISHED for status in statuses):

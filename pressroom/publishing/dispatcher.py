@@ -32,8 +32,6 @@ from pressroom.publishing import actions
 
 logger = logging.getLogger(__name__)
 
-CLAIM_CHUNK = 100
-
 
 class Dispatcher:
     def __init__(
@@ -135,7 +133,9 @@ class Dispatcher:
         claimed: list[int] = []
         for platform in Platform.values:
             # In chunks, so several dispatchers share a burst and the first calls leave sooner.
-            room = min(CLAIM_CHUNK, self.platform_limit - len(self.in_flight[platform]))
+            room = min(
+                settings.DISPATCHER_CLAIM_CHUNK, self.platform_limit - len(self.in_flight[platform])
+            )
             if room > 0:
                 claimed += await self._db(
                     actions.claim_due,
