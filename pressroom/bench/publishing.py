@@ -203,7 +203,9 @@ def _parse_time(value: str) -> float:
 def schedule(
     *, deliveries: int, window_s: float, latency_ms: int, db: str, dispatchers: int
 ) -> dict[str, Any]:
-    channel_count = min(500, deliveries)
+    # The burst is one post each on 1,000 different channels (an alert to every unit), as a
+    # real channel takes about one post a second (Telegram's per-chat pace).
+    channel_count = min(1000, deliveries)
     with Harness(db=db) as harness:
         harness.set_profile(latency_ms={"mean": latency_ms, "jitter": 0})
         unit, editor, approver = harness.people()
@@ -227,13 +229,16 @@ def schedule(
             timeout_s=settle_by,
             poll_s=0.2,
         )
-        ledger = {entry["remote_id"]: entry for entry in harness.ledger()}
+        # Remote ids are unique per account only (Telegram numbers messages per chat).
+        ledger = {
+            (entry["account_id"], str(entry["remote_id"])): entry for entry in harness.ledger()
+        }
         rows = Delivery.objects.filter(pk__in=[d.pk for d in created]).values(
-            "status", "remote_id", "due_at"
+            "status", "remote_id", "due_at", "channel__external_id"
         )
         lateness, missed = [], 0
         for row in rows:
-            entry = ledger.get(row["remote_id"])
+            entry = ledger.get((row["channel__external_id"], row["remote_id"]))
             if row["status"] != Delivery.Status.PUBLISHED or entry is None:
                 missed += 1
                 continue
@@ -391,7 +396,7 @@ def _compare(
         match = MARK.search(entry.get("text") or "")
         if match:
             on_platform[(entry["account_id"], int(match.group(1)))] += 1
-            remote_ids.add(entry["remote_id"])
+            remote_ids.add((entry["account_id"], str(entry["remote_id"])))
     duplicates = sum(count - 1 for count in on_platform.values() if count > 1)
     counts: Counter[str] = Counter()
     lost = mismatched = telegram_unknown = telegram_unknown_on_platform = 0
@@ -402,7 +407,7 @@ def _compare(
         status = row["status"]
         counts[status] += 1
         if status == Delivery.Status.PUBLISHED:
-            if not present or row["remote_id"] not in remote_ids:
+            if not present or (row["channel__external_id"], row["remote_id"]) not in remote_ids:
                 mismatched += 1
                 examples.append({**row, "present": present})
         elif status == Delivery.Status.UNKNOWN and row["channel__platform"] == "telegram":

@@ -92,12 +92,14 @@ class Dispatcher:
                 if loop.time() - last_reap >= settings.DELIVERY_LEASE_S / 4:
                     await self._db(actions.reap_expired_leases)
                     last_reap = loop.time()
-                claimed = await self._claim_and_start(http)
+                claimed, more = await self._claim_and_start(http)
                 if once and not claimed and not self._all_tasks():
                     await self.results.join()
                     if not await self._db(actions.due_count):
                         break
-                if not claimed:
+                if not more:
+                    # Nothing more is waiting: poll again later (or when a full platform
+                    # has room again), rather than hammering the database.
                     self.wake.clear()
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(
@@ -128,24 +130,30 @@ class Dispatcher:
             for _ in batch:
                 self.results.task_done()
 
-    async def _claim_and_start(self, http: Any) -> int:
-        """Claim what each platform has room for, mark it sending, start the calls."""
+    async def _claim_and_start(self, http: Any) -> tuple[int, bool]:
+        """Claim what each platform has room for, mark it sending, start the calls.
+
+        Answers how many were started, and whether a chunk came back full (more may wait).
+        """
         claimed: list[int] = []
+        more = False
         for platform in Platform.values:
             # In chunks, so several dispatchers share a burst and the first calls leave sooner.
             room = min(
                 settings.DISPATCHER_CLAIM_CHUNK, self.platform_limit - len(self.in_flight[platform])
             )
             if room > 0:
-                claimed += await self._db(
+                taken = await self._db(
                     actions.claim_due,
                     worker=self.name,
                     limit=room,
                     platform=platform,
                     lookahead_s=self.lookahead_s,
                 )
+                claimed += taken
+                more = more or len(taken) == room
         if not claimed:
-            return 0
+            return 0, False
         began = time.perf_counter()
         jobs = await self._db(actions.start_jobs, delivery_ids=claimed, worker=self.name)
         logger.debug("started %d jobs in %.3f s", len(jobs), time.perf_counter() - began)
@@ -153,13 +161,15 @@ class Dispatcher:
             task = asyncio.create_task(self._run_job(http, job))
             self.in_flight[job.platform].add(task)
             task.add_done_callback(self._finished(job.platform))
-        return len(jobs)
+        return len(jobs), more
 
     def _finished(self, platform: str) -> Any:
         def done(task: asyncio.Task[None]) -> None:
+            was_full = len(self.in_flight[platform]) >= self.platform_limit
             self.in_flight[platform].discard(task)
-            # Room on this platform again: claim without waiting for the next poll.
-            self.wake.set()
+            if was_full:
+                # Room on a full platform again: claim without waiting for the next poll.
+                self.wake.set()
 
         return done
 
