@@ -80,6 +80,9 @@ ERROR_EXPLANATIONS: dict[tuple[str, str], Promise] = {
     ("mastodon", "422"): _INVALID,
     ("mastodon", "429"): _RATE,
     ("mastodon", "503"): _UNAVAILABLE,
+    ("zalo", "-100"): _UNAVAILABLE,
+    ("zalo", "-32"): _RATE,
+    ("zalo", "-210"): _INVALID,
 }
 
 GENERIC_ERROR_EXPLANATIONS: dict[str, Promise] = {
@@ -93,6 +96,19 @@ GENERIC_ERROR_EXPLANATIONS: dict[str, Promise] = {
     "credentials_expired": _TOKEN,
     "invalid": _INVALID,
     "duplicate": _DUPLICATE,
+    "deadline": _(
+        "It could not be published before its deadline, so Pressroom stopped trying. "
+        "Check the channel and the platform's status, then publish a new version."
+    ),
+    "too_many_attempts": _(
+        "The platform kept failing, so Pressroom stopped trying. "
+        "Check the channel and the platform's status, then publish a new version."
+    ),
+    "lease_expired": _(
+        "The sending process stopped while sending. Pressroom checks on the platform "
+        "whether the post went out before sending it again."
+    ),
+    "token_refreshing": _RATE,
 }
 
 
