@@ -35,6 +35,8 @@ BACKOFF_CAP_S = 600.0
 # A possibly published post is looked for after this long, so the platform has settled.
 CHECK_DELAY_S = 1.0
 CLAIMABLE = (Delivery.Status.PENDING, Delivery.Status.RETRY, Delivery.Status.UNKNOWN)
+# A delivery claimed ahead is marked sending this long before its due moment.
+SEND_MARGIN_S = 0.25
 # Platforms that recognise a repeated request (Mastodon's Idempotency-Key, kept one hour).
 IDEMPOTENT_PLATFORMS = frozenset({"mastodon"})
 
@@ -132,21 +134,24 @@ class Job:
     # Look on the platform for an earlier try instead of sending (see `needs_check`).
     check: bool = False
     since: datetime | None = None
+    # False while it waits, claimed, for its due moment (see `promote`).
+    sending: bool = True
     options: dict[str, Any] = field(default_factory=dict)
 
 
 def start_jobs(*, delivery_ids: list[int], worker: str) -> list[Job]:
-    """Mark claimed deliveries as sending and load what each needs (media read once)."""
+    """Load what each claimed delivery needs (media read once). Those due now are marked
+    sending; those claimed ahead stay claimed until `promote` (so a dispatcher that dies
+    while they wait leaves them to be queued again, not to be looked for)."""
     now = timezone.now()
-    Delivery.objects.filter(
-        pk__in=delivery_ids, status=Delivery.Status.CLAIMED, claimed_by=worker
-    ).update(status=Delivery.Status.SENDING)
-    Delivery.objects.filter(pk__in=delivery_ids, first_sent_at__isnull=True).update(
-        first_sent_at=now
+    _mark_sending(
+        Q(pk__in=delivery_ids, due_at__lte=now + timedelta(seconds=SEND_MARGIN_S)), worker, now
     )
     deliveries = list(
         Delivery.objects.filter(
-            pk__in=delivery_ids, status=Delivery.Status.SENDING, claimed_by=worker
+            pk__in=delivery_ids,
+            status__in=(Delivery.Status.CLAIMED, Delivery.Status.SENDING),
+            claimed_by=worker,
         ).select_related("post", "channel")
     )
     media_cache: dict[int, tuple[MediaFile, ...]] = {}
@@ -181,11 +186,33 @@ def start_jobs(*, delivery_ids: list[int], worker: str) -> list[Job]:
                     idempotency_key=f"pressroom-delivery-{delivery.pk}",
                 ),
                 check=delivery.needs_check,
-                since=delivery.first_sent_at,
+                since=delivery.first_sent_at or now,
+                sending=delivery.status == Delivery.Status.SENDING,
                 options=channel.options,
             )
         )
     return jobs
+
+
+def promote(*, delivery_ids: list[int], worker: str) -> list[int]:
+    """Mark prepared deliveries as sending just before their due moment; answers the ids
+    still held by this worker (a delivery whose claim was lost is not sent)."""
+    now = timezone.now()
+    _mark_sending(Q(pk__in=delivery_ids), worker, now)
+    return list(
+        Delivery.objects.filter(
+            pk__in=delivery_ids, status=Delivery.Status.SENDING, claimed_by=worker
+        ).values_list("pk", flat=True)
+    )
+
+
+def _mark_sending(condition: Q, worker: str, now: datetime) -> None:
+    Delivery.objects.filter(condition, status=Delivery.Status.CLAIMED, claimed_by=worker).update(
+        status=Delivery.Status.SENDING
+    )
+    Delivery.objects.filter(
+        condition, status=Delivery.Status.SENDING, claimed_by=worker, first_sent_at__isnull=True
+    ).update(first_sent_at=now)
 
 
 def _media(post: Post) -> tuple[MediaFile, ...]:

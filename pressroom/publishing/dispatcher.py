@@ -17,6 +17,7 @@ import threading
 import time
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -53,6 +54,8 @@ class Dispatcher:
         self.wake = asyncio.Event()
         # Results are written in batches by one writer: one transaction for many deliveries.
         self.results: asyncio.Queue[actions.Result] = asyncio.Queue()
+        # Deliveries claimed ahead, waiting to be marked sending just before they are due.
+        self.waiting: dict[int, tuple[Any, asyncio.Future[bool]]] = {}
         self.loop: asyncio.AbstractEventLoop | None = None
         # SQLite allows one writer: one database thread keeps it orderly. PostgreSQL can take more.
         self.db_threads = 1 if connection.vendor == "sqlite" else 4
@@ -85,6 +88,7 @@ class Dispatcher:
                 # Not the main thread (tests run the dispatcher in a thread): stop() instead.
                 break
         writer = asyncio.create_task(self._write_results())
+        promoter = asyncio.create_task(self._promote_due())
         async with make_http_client() as http:
             last_reap = 0.0
             while not self.stopping.is_set():
@@ -110,7 +114,28 @@ class Dispatcher:
                 await asyncio.wait(tasks)
         await self.results.join()
         writer.cancel()
+        promoter.cancel()
         self._close_db_threads()
+
+    async def _promote_due(self) -> None:
+        """Every 50 ms, mark the waiting deliveries that are nearly due as sending, together."""
+        while True:
+            await asyncio.sleep(0.05)
+            horizon = timezone.now() + timedelta(seconds=actions.SEND_MARGIN_S)
+            ready = [pk for pk, (due, _future) in self.waiting.items() if due <= horizon]
+            if not ready:
+                continue
+            try:
+                promoted = set(
+                    await self._db(actions.promote, delivery_ids=ready, worker=self.name)
+                )
+            except Exception:
+                logger.exception("could not mark %d deliveries as sending", len(ready))
+                continue
+            for pk in ready:
+                _due, future = self.waiting.pop(pk)
+                if not future.done():
+                    future.set_result(pk in promoted)
 
     async def _write_results(self) -> None:
         while True:
@@ -174,6 +199,11 @@ class Dispatcher:
         return done
 
     async def _run_job(self, http: Any, job: actions.Job) -> None:
+        if not job.sending:
+            future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+            self.waiting[job.delivery_id] = (job.due_at, future)
+            if not await future:
+                return  # The claim was lost (its lease ran out): another dispatcher sends it.
         early = (job.due_at - timezone.now()).total_seconds()
         if early > 0:
             await asyncio.sleep(early)

@@ -116,3 +116,24 @@ class DispatcherTests(PublishingTestCase):
         self.assertEqual(len(self.sandbox.ledger(platform="zalo", top_level=1)), 1)
         kinds = list(delivery.history.values_list("kind", "outcome"))
         self.assertEqual(kinds, [("check", "not_found"), ("send", "published")])
+
+    def test_claimed_ahead_stays_claimed_until_just_before_it_is_due(self) -> None:
+        channel = self.connect("telegram")
+        post = self.approved_post([channel])
+        content.schedule_post(post=post, by=self.approver, at=timezone.now() + timedelta(seconds=1))
+        (claimed,) = actions.claim_due(worker="w", limit=5, lookahead_s=2)
+        (job,) = actions.start_jobs(delivery_ids=[claimed], worker="w")
+        self.assertFalse(job.sending)
+        self.assertEqual(Delivery.objects.get(pk=claimed).status, Delivery.Status.CLAIMED)
+        # A dispatcher that dies now sent nothing: the delivery is simply queued again.
+        expired = timezone.now() - timedelta(seconds=1)
+        Delivery.objects.filter(pk=claimed).update(lease_until=expired)
+        actions.reap_expired_leases()
+        delivery = Delivery.objects.get(pk=claimed)
+        self.assertEqual(delivery.status, Delivery.Status.RETRY)
+        self.assertFalse(delivery.needs_check)
+        # Its former worker may no longer mark it as sending.
+        self.assertEqual(actions.promote(delivery_ids=[claimed], worker="w"), [])
+        run_dispatcher_once()
+        self.assertEqual(Delivery.objects.get(pk=claimed).status, Delivery.Status.PUBLISHED)
+        self.assertEqual(len(self.sandbox.ledger(platform="telegram", top_level=1)), 1)
