@@ -340,6 +340,17 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
             )
             return JSONResponse(status_entity(request, item, account))
 
+        if key:
+            earlier = store.item_by_idempotency_key(
+                platform=PLATFORM,
+                account_id=account.account_id,
+                key=key,
+                since=time.time() - IDEMPOTENCY_WINDOW_S,
+            )
+            if earlier is not None:
+                # Mastodon answers a repeated key from its cache, before anything else can
+                # fail: the same request gets the same status, never an error.
+                return JSONResponse(status_entity(request, earlier, account))
         return await guarded(account, "statuses", handler, creates=True)
 
     @endpoint

@@ -449,3 +449,18 @@ def test_each_platform_answers_faults_in_its_own_shape(clean_sandbox: RunningSan
     assert create("telegram").status_code == 400
     assert create("mastodon").status_code == 422
     assert clean_sandbox.ledger() == []
+
+
+def test_mastodon_repeated_idempotency_key_is_answered_before_any_fault(
+    clean_sandbox: RunningSandbox,
+) -> None:
+    """A resend after a lost answer gets the original status even if the platform would
+    refuse a new request now (as Mastodon's idempotency cache does)."""
+    access = connect(clean_sandbox, "mastodon")
+    keyed = Publication(text="Thông báo lịch tiếp dân", idempotency_key="delivery-42")
+    first = publish("mastodon", access, keyed)
+    assert first.kind is OutcomeKind.PUBLISHED
+    clean_sandbox.set_profile("mastodon", reject_rate=1.0)
+    again = publish("mastodon", access, keyed)
+    assert (again.kind, again.remote_id) == (OutcomeKind.PUBLISHED, first.remote_id)
+    assert len(clean_sandbox.ledger(platform="mastodon", top_level=1)) == 1
