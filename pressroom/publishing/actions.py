@@ -399,8 +399,10 @@ def _apply(delivery: Delivery, result: Result, now: datetime) -> None:
                 delivery.hold_channel_until = delivery.due_at
     elif outcome.kind is OutcomeKind.UNKNOWN:
         if platform in IDEMPOTENT_PLATFORMS:
-            # The platform drops a repeat with the same Idempotency-Key: resending is safe.
+            # The platform drops a repeat with the same Idempotency-Key: resending is safe,
+            # and is the way to find out (there is nothing to look for first).
             delivery.status = Delivery.Status.RETRY
+            delivery.needs_check = False
             delivery.due_at = now + timedelta(seconds=CHECK_DELAY_S)
         elif not _can_check(delivery.channel):
             delivery.status = Delivery.Status.UNKNOWN
@@ -494,6 +496,7 @@ def update_post_status(*, post_id: int) -> None:
         transaction.on_commit(lambda: tasks.notify_post_finished.enqueue(post_id))
 
 
+@transaction.atomic
 def reap_expired_leases(*, now: datetime | None = None) -> int:
     """Recover the claims of a dispatcher that died: claimed rows were never sent (queue them
     again); sending rows may have reached the platform (unknown: look before resending)."""

@@ -191,3 +191,15 @@ class StateMachineTests(PublishingTestCase):
             set(Delivery.objects.filter(pk__in=first).values_list("post_id", flat=True)),
             {urgent.pk},
         )
+
+    def test_mastodon_marked_for_a_check_is_resent_not_checked_forever(self) -> None:
+        """A Mastodon delivery caught between the reaper's steps is resent with its key."""
+        delivery = self.send("mastodon")
+        Delivery.objects.filter(pk=delivery.pk).update(
+            status=Delivery.Status.UNKNOWN, needs_check=True, due_at=timezone.now()
+        )
+        drain()
+        delivery.refresh_from_db()
+        self.assertEqual(delivery.status, Delivery.Status.PUBLISHED)
+        self.assertFalse(delivery.needs_check)
+        self.assertEqual(len(published_objects(self.sandbox, "mastodon")), 1)
