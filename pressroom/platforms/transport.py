@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import abc
 import asyncio
 import email.utils
 import math
@@ -53,7 +54,7 @@ class Call:
         return await self.http.request(method, url, timeout=self.timeout, **kwargs)
 
 
-class HttpPlatformClient:
+class HttpPlatformClient(abc.ABC):
     """A client for one channel: `publish` never raises, it answers with an Outcome."""
 
     platform: ClassVar[str] = ""
@@ -91,8 +92,9 @@ class HttpPlatformClient:
             outcome = transport_outcome(error, creating=call.creating)
         return self._redacted(outcome)
 
+    @abc.abstractmethod
     async def _publish(self, publication: Publication, call: Call) -> Outcome:
-        raise NotImplementedError
+        """The platform's own publish: its calls, in order, through `call`."""
 
     # Whether `find` can tell if an earlier try published the post.
     can_find: ClassVar[bool] = False
