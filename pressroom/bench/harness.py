@@ -93,10 +93,9 @@ class Harness:
         url = os.environ.get("DATABASE_URL", "")
         if not url.startswith(("postgres://", "postgresql://")):
             raise RuntimeError("--db postgres needs DATABASE_URL pointing at a PostgreSQL server")
-        import psycopg
 
         self.pg_name = f"pressroom_bench_{secrets.token_hex(4)}"
-        with psycopg.connect(url, autocommit=True) as admin:
+        with _admin_connection(url) as admin:
             admin.execute(f'CREATE DATABASE "{self.pg_name}"')
         database["NAME"] = self.pg_name
         self.env["DATABASE_URL"] = url.rsplit("/", 1)[0] + "/" + self.pg_name
@@ -132,9 +131,7 @@ class Harness:
         self.http.close()
         connections["default"].close()
         if self.pg_name:
-            import psycopg
-
-            with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as admin:
+            with _admin_connection(os.environ["DATABASE_URL"]) as admin:
                 admin.execute(f'DROP DATABASE IF EXISTS "{self.pg_name}" WITH (FORCE)')
         shutil.rmtree(self.directory, ignore_errors=True)
 
@@ -239,3 +236,14 @@ def duplicates_in(ledger: list[dict[str, Any]]) -> int:
     """Objects beyond the first with the same text on the same account."""
     counts = Counter((entry["platform"], entry["account_id"], entry["text"]) for entry in ledger)
     return sum(count - 1 for count in counts.values() if count > 1)
+
+
+def _admin_connection(url: str) -> Any:
+    """A connection to create and drop the benchmark's database: to the database of
+    `DATABASE_URL` when it exists, otherwise to the server's maintenance database."""
+    import psycopg
+
+    try:
+        return psycopg.connect(url, autocommit=True)
+    except psycopg.OperationalError:
+        return psycopg.connect(url, autocommit=True, dbname="postgres")

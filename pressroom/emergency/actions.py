@@ -163,7 +163,9 @@ def confirm_alert(
 @transaction.atomic
 def _confirm(*, alert: EmergencyAlert, by: Any, method: str) -> EmergencyAlert:
     alert = (
-        EmergencyAlert.objects.select_for_update().select_related("post", "unit").get(pk=alert.pk)
+        EmergencyAlert.objects.select_for_update(of=("self",))
+        .select_related("post", "unit")
+        .get(pk=alert.pk)
     )
     # Again under the lock: another approver may have confirmed or cancelled meanwhile.
     check_confirmer(alert, by)
@@ -187,7 +189,11 @@ def _confirm(*, alert: EmergencyAlert, by: Any, method: str) -> EmergencyAlert:
 @transaction.atomic
 def cancel_alert(*, alert: EmergencyAlert, by: Any, reason: str) -> EmergencyAlert:
     """Stop an alert before it is confirmed: its composer or an approver, with a reason."""
-    alert = EmergencyAlert.objects.select_for_update().select_related("unit").get(pk=alert.pk)
+    alert = (
+        EmergencyAlert.objects.select_for_update(of=("self",))
+        .select_related("unit")
+        .get(pk=alert.pk)
+    )
     if alert.status != EmergencyAlert.Status.WAITING:
         raise ActionError(_("Only an alert waiting for confirmation can be cancelled."))
     own = alert.composed_by_id == by.pk

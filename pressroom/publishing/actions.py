@@ -263,9 +263,12 @@ def record_results(*, results: list[Result], worker: str = "") -> dict[int, Deli
     ids = [result.delivery_id for result in results]
     deliveries = {
         delivery.pk: delivery
-        for delivery in Delivery.objects.select_for_update()
+        # Only the deliveries are locked (not their channel and unit, which every writer
+        # shares), in one order, so writers in several processes never deadlock.
+        for delivery in Delivery.objects.select_for_update(of=("self",), no_key=True)
         .select_related("channel")
         .filter(pk__in=ids)
+        .order_by("pk")
     }
     now = timezone.now()
     changed: list[Delivery] = []
@@ -317,7 +320,7 @@ def record_results(*, results: list[Result], worker: str = "") -> dict[int, Deli
             pause_channel(channel=delivery.channel, reason=delivery.error_message)
         elif delivery.hold_channel_until is not None:
             _hold_channel(delivery.channel_id, until=delivery.hold_channel_until)
-    for post_id in finished_posts:
+    for post_id in sorted(finished_posts):
         update_post_status(post_id=post_id)
     # Last, so the audit chain's lock is held for as short a time as possible.
     record_events(actor="dispatcher", events=events)

@@ -21,7 +21,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import close_old_connections, connection, connections
+from django.db import DatabaseError, close_old_connections, connection, connections
 from django.utils import timezone
 
 from pressroom.channels import tokens
@@ -32,6 +32,9 @@ from pressroom.platforms.zalo.oauth import refresh_tokens
 from pressroom.publishing import actions
 
 logger = logging.getLogger(__name__)
+
+# Tries to record a batch of results before leaving them to the reaper.
+RECORD_ATTEMPTS = 3
 
 
 class Dispatcher:
@@ -142,18 +145,37 @@ class Dispatcher:
             batch = [await self.results.get()]
             while not self.results.empty() and len(batch) < 1000:
                 batch.append(self.results.get_nowait())
+            await self._record(batch)
+            for _ in batch:
+                self.results.task_done()
+
+    async def _record(self, batch: list[actions.Result]) -> None:
+        """Record a batch, trying again on a passing database failure (a deadlock, a lost
+        connection). Should it still fail, the leases expire and the reaper makes these
+        deliveries unknown: they are looked for before any resend, never lost."""
+        for attempt in range(1, RECORD_ATTEMPTS + 1):
             began = time.perf_counter()
             try:
                 await self._db(actions.record_results, results=batch, worker=self.name)
+            except DatabaseError:
+                if attempt == RECORD_ATTEMPTS:
+                    logger.exception("could not record %d delivery results", len(batch))
+                    return
+                logger.warning(
+                    "recording %d delivery results failed (try %d), trying again",
+                    len(batch),
+                    attempt,
+                    exc_info=True,
+                )
+                await asyncio.sleep(0.1 * attempt)
+            except Exception:
+                logger.exception("could not record %d delivery results", len(batch))
+                return
+            else:
                 logger.debug(
                     "recorded %d results in %.3f s", len(batch), time.perf_counter() - began
                 )
-            except Exception:
-                # The leases expire and the reaper makes these deliveries unknown: they are
-                # looked for before any resend, never lost.
-                logger.exception("could not record %d delivery results", len(batch))
-            for _ in batch:
-                self.results.task_done()
+                return
 
     async def _claim_and_start(self, http: Any) -> tuple[int, bool]:
         """Claim what each platform has room for, mark it sending, start the calls.

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from datetime import timedelta
 from typing import Any
 
 from django.core import mail
+from django.db import connection, transaction
 from django.test import override_settings
 from django.utils import timezone
 
 from pressroom.channels.models import Channel
 from pressroom.content import actions as content
 from pressroom.core.models import Notification
+from pressroom.platforms.base import Outcome, OutcomeKind
 from pressroom.publishing import actions
 from pressroom.publishing.models import Delivery
 from pressroom.publishing.tests.base import (
@@ -203,3 +206,61 @@ class StateMachineTests(PublishingTestCase):
         self.assertEqual(delivery.status, Delivery.Status.PUBLISHED)
         self.assertFalse(delivery.needs_check)
         self.assertEqual(len(published_objects(self.sandbox, "mastodon")), 1)
+
+    def test_writers_in_two_processes_record_results_side_by_side(self) -> None:
+        """Recording locks the deliveries only, not their channel or unit: two dispatchers
+        recording results for one unit's channels neither wait for nor deadlock each other."""
+        channels = [self.connect(platform) for platform in ("facebook", "mastodon")]
+        post = self.approved_post(channels)
+        content.schedule_post(post=post, by=self.approver)
+        first, second = Delivery.objects.filter(post=post).order_by("pk")
+        Delivery.objects.filter(pk=first.pk).update(status=Delivery.Status.SENDING, claimed_by="w1")
+        Delivery.objects.filter(pk=second.pk).update(
+            status=Delivery.Status.SENDING, claimed_by="w2"
+        )
+
+        def result(delivery: Delivery, kind: OutcomeKind) -> actions.Result:
+            return actions.Result(
+                delivery_id=delivery.pk,
+                outcome=Outcome(kind, remote_id=f"r{delivery.pk}", retry_after_s=60),
+                started_at=timezone.now(),
+            )
+
+        held, release = threading.Event(), threading.Event()
+
+        def first_writer() -> None:
+            try:
+                with transaction.atomic():
+                    # A retry: no audit event, so the audit chain's lock is not held either.
+                    actions.record_results(
+                        results=[result(first, OutcomeKind.RETRY_LATER)], worker="w1"
+                    )
+                    held.set()
+                    release.wait(timeout=10)
+            finally:
+                connection.close()
+
+        thread = threading.Thread(target=first_writer)
+        thread.start()
+        try:
+            self.assertTrue(held.wait(timeout=10))
+            if connection.vendor == "postgresql":
+                # Would wait on the shared unit row (and time out) if it were locked.
+                with transaction.atomic():
+                    with connection.cursor() as cursor:
+                        cursor.execute("SET LOCAL lock_timeout = '2s'")
+                    actions.record_results(
+                        results=[result(second, OutcomeKind.PUBLISHED)], worker="w2"
+                    )
+            else:
+                # SQLite has one writer at a time: the second waits for the first to commit.
+                release.set()
+                thread.join(timeout=10)
+                actions.record_results(results=[result(second, OutcomeKind.PUBLISHED)], worker="w2")
+        finally:
+            release.set()
+            thread.join(timeout=10)
+        first.refresh_from_db()
+        second.refresh_from_db()
+        self.assertEqual(first.status, Delivery.Status.RETRY)
+        self.assertEqual(second.status, Delivery.Status.PUBLISHED)
