@@ -165,8 +165,8 @@ PLATFORM_BASE_URLS = {
 ZALO_OAUTH_URL = envstr("ZALO_OAUTH_URL", "https://oauth.zaloapp.com")
 # Hard limit on every outgoing platform call, in seconds.
 PLATFORM_TIMEOUT_S = envfloat("PLATFORM_TIMEOUT_S", 15.0)
-DISPATCHER_CONCURRENCY = envint("DISPATCHER_CONCURRENCY", 200)
-DISPATCHER_POLL_S = envfloat("DISPATCHER_POLL_S", 0.5)
+# How often an idle dispatcher asks whether anything is due (one indexed query).
+DISPATCHER_POLL_S = envfloat("DISPATCHER_POLL_S", 0.1)
 # Deliveries due within this many seconds are claimed and prepared early, then sent on time.
 DISPATCHER_LOOKAHEAD_S = envfloat("DISPATCHER_LOOKAHEAD_S", 2.0)
 # In-flight calls per platform (per dispatcher process), so one busy platform leaves room for

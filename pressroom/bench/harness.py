@@ -61,7 +61,6 @@ class Harness:
             "PRESSROOM_DATA_DIR": str(self.directory),
             "SECRET_KEY": settings.SECRET_KEY,
             "LOG_LEVEL": os.environ.get("BENCH_LOG_LEVEL", "WARNING"),
-            "DISPATCHER_POLL_S": "0.05",
             **(dispatcher_env or {}),
         }
         self.processes: list[subprocess.Popen[bytes]] = []
@@ -101,6 +100,8 @@ class Harness:
         self.env["DATABASE_URL"] = url.rsplit("/", 1)[0] + "/" + self.pg_name
 
     def __enter__(self) -> Harness:
+        # Stopped with SIGTERM, the benchmark still stops its processes and drops its database.
+        self._previous_sigterm = signal.signal(signal.SIGTERM, _exit_on_signal)
         self._use_database()
         call_command("migrate", verbosity=0, interactive=False)
         port = free_port()
@@ -120,6 +121,7 @@ class Harness:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        signal.signal(signal.SIGTERM, self._previous_sigterm)
         for process in self.processes:
             if process.poll() is None:
                 process.send_signal(signal.SIGTERM)
@@ -146,17 +148,29 @@ class Harness:
 
     # Dispatchers ----------------------------------------------------------------------------
     def start_dispatchers(self, count: int) -> None:
+        """Start them and wait until each one polls, so the clock starts with them ready."""
+        ready = []
         for _ in range(count):
-            self.dispatchers.append(self._spawn("dispatcher"))
-        # Let them import Django and open their first poll before the clock starts.
-        time.sleep(2.5)
+            process, ready_file = self._spawn_dispatcher()
+            self.dispatchers.append(process)
+            ready.append((process, ready_file))
+        deadline = time.monotonic() + 60
+        for process, ready_file in ready:
+            while not ready_file.exists():
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("a dispatcher did not start")
+                time.sleep(0.05)
+
+    def _spawn_dispatcher(self) -> tuple[subprocess.Popen[bytes], Path]:
+        ready_file = self.directory / f"dispatcher-{secrets.token_hex(4)}.ready"
+        return self._spawn("dispatcher", "--ready-file", str(ready_file)), ready_file
 
     def kill_dispatcher(self, index: int) -> None:
         """SIGKILL: no clean-up at all, as a crash or a pulled plug."""
         process = self.dispatchers[index]
         process.kill()
         process.wait()
-        self.dispatchers[index] = self._spawn("dispatcher")
+        self.dispatchers[index] = self._spawn_dispatcher()[0]
 
     # The sandbox ----------------------------------------------------------------------------
     def sandbox(self, method: str, path: str, **kwargs: Any) -> Any:
@@ -247,3 +261,7 @@ def _admin_connection(url: str) -> Any:
         return psycopg.connect(url, autocommit=True)
     except psycopg.OperationalError:
         return psycopg.connect(url, autocommit=True, dbname="postgres")
+
+
+def _exit_on_signal(signum: int, frame: Any) -> None:
+    raise SystemExit(128 + signum)

@@ -56,6 +56,7 @@ def fanout(*, channels: int, latency_ms: int, db: str, dispatchers: int) -> dict
         post = _approved_post(unit, editor, approver, list(Channel.objects.all()))
         harness.start_dispatchers(dispatchers)
         started = time.perf_counter()
+        started_wall = time.time()
         content.schedule_post(post=post, by=approver)
         schedule_s = time.perf_counter() - started
         settled = _wait_until_settled(
@@ -65,6 +66,8 @@ def fanout(*, channels: int, latency_ms: int, db: str, dispatchers: int) -> dict
         counts = Counter(Delivery.objects.filter(post=post).values_list("status", flat=True))
         ledger = harness.ledger()
         duplicates = duplicates_in(ledger)
+        # When the platforms received the first and the last call (the rest is recording).
+        received = sorted(_parse_time(entry["received_at"]) - started_wall for entry in ledger)
         limit_seconds = asyncio.run(_reference(harness, bench_channels))
     return {
         "benchmark": "fanout",
@@ -76,6 +79,8 @@ def fanout(*, channels: int, latency_ms: int, db: str, dispatchers: int) -> dict
         "seconds": round(seconds, 3),
         # Of which the publish action itself (checks and one delivery per channel).
         "publish_action_seconds": round(schedule_s, 3),
+        "first_call_seconds": round(received[0], 3) if received else None,
+        "last_call_seconds": round(received[-1], 3) if received else None,
         "limit_seconds": round(limit_seconds, 3),
         "ratio": round(seconds / limit_seconds, 2),
         "latency_ms": latency_ms,
@@ -431,6 +436,16 @@ def _compare(
         "telegram_unknown_residual": telegram_unknown,
         # Of those, how many the channel does show (the person settling them will see it).
         "telegram_unknown_on_platform": telegram_unknown_on_platform,
+        # Why they are unknown: a lost answer (timeout, connection) or a dispatcher that died
+        # mid-call (lease_expired).
+        "telegram_unknown_codes": dict(
+            Counter(
+                row["error_code"]
+                for row in rows
+                if row["status"] == Delivery.Status.UNKNOWN
+                and row["channel__platform"] == "telegram"
+            )
+        ),
         "failed_codes": dict(
             Counter(row["error_code"] for row in rows if row["status"] == Delivery.Status.FAILED)
         ),

@@ -113,6 +113,14 @@ def claim_due(
         )
 
 
+def anything_due(*, lookahead_s: float = 0.0) -> bool:
+    """Whether any delivery is due now (or within `lookahead_s`): one read an idle dispatcher
+    makes before it claims (a claim is a write)."""
+    return Delivery.objects.filter(
+        status__in=CLAIMABLE, due_at__lte=timezone.now() + timedelta(seconds=lookahead_s)
+    ).exists()
+
+
 def due_count(*, now: datetime | None = None) -> int:
     """How many deliveries a dispatcher could claim right now."""
     now = now or timezone.now()

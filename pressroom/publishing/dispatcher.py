@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import gc
 import logging
 import os
 import signal
@@ -18,6 +19,7 @@ import time
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -35,6 +37,10 @@ logger = logging.getLogger(__name__)
 
 # Tries to record a batch of results before leaving them to the reaper.
 RECORD_ATTEMPTS = 3
+# A dispatcher claims for at most this long before it starts the calls it claimed.
+CLAIM_BUDGET_S = 0.1
+# Results wait at most this long for a burst's claims to finish before they are written.
+RECORD_MAX_WAIT_S = 1.0
 
 
 class Dispatcher:
@@ -44,7 +50,9 @@ class Dispatcher:
         concurrency: int | None = None,
         poll_s: float | None = None,
         name: str | None = None,
+        ready_file: str | None = None,
     ) -> None:
+        self.ready_file = ready_file
         self.name = name or f"{socket.gethostname()}:{os.getpid()}:{id(self) % 10_000}"
         self.platform_limit = concurrency or settings.DISPATCHER_PLATFORM_CONCURRENCY
         self.channel_limit = settings.DISPATCHER_CHANNEL_CONCURRENCY
@@ -55,6 +63,10 @@ class Dispatcher:
         self.channel_slots: dict[int, asyncio.Semaphore] = {}
         self.stopping = asyncio.Event()
         self.wake = asyncio.Event()
+        # Set while no claim round is under way: recording waits for it (a while at most),
+        # so a burst is claimed and sent before its first results are written.
+        self.claims_idle = asyncio.Event()
+        self.claims_idle.set()
         # Results are written in batches by one writer: one transaction for many deliveries.
         self.results: asyncio.Queue[actions.Result] = asyncio.Queue()
         # Deliveries claimed ahead, waiting to be marked sending just before they are due.
@@ -99,7 +111,13 @@ class Dispatcher:
                 if loop.time() - last_reap >= settings.DELIVERY_LEASE_S / 4:
                     await self._db(actions.reap_expired_leases)
                     last_reap = loop.time()
+                self.claims_idle.clear()
                 claimed, more = await self._claim_and_start(http)
+                if not more:
+                    self.claims_idle.set()
+                if self.ready_file:
+                    Path(self.ready_file).touch()
+                    self.ready_file = None
                 if once and not claimed and not self._all_tasks():
                     await self.results.join()
                     if not await self._db(actions.due_count):
@@ -142,7 +160,10 @@ class Dispatcher:
 
     async def _write_results(self) -> None:
         while True:
-            batch = [await self.results.get()]
+            first = await self.results.get()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.claims_idle.wait(), timeout=RECORD_MAX_WAIT_S)
+            batch = [first]
             while not self.results.empty() and len(batch) < 1000:
                 batch.append(self.results.get_nowait())
             await self._record(batch)
@@ -178,37 +199,48 @@ class Dispatcher:
                 return
 
     async def _claim_and_start(self, http: Any) -> tuple[int, bool]:
-        """Claim what each platform has room for, mark it sending, start the calls.
+        """Claim what each platform has room for, load it, start the calls.
 
-        Answers how many were started, and whether a chunk came back full (more may wait).
+        Answers how many were started, and whether more may be waiting.
         """
-        claimed: list[int] = []
-        more = False
-        for platform in Platform.values:
-            # In chunks, so several dispatchers share a burst and the first calls leave sooner.
-            room = min(
-                settings.DISPATCHER_CLAIM_CHUNK, self.platform_limit - len(self.in_flight[platform])
-            )
-            if room > 0:
-                taken = await self._db(
-                    actions.claim_due,
-                    worker=self.name,
-                    limit=room,
-                    platform=platform,
-                    lookahead_s=self.lookahead_s,
-                )
-                claimed += taken
-                more = more or len(taken) == room
-        if not claimed:
+        if not self._all_tasks() and not await self._db(
+            actions.anything_due, lookahead_s=self.lookahead_s
+        ):
             return 0, False
+        room = {
+            platform: self.platform_limit - len(self.in_flight[platform])
+            for platform in Platform.values
+        }
         began = time.perf_counter()
-        jobs = await self._db(actions.start_jobs, delivery_ids=claimed, worker=self.name)
-        logger.debug("started %d jobs in %.3f s", len(jobs), time.perf_counter() - began)
+        jobs, more = await self._db(self._claim_jobs, room=room)
+        if jobs:
+            logger.debug("claimed and loaded %d in %.3f s", len(jobs), time.perf_counter() - began)
         for job in jobs:
             task = asyncio.create_task(self._run_job(http, job))
             self.in_flight[job.platform].add(task)
             task.add_done_callback(self._finished(job.platform))
         return len(jobs), more
+
+    def _claim_jobs(self, *, room: dict[str, int]) -> tuple[list[actions.Job], bool]:
+        """In the database thread: claim in chunks per platform (so dispatchers share a
+        burst) for up to CLAIM_BUDGET_S, then load the jobs. All of it before any call is
+        started: claims made while hundreds of calls leave are slowed down many times over."""
+        claimed: list[int] = []
+        deadline = time.perf_counter() + CLAIM_BUDGET_S
+        full = {platform for platform, free in room.items() if free > 0}
+        while full and time.perf_counter() < deadline:
+            for platform in sorted(full):
+                limit = min(settings.DISPATCHER_CLAIM_CHUNK, room[platform])
+                taken = actions.claim_due(
+                    worker=self.name, limit=limit, platform=platform, lookahead_s=self.lookahead_s
+                )
+                claimed += taken
+                room[platform] -= len(taken)
+                if len(taken) < limit or room[platform] <= 0:
+                    full.discard(platform)
+        if not claimed:
+            return [], False
+        return actions.start_jobs(delivery_ids=claimed, worker=self.name), bool(full)
 
     def _finished(self, platform: str) -> Any:
         def done(task: asyncio.Task[None]) -> None:
@@ -334,5 +366,15 @@ async def _first(*awaitables: Any) -> None:
             task.cancel()
 
 
-def run_dispatcher(*, once: bool = False, concurrency: int | None = None) -> None:
-    asyncio.run(Dispatcher(concurrency=concurrency).run(once=once))
+def run_dispatcher(
+    *, once: bool = False, concurrency: int | None = None, ready_file: str | None = None
+) -> None:
+    # A dispatcher process keeps its database connections (opening one per call costs more
+    # than most calls); one that fails its health check is replaced.
+    for alias in connections:
+        connections[alias].settings_dict.update(CONN_MAX_AGE=None, CONN_HEALTH_CHECKS=True)
+    # What Django loaded at start-up lives as long as the process: out of the collector's
+    # way, and collections less often, so a burst of a thousand sends is not paused by them.
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 20)
+    asyncio.run(Dispatcher(concurrency=concurrency, ready_file=ready_file).run(once=once))

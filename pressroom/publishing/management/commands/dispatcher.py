@@ -15,6 +15,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--once", action="store_true", help="Stop when nothing is due.")
         parser.add_argument("--concurrency", type=int, default=None)
+        parser.add_argument(
+            "--ready-file",
+            default=None,
+            help="Create this file once the dispatcher is polling (for scripts that wait).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        run_dispatcher(once=options["once"], concurrency=options["concurrency"])
+        run_dispatcher(
+            once=options["once"],
+            concurrency=options["concurrency"],
+            ready_file=options["ready_file"],
+        )
