@@ -6,7 +6,7 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-import httpx
+import aiohttp
 
 
 class OutcomeKind(enum.StrEnum):
@@ -65,7 +65,7 @@ class ChannelAccess:
 
 
 class PlatformClient(Protocol):
-    def __init__(self, access: ChannelAccess, http: httpx.AsyncClient) -> None: ...
+    def __init__(self, access: ChannelAccess, http: aiohttp.ClientSession) -> None: ...
 
     async def publish(self, publication: Publication) -> Outcome: ...
 

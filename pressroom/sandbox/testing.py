@@ -7,7 +7,6 @@ import secrets
 import socket
 import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -44,12 +43,11 @@ def publish(
     *,
     timeout: float = 5.0,
     total_timeout: float | None = None,
-    http_factory: Callable[[], httpx.AsyncClient] = make_http_client,
 ) -> Outcome:
-    """Publish once from synchronous test code, with the production HTTP client by default."""
+    """Publish once from synchronous test code, with the production HTTP client."""
 
     async def run() -> Outcome:
-        async with http_factory() as http:
+        async with make_http_client() as http:
             client = client_class(platform)(
                 access, http, timeout=timeout, total_timeout=total_timeout
             )

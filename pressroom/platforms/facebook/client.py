@@ -6,12 +6,11 @@ import json
 from datetime import datetime
 from typing import Any
 
-import httpx
-
 from pressroom.platforms.base import MediaFile, Outcome, OutcomeKind, Publication
 from pressroom.platforms.transport import (
     Call,
     HttpPlatformClient,
+    Response,
     Stop,
     gather_all,
     json_body,
@@ -126,7 +125,7 @@ class Client(HttpPlatformClient):
             raw=body,
         )
 
-    def _checked(self, response: httpx.Response, *, creating: bool) -> dict[str, Any]:
+    def _checked(self, response: Response, *, creating: bool) -> dict[str, Any]:
         """The answer's JSON when it is a success; otherwise stop with the error's outcome."""
         body = json_body(response)
         if response.is_success and isinstance(body, dict) and "error" not in body:
@@ -134,7 +133,7 @@ class Client(HttpPlatformClient):
         raise Stop(error_outcome(response, body, creating=creating))
 
 
-def error_outcome(response: httpx.Response, body: Any, *, creating: bool) -> Outcome:
+def error_outcome(response: Response, body: Any, *, creating: bool) -> Outcome:
     error = body.get("error") if isinstance(body, dict) else None
     if not isinstance(error, dict) or "code" not in error:
         if response.status_code >= 500:
@@ -167,7 +166,7 @@ def graph_timestamp(value: str) -> float | None:
         return None
 
 
-def usage_wait(response: httpx.Response) -> float | None:
+def usage_wait(response: Response) -> float | None:
     """Seconds until access returns, from the Business Use Case usage header (in minutes)."""
     header = response.headers.get("x-business-use-case-usage", "")
     try:

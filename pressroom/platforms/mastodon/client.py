@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
-
 from pressroom.platforms.base import MediaFile, Outcome, OutcomeKind, Publication
 from pressroom.platforms.transport import (
     Call,
     HttpPlatformClient,
+    Response,
     Stop,
     gather_all,
     json_body,
@@ -92,14 +91,14 @@ class Client(HttpPlatformClient):
 
         await poll(check)
 
-    def _checked(self, response: httpx.Response, *, creating: bool) -> dict[str, Any]:
+    def _checked(self, response: Response, *, creating: bool) -> dict[str, Any]:
         body = json_body(response)
         if response.is_success and isinstance(body, dict):
             return body
         raise Stop(error_outcome(response, body, creating=creating))
 
 
-def error_outcome(response: httpx.Response, body: Any, *, creating: bool) -> Outcome:
+def error_outcome(response: Response, body: Any, *, creating: bool) -> Outcome:
     status = response.status_code
     reason = ""
     if isinstance(body, dict):

@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import httpx
-
 from pressroom.platforms.base import Outcome, OutcomeKind, Publication
 from pressroom.platforms.transport import (
     Call,
     HttpPlatformClient,
+    Response,
     json_body,
     server_error_outcome,
     text_with_link,
@@ -57,7 +56,7 @@ class Client(HttpPlatformClient):
         response = await call.send("POST", self._method_url(method), creating=True, **request)
         return self._outcome(response)
 
-    def _outcome(self, response: httpx.Response) -> Outcome:
+    def _outcome(self, response: Response) -> Outcome:
         body = json_body(response)
         if not isinstance(body, dict) or "ok" not in body:
             if response.status_code >= 500:
@@ -85,7 +84,7 @@ class Client(HttpPlatformClient):
         return f"https://t.me/{username}/{message_id}" if username else ""
 
 
-def error_outcome(response: httpx.Response, body: dict[str, Any]) -> Outcome:
+def error_outcome(response: Response, body: dict[str, Any]) -> Outcome:
     code = body.get("error_code") or response.status_code
     reason = str(body.get("description") or "")
     parameters = body.get("parameters") if isinstance(body.get("parameters"), dict) else {}

@@ -7,12 +7,11 @@ import json
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
-import httpx
+import aiohttp
 import pytest
-from httpx_aiohttp import AiohttpTransport
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
@@ -22,14 +21,11 @@ from pressroom.core.testing import make_image
 from pressroom.platforms.base import ChannelAccess, MediaFile, OutcomeKind, Publication
 from pressroom.platforms.clients import client_class, make_http_client
 from pressroom.platforms.facebook.client import usage_wait
-from pressroom.platforms.transport import seconds_until
+from pressroom.platforms.transport import MAX_CONNECTIONS, seconds_until
+from pressroom.platforms.transport import Response as PlatformResponse
 from pressroom.sandbox.testing import RunningSandbox, ServedApp, credentials_for, publish
 
 TOKEN = "123456:secret-bot-token-value"
-HTTP_CLIENTS: dict[str, Callable[[], httpx.AsyncClient]] = {
-    "aiohttp": make_http_client,
-    "httpx": httpx.AsyncClient,
-}
 
 
 def access_for(platform: str, api_base: str) -> ChannelAccess:
@@ -78,22 +74,27 @@ def hangs_up() -> Iterator[str]:
     listener.close()
 
 
-@pytest.mark.parametrize("http", HTTP_CLIENTS)
-def test_connection_refused_never_left_so_retry(http: str) -> None:
+def test_connection_refused_never_left_so_retry() -> None:
     access = access_for("telegram", f"http://127.0.0.1:{free_port()}/telegram")
-    outcome = publish("telegram", access, Publication(text="x"), http_factory=HTTP_CLIENTS[http])
+    outcome = publish("telegram", access, Publication(text="x"))
     assert outcome.kind is OutcomeKind.RETRY_LATER
     assert outcome.code == "connect_failed"
     assert TOKEN not in outcome.reason
 
 
-@pytest.mark.parametrize("http", HTTP_CLIENTS)
-def test_connection_dropped_after_sending_is_unknown(hangs_up: str, http: str) -> None:
+def test_connection_dropped_after_sending_is_unknown(hangs_up: str) -> None:
     access = access_for("telegram", f"{hangs_up}/telegram")
-    outcome = publish("telegram", access, Publication(text="x"), http_factory=HTTP_CLIENTS[http])
+    outcome = publish("telegram", access, Publication(text="x"))
     assert outcome.kind is OutcomeKind.UNKNOWN
     assert outcome.code == "connection_lost"
     assert TOKEN not in outcome.reason
+
+
+def test_an_address_that_is_not_http_is_rejected() -> None:
+    access = access_for("telegram", "ftp://127.0.0.1/telegram")
+    outcome = publish("telegram", access, Publication(text="x"))
+    assert outcome.kind is OutcomeKind.REJECTED
+    assert outcome.code == "invalid_address"
 
 
 def test_dropped_upload_is_safe_to_retry(hangs_up: str) -> None:
@@ -211,9 +212,10 @@ def test_reset_times_in_both_readings() -> None:
 
 def test_business_use_case_header_in_minutes() -> None:
     usage = {"1234": [{"type": "pages", "call_count": 100, "estimated_time_to_regain_access": 7}]}
-    response = httpx.Response(400, headers={"X-Business-Use-Case-Usage": json.dumps(usage)})
+    # Header names are case-insensitive, as aiohttp gives them.
+    response = PlatformResponse.of(400, {"x-business-use-case-usage": json.dumps(usage)})
     assert usage_wait(response) == 420
-    assert usage_wait(httpx.Response(400)) is None
+    assert usage_wait(PlatformResponse.of(400)) is None
 
 
 def test_client_classes_and_the_shared_http_client() -> None:
@@ -222,8 +224,10 @@ def test_client_classes_and_the_shared_http_client() -> None:
     with pytest.raises(ValueError, match="Unknown platform"):
         client_class("myspace")
 
-    async def transport_of_new_client() -> object:
+    async def connector_of_new_client() -> aiohttp.BaseConnector | None:
         async with make_http_client() as http:
-            return http._transport
+            return http.connector
 
-    assert isinstance(asyncio.run(transport_of_new_client()), AiohttpTransport)
+    connector = asyncio.run(connector_of_new_client())
+    assert connector is not None
+    assert connector.limit == MAX_CONNECTIONS

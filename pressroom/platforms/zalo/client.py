@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-import httpx
-
 from pressroom.platforms.base import MediaFile, Outcome, OutcomeKind, Publication
 from pressroom.platforms.transport import (
     Call,
     HttpPlatformClient,
+    Response,
     Stop,
     gather_all,
     json_body,
@@ -166,7 +165,7 @@ class Client(HttpPlatformClient):
         return article_id, found
 
     def _checked(
-        self, response: httpx.Response, *, creating: bool, after_create: bool = False
+        self, response: Response, *, creating: bool, after_create: bool = False
     ) -> dict[str, Any]:
         """`data` of a successful answer; Zalo reports failures inside HTTP 200."""
         body = json_body(response)

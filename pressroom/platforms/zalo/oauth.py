@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import httpx
+import aiohttp
 
 from pressroom.platforms.base import Outcome, OutcomeKind
-from pressroom.platforms.transport import json_body, transport_outcome
+from pressroom.platforms.transport import TransportError, json_body, request, transport_outcome
 
 REAL_OAUTH_BASE = "https://oauth.zaloapp.com"
 
@@ -20,7 +20,7 @@ class Tokens:
 
 
 async def refresh_tokens(
-    http: httpx.AsyncClient,
+    http: aiohttp.ClientSession,
     *,
     oauth_base: str,
     app_id: str,
@@ -30,14 +30,18 @@ async def refresh_tokens(
 ) -> Tokens | Outcome:
     """New tokens, or the outcome to apply (retry later, or credentials expired for good)."""
     try:
-        response = await http.post(
+        response = await request(
+            http,
+            "POST",
             f"{oauth_base.rstrip('/')}/v4/oa/access_token",
             headers={"secret_key": secret_key},
             data={"refresh_token": refresh_token, "app_id": app_id, "grant_type": "refresh_token"},
             timeout=timeout,
         )
-    except httpx.HTTPError as error:
+    except TransportError as error:
         return transport_outcome(error, creating=False)
+    except TimeoutError:
+        return Outcome(OutcomeKind.RETRY_LATER, code="timeout", reason="Zalo OAuth timed out")
     body = json_body(response)
     if response.status_code >= 500 or not isinstance(body, dict):
         return Outcome(OutcomeKind.RETRY_LATER, code="oauth_unavailable", reason="Zalo OAuth")

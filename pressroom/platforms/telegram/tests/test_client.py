@@ -176,5 +176,6 @@ def test_read_timeout_after_sending_is_unknown(clean_sandbox: RunningSandbox) ->
     clean_sandbox.add_fault("telegram", "timeout_after_create", delay_s=3)
     outcome = publish("telegram", access, Publication(text="Chậm"), timeout=1)
     assert outcome.kind is OutcomeKind.UNKNOWN
+    assert outcome.code == "read_timeout"
     assert access.credentials["bot_token"] not in outcome.reason
     assert len(clean_sandbox.ledger(platform="telegram")) == 1
