@@ -9,6 +9,20 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from pressroom.audit.models import GENESIS_HASH, AuditEvent
+from pressroom.core.db import insert_many
+
+_EVENT_FIELDS = [
+    "created_at",
+    "actor",
+    "actor_label",
+    "action",
+    "object_type",
+    "object_id",
+    "unit_id",
+    "data",
+    "prev_hash",
+    "hash",
+]
 
 # Any number: the key of the PostgreSQL advisory lock that serialises chain appends.
 _CHAIN_LOCK = 7_311_204
@@ -59,11 +73,11 @@ def record_events(*, actor: Any, events: list[dict[str, Any]]) -> list[AuditEven
             )
             event.hash = prev = event.compute_hash()
             rows.append(event)
-        # bulk_create inserts in list order, so ids follow the chain on both databases.
+        # Inserted in list order, so ids follow the chain on both databases.
         if len(rows) == 1:
             rows[0].save()
         else:
-            AuditEvent.objects.bulk_create(rows, batch_size=500)
+            insert_many(AuditEvent, rows, _EVENT_FIELDS)
         return rows
 
 

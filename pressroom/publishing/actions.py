@@ -15,16 +15,17 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Field, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from pressroom.audit.actions import record_event, record_events
 from pressroom.channels.models import Channel
 from pressroom.content.models import Post
+from pressroom.core.db import insert_many, update_many
 from pressroom.platforms.base import ChannelAccess, MediaFile, Outcome, OutcomeKind, Publication
 from pressroom.publishing import tasks
 from pressroom.publishing.models import Delivery, DeliveryAttempt
@@ -321,8 +322,10 @@ def record_results(*, results: list[Result], worker: str = "") -> dict[int, Deli
                     },
                 }
             )
-    _save_results(changed)
-    DeliveryAttempt.objects.bulk_create(attempts, batch_size=500)
+    # One prepared statement each for every row: bulk_update's CASE clauses and
+    # bulk_create's per-value preparation cost more than the rest of this function.
+    update_many(Delivery, changed, _RESULT_FIELDS)
+    insert_many(DeliveryAttempt, attempts, _ATTEMPT_FIELDS)
     for delivery in changed:
         if delivery.status == Delivery.Status.PAUSED:
             pause_channel(channel=delivery.channel, reason=delivery.error_message)
@@ -335,6 +338,18 @@ def record_results(*, results: list[Result], worker: str = "") -> dict[int, Deli
     return {delivery.pk: delivery for delivery in changed}
 
 
+_ATTEMPT_FIELDS = [
+    "delivery",
+    "kind",
+    "worker",
+    "started_at",
+    "finished_at",
+    "outcome",
+    "status_after",
+    "code",
+    "reason",
+    "retry_after_s",
+]
 _RESULT_FIELDS = [
     "status",
     "due_at",
@@ -349,22 +364,6 @@ _RESULT_FIELDS = [
     "published_at",
     "updated_at",
 ]
-
-
-def _save_results(deliveries: list[Delivery]) -> None:
-    """One prepared UPDATE run for every row: much faster than bulk_update's CASE clauses."""
-    if not deliveries:
-        return
-    fields = [cast("Field[Any, Any]", Delivery._meta.get_field(name)) for name in _RESULT_FIELDS]
-    table = connection.ops.quote_name(Delivery._meta.db_table)
-    assignments = ", ".join(f"{connection.ops.quote_name(str(f.column))} = %s" for f in fields)
-    rows = [
-        [f.get_db_prep_save(getattr(delivery, f.attname), connection) for f in fields]
-        + [delivery.pk]
-        for delivery in deliveries
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(f"UPDATE {table} SET {assignments} WHERE id = %s", rows)  # noqa: S608
 
 
 def _apply(delivery: Delivery, result: Result, now: datetime) -> None:

@@ -250,7 +250,7 @@ class Dispatcher:
         claimed: list[int] = []
         deadline = time.perf_counter() + CLAIM_BUDGET_S
         full = {platform for platform, free in room.items() if free > 0}
-        while full and time.perf_counter() < deadline:
+        while full:
             for platform in sorted(full):
                 limit = min(settings.DISPATCHER_CLAIM_CHUNK, room[platform])
                 taken = actions.claim_due(
@@ -260,6 +260,8 @@ class Dispatcher:
                 room[platform] -= len(taken)
                 if len(taken) < limit or room[platform] <= 0:
                     full.discard(platform)
+            if time.perf_counter() >= deadline:
+                break
         if not claimed:
             return [], False
         return actions.start_jobs(delivery_ids=claimed, worker=self.name), bool(full)

@@ -1,0 +1,72 @@
+"""Many rows in one prepared statement store what the ORM would have stored."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from django.test import TestCase
+
+from pressroom.audit.actions import record_events, verify_chain
+from pressroom.audit.models import AuditEvent
+from pressroom.core.db import insert_many, update_many
+
+
+class InsertAndUpdateManyTests(TestCase):
+    def test_values_read_back_as_the_orm_writes_them(self) -> None:
+        moment = datetime(2026, 11, 29, 8, 30, 15, 123456, tzinfo=UTC)
+        made = [
+            AuditEvent(
+                created_at=moment,
+                actor=None,
+                actor_label="dispatcher",
+                action=f"delivery.published.{index}",
+                object_type="publishing.delivery",
+                object_id=str(index),
+                unit_id=None if index else 7,
+                data={"kênh": "Zalo", "n": index, "list": [1, None]},
+                prev_hash="0" * 64,
+                hash=f"{index:064d}",
+            )
+            for index in range(3)
+        ]
+        insert_many(
+            AuditEvent,
+            made,
+            [
+                "created_at",
+                "actor",
+                "actor_label",
+                "action",
+                "object_type",
+                "object_id",
+                "unit_id",
+                "data",
+                "prev_hash",
+                "hash",
+            ],
+        )
+        stored = list(AuditEvent.objects.order_by("id"))
+        self.assertEqual([event.action for event in stored], [event.action for event in made])
+        self.assertEqual({event.created_at for event in stored}, {moment})
+        self.assertEqual(stored[1].data, {"kênh": "Zalo", "n": 1, "list": [1, None]})
+        self.assertEqual([event.unit_id for event in stored], [7, None, None])
+
+        for event in stored:
+            event.actor_label = f"đổi {event.pk}"
+            event.unit_id = None
+        update_many(AuditEvent, stored, ["actor_label", "unit_id"])
+        self.assertEqual(
+            list(AuditEvent.objects.order_by("id").values_list("actor_label", "unit_id")),
+            [(f"đổi {event.pk}", None) for event in stored],
+        )
+
+    def test_a_chain_appended_in_one_statement_verifies(self) -> None:
+        record_events(
+            actor="dispatcher",
+            events=[
+                {"action": "delivery.published", "unit_id": 1, "data": {"n": index}}
+                for index in range(5)
+            ],
+        )
+        self.assertEqual(AuditEvent.objects.count(), 5)
+        self.assertTrue(verify_chain().ok)
