@@ -6,9 +6,12 @@ from __future__ import annotations
 import abc
 import asyncio
 import email.utils
+import functools
 import json
 import math
 import time
+import urllib.parse
+import urllib.request
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -44,12 +47,35 @@ def make_http_client() -> aiohttp.ClientSession:
     aiohttp rather than httpx: at a thousand calls at once it takes about two thirds of the
     CPU (see docs/DESIGN.md). Keep-alive stays under the common 5 s server idle timeout so a
     pooled connection is not closed by the server just as a post goes out on it (which would
-    make the outcome unknown). Proxies come from the environment (HTTPS_PROXY).
+    make the outcome unknown).
     """
     connector = aiohttp.TCPConnector(
         limit=MAX_CONNECTIONS, limit_per_host=0, keepalive_timeout=KEEPALIVE_S
     )
-    return aiohttp.ClientSession(connector=connector, trust_env=True)
+    # Not trust_env: aiohttp would then read .netrc and the proxy settings in a thread for
+    # every request. The proxy settings are read once instead (see `proxy_for`).
+    return aiohttp.ClientSession(connector=connector)
+
+
+@functools.cache
+def _environment_proxies() -> dict[str, str]:
+    return {
+        scheme: address
+        for scheme, address in urllib.request.getproxies().items()
+        if scheme in ("http", "https")
+    }
+
+
+def proxy_for(url: str) -> str | None:
+    """The proxy for this URL from the environment (HTTP_PROXY, HTTPS_PROXY, NO_PROXY)."""
+    proxies = _environment_proxies()
+    if not proxies:
+        return None
+    parts = urllib.parse.urlsplit(url)
+    proxy = proxies.get(parts.scheme)
+    if proxy and not urllib.request.proxy_bypass(parts.hostname or ""):
+        return proxy
+    return None
 
 
 @dataclass(frozen=True)
@@ -126,6 +152,7 @@ async def request(
         headers=headers,
         timeout=limits,
         allow_redirects=False,
+        proxy=proxy_for(url),
     ) as answer:
         content = await answer.read()
         return Response(answer.status, answer.headers, content)

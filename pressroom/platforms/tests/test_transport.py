@@ -21,7 +21,12 @@ from pressroom.core.testing import make_image
 from pressroom.platforms.base import ChannelAccess, MediaFile, OutcomeKind, Publication
 from pressroom.platforms.clients import client_class, make_http_client
 from pressroom.platforms.facebook.client import usage_wait
-from pressroom.platforms.transport import MAX_CONNECTIONS, seconds_until
+from pressroom.platforms.transport import (
+    MAX_CONNECTIONS,
+    _environment_proxies,
+    proxy_for,
+    seconds_until,
+)
 from pressroom.platforms.transport import Response as PlatformResponse
 from pressroom.sandbox.testing import RunningSandbox, ServedApp, credentials_for, publish
 
@@ -231,3 +236,21 @@ def test_client_classes_and_the_shared_http_client() -> None:
     connector = asyncio.run(connector_of_new_client())
     assert connector is not None
     assert connector.limit == MAX_CONNECTIONS
+
+
+def test_proxies_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.tinh.gov.vn:3128")
+    monkeypatch.setenv("NO_PROXY", "localhost,127.0.0.1")
+    monkeypatch.delenv("HTTP_PROXY", raising=False)
+    monkeypatch.delenv("http_proxy", raising=False)
+    monkeypatch.delenv("https_proxy", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    _environment_proxies.cache_clear()
+    try:
+        assert proxy_for("https://graph.facebook.com/v24.0/1/feed") == (
+            "http://proxy.tinh.gov.vn:3128"
+        )
+        assert proxy_for("https://127.0.0.1/feed") is None
+        assert proxy_for("http://openapi.zalo.me/v2.0/article/create") is None
+    finally:
+        _environment_proxies.cache_clear()
