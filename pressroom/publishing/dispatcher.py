@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-import gc
 import logging
 import os
 import signal
@@ -27,6 +26,7 @@ from django.db import DatabaseError, close_old_connections, connection, connecti
 from django.utils import timezone
 
 from pressroom.channels import tokens
+from pressroom.core.runtime import quiet_garbage_collector
 from pressroom.platforms.base import Outcome, OutcomeKind
 from pressroom.platforms.clients import client_class, make_http_client
 from pressroom.platforms.registry import Platform
@@ -39,11 +39,9 @@ logger = logging.getLogger(__name__)
 RECORD_ATTEMPTS = 3
 # A dispatcher claims for at most this long before it starts the calls it claimed.
 CLAIM_BUDGET_S = 0.1
-# Results wait at most this long for a burst's claims and calls to start before they are
+# Results wait at most this long for a burst's claims and calls to finish before they are
 # written.
 RECORD_MAX_WAIT_S = 1.0
-# Results are written once no call has started for this long (or after RECORD_MAX_WAIT_S).
-QUIET_S = 0.05
 
 
 class Dispatcher:
@@ -70,8 +68,8 @@ class Dispatcher:
         # so a burst is claimed and sent before its first results are written.
         self.claims_idle = asyncio.Event()
         self.claims_idle.set()
-        # When the last call started (loop time).
-        self.last_send = 0.0
+        # Calls to the platforms under way.
+        self.calls_out = 0
         # Results are written in batches by one writer: one transaction for many deliveries.
         self.results: asyncio.Queue[actions.Result] = asyncio.Queue()
         # Deliveries claimed ahead, waiting to be marked sending just before they are due.
@@ -183,14 +181,14 @@ class Dispatcher:
                 self.results.task_done()
 
     async def _quiet_moment(self) -> None:
-        """Wait (a while at most) until no claim round is under way and no call has just
-        started: sending on time comes first, results are written in bigger batches after."""
+        """Wait (a while at most) until no claim round is under way and no call is out:
+        sending on time comes first, results are written in bigger batches after."""
         loop = asyncio.get_running_loop()
         give_up = loop.time() + RECORD_MAX_WAIT_S
         while loop.time() < give_up:
-            if self.claims_idle.is_set() and loop.time() - self.last_send >= QUIET_S:
+            if self.claims_idle.is_set() and not self.calls_out:
                 return
-            await asyncio.sleep(QUIET_S / 2)
+            await asyncio.sleep(0.02)
 
     async def _record(self, batch: list[actions.Result]) -> None:
         """Record a batch, trying again on a passing database failure (a deadlock, a lost
@@ -287,9 +285,9 @@ class Dispatcher:
             await asyncio.sleep(early)
         slot = self.channel_slots.setdefault(job.channel_id, asyncio.Semaphore(self.channel_limit))
         started = timezone.now()
-        self.last_send = asyncio.get_running_loop().time()
         not_found = False
         async with slot:
+            self.calls_out += 1
             try:
                 client = client_class(job.platform)(job.access, http)
                 if job.check:
@@ -305,6 +303,8 @@ class Dispatcher:
                 # gone out, so the outcome is unknown: the delivery is looked for, not resent.
                 logger.exception("delivery %s failed inside Pressroom", job.delivery_id)
                 outcome = Outcome(OutcomeKind.UNKNOWN, code="internal", reason=type(error).__name__)
+            finally:
+                self.calls_out -= 1
         if self.channel_slots.get(job.channel_id) is slot and not slot.locked():
             self.channel_slots.pop(job.channel_id, None)
         result = actions.Result(
@@ -398,10 +398,7 @@ def run_dispatcher(
     # than most calls); one that fails its health check is replaced.
     for alias in connections:
         connections[alias].settings_dict.update(CONN_MAX_AGE=None, CONN_HEALTH_CHECKS=True)
-    # What Django loaded at start-up lives as long as the process: out of the collector's
-    # way, and collections less often, so a burst of a thousand sends is not paused by them.
-    gc.freeze()
-    gc.set_threshold(50_000, 20, 20)
+    quiet_garbage_collector()
     dispatcher = Dispatcher(concurrency=concurrency, ready_file=ready_file)
     asyncio.run(dispatcher.run(once=once), loop_factory=_fast_loop_factory())
 

@@ -8,6 +8,7 @@ from typing import Any
 import uvicorn
 from django.core.management.base import BaseCommand, CommandParser
 
+from pressroom.core.runtime import quiet_garbage_collector
 from pressroom.sandbox.server import build_app, default_state_dir, uvicorn_options
 
 
@@ -30,6 +31,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         state_dir = options["state_dir"] or default_state_dir()
         app = build_app(state_dir)
+        quiet_garbage_collector()
         self.stdout.write(
             f"Sandbox on http://{options['host']}:{options['port']}/view/ (state in {state_dir})"
         )
