@@ -408,9 +408,10 @@ def _apply(delivery: Delivery, result: Result, now: datetime) -> None:
             if outcome.retry_after_s:
                 delivery.hold_channel_until = delivery.due_at
     elif outcome.kind is OutcomeKind.UNKNOWN:
-        if platform in IDEMPOTENT_PLATFORMS:
-            # The platform drops a repeat with the same Idempotency-Key: resending is safe,
-            # and is the way to find out (there is nothing to look for first).
+        if platform in IDEMPOTENT_PLATFORMS or _resends_unknown(delivery.channel):
+            # Mastodon drops a repeat with the same Idempotency-Key: resending is safe, and
+            # is the way to find out. A Telegram channel may choose to resend (it may then
+            # show the post twice) rather than wait for a person.
             delivery.status = Delivery.Status.RETRY
             delivery.needs_check = False
             delivery.due_at = now + timedelta(seconds=CHECK_DELAY_S)
@@ -432,10 +433,16 @@ def _apply(delivery: Delivery, result: Result, now: datetime) -> None:
 
 def _can_check(channel: Channel) -> bool:
     """Whether an unknown outcome can be settled by looking on the platform."""
-    if channel.platform == "telegram":
-        # The Bot API cannot list a channel's messages. The channel may opt to resend.
-        return channel.options.get("unknown_outcome") == "resend"
-    return True
+    # The Bot API cannot list a channel's messages.
+    return channel.platform != "telegram"
+
+
+def _resends_unknown(channel: Channel) -> bool:
+    """A Telegram channel whose owners chose to resend after an unknown outcome."""
+    return (
+        channel.platform == "telegram"
+        and (channel.options or {}).get("unknown_outcome") == "resend"
+    )
 
 
 def _hold_channel(channel_id: int, *, until: datetime) -> None:
@@ -530,9 +537,22 @@ def reap_expired_leases(*, now: datetime | None = None) -> int:
         channel__platform__in=IDEMPOTENT_PLATFORMS,
     ).update(status=Delivery.Status.RETRY, needs_check=False)
     # Telegram cannot be looked at: it waits for a person unless the channel chose to resend.
-    Delivery.objects.filter(
-        status=Delivery.Status.UNKNOWN, error_code="lease_expired", channel__platform="telegram"
-    ).exclude(channel__options__unknown_outcome="resend").update(due_at=now + timedelta(days=3650))
+    # (Decided here rather than in SQL: a JSON key that is absent compares as NULL.)
+    telegram = (
+        Delivery.objects.filter(
+            status=Delivery.Status.UNKNOWN,
+            error_code="lease_expired",
+            channel__platform="telegram",
+        )
+        .select_related("channel")
+        .only("pk", "channel__platform", "channel__options")
+        .order_by("pk")
+    )
+    resend, wait = [], []
+    for delivery in telegram:
+        (resend if _resends_unknown(delivery.channel) else wait).append(delivery.pk)
+    Delivery.objects.filter(pk__in=resend).update(status=Delivery.Status.RETRY, needs_check=False)
+    Delivery.objects.filter(pk__in=wait).update(due_at=now + timedelta(days=3650))
     return requeued + unknown
 
 

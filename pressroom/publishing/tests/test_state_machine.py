@@ -104,14 +104,43 @@ class StateMachineTests(PublishingTestCase):
 
     @FAST
     def test_telegram_channel_may_choose_to_resend(self) -> None:
+        """Its owners accept a possible second copy rather than wait for a person."""
         channel = self.connect("telegram")
         channel.options = {"unknown_outcome": "resend"}
         channel.save()
         post = self.approved_post([channel])
-        self.sandbox.add_fault("telegram", kind="error", status=502, code=502, count=1)
+        self.sandbox.add_fault("telegram", kind="timeout_after_create", delay_s=1.5, count=1)
         content.schedule_post(post=post, by=self.approver)
-        drain()
-        self.assertEqual(Delivery.objects.get(post=post).status, Delivery.Status.PUBLISHED)
+        drain(pause_s=0.2)
+        delivery = Delivery.objects.get(post=post)
+        self.assertEqual(delivery.status, Delivery.Status.PUBLISHED)
+        self.assertEqual(
+            list(delivery.history.values_list("kind", "outcome")),
+            [("send", "unknown"), ("send", "published")],
+        )
+        # The first try did publish: the channel shows it twice, the risk it chose.
+        self.assertEqual(len(published_objects(self.sandbox, "telegram")), 2)
+
+    def test_telegram_lost_by_a_dead_dispatcher_waits_for_a_person_or_is_resent(self) -> None:
+        waiting, resending = self.connect("telegram"), self.connect("telegram")
+        resending.options = {"unknown_outcome": "resend"}
+        resending.save()
+        posts = [self.approved_post([channel]) for channel in (waiting, resending)]
+        for post in posts:
+            content.schedule_post(post=post, by=self.approver)
+        Delivery.objects.update(
+            status=Delivery.Status.SENDING,
+            claimed_by="dead",
+            lease_until=timezone.now() - timedelta(seconds=1),
+        )
+        self.assertEqual(actions.reap_expired_leases(), 2)
+        waits = Delivery.objects.get(channel=waiting)
+        self.assertEqual(waits.status, Delivery.Status.UNKNOWN)
+        self.assertGreater(waits.due_at, timezone.now() + timedelta(days=365))
+        resent = Delivery.objects.get(channel=resending)
+        self.assertEqual(resent.status, Delivery.Status.RETRY)
+        self.assertFalse(resent.needs_check)
+        self.assertEqual(actions.claim_due(worker="w", limit=10), [resent.pk])
 
     def test_server_error_is_retried_and_published_once(self) -> None:
         delivery = self.send("telegram", kind="error", status=502, code=502, count=2)
