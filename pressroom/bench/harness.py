@@ -7,6 +7,7 @@ and the dispatchers as separate processes on the same database, as a deployment 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import shutil
@@ -75,9 +76,13 @@ class Harness:
         connections["default"].close()
         if self.db == "sqlite":
             if database["ENGINE"] != "django.db.backends.sqlite3":
-                database.clear()
+                # In place, keeping the defaults Django filled in (TIME_ZONE, TEST...).
                 database.update(
                     {
+                        "HOST": "",
+                        "PORT": "",
+                        "USER": "",
+                        "PASSWORD": "",
                         "ENGINE": "django.db.backends.sqlite3",
                         "OPTIONS": {
                             "transaction_mode": "IMMEDIATE",
@@ -87,6 +92,9 @@ class Harness:
                     }
                 )
             database["NAME"] = str(self.directory / "pressroom.sqlite3")
+            # A new connection object, of the SQLite backend.
+            with contextlib.suppress(AttributeError):
+                del connections["default"]
             self.env.pop("DATABASE_URL", None)
             return
         url = os.environ.get("DATABASE_URL", "")
