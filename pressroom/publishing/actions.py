@@ -548,7 +548,8 @@ def reap_expired_leases(*, now: datetime | None = None) -> int:
         .only("pk", "channel__platform", "channel__options")
         .order_by("pk")
     )
-    resend, wait = [], []
+    resend: list[int] = []
+    wait: list[int] = []
     for delivery in telegram:
         (resend if _resends_unknown(delivery.channel) else wait).append(delivery.pk)
     Delivery.objects.filter(pk__in=resend).update(status=Delivery.Status.RETRY, needs_check=False)
