@@ -44,16 +44,21 @@ def _columns(model: type[models.Model], names: Sequence[str]) -> list[Field[Any,
     return [cast("Field[Any, Any]", model._meta.get_field(name)) for name in names]
 
 
+def _value_getter(field: Field[Any, Any]) -> Callable[[models.Model], Any]:
+    """How a new row's value is read: as Django would set it when saving (auto_now...)."""
+    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+        return lambda obj: field.pre_save(obj, True)
+    attname = field.attname
+    return lambda obj: getattr(obj, attname)
+
+
 def insert_many(
     model: type[models.Model], objects: Iterable[models.Model], names: Sequence[str]
 ) -> None:
     """INSERT these objects' `names` columns, in order (their ids are not read back)."""
     fields = _columns(model, names)
-    adapters = [_adapter(field) for field in fields]
-    rows = [
-        [adapt(getattr(obj, field.attname)) for field, adapt in zip(fields, adapters, strict=True)]
-        for obj in objects
-    ]
+    columns_of = [(_value_getter(field), _adapter(field)) for field in fields]
+    rows = [[adapt(get(obj)) for get, adapt in columns_of] for obj in objects]
     if not rows:
         return
     quote = connection.ops.quote_name

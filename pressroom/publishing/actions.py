@@ -47,24 +47,27 @@ def deadline_for(post: Post, due_at: datetime) -> datetime:
     return due_at + timedelta(hours=hours or settings.DELIVERY_DEADLINE_H)
 
 
-def create_deliveries(*, post: Post, due_at: datetime) -> list[Delivery]:
+def create_deliveries(*, post: Post, due_at: datetime) -> None:
     """One delivery per chosen channel (a thousand channels are one insert, not a thousand)."""
     give_up_at = deadline_for(post, due_at)
     priority = 10 if post.is_emergency else 0
     existing = {delivery.channel_id: delivery for delivery in post.deliveries.all()}
     new: list[Delivery] = []
     changed: list[Delivery] = []
-    for channel in post.channels.all():
+    for channel in post.channels.only("pk", "status"):
         status = Delivery.Status.PENDING if channel.is_connected else Delivery.Status.PAUSED
         delivery = existing.get(channel.pk) or Delivery(post=post, channel=channel)
         delivery.due_at, delivery.give_up_at, delivery.priority = due_at, give_up_at, priority
         delivery.status = status
+        delivery.updated_at = timezone.now()
         (changed if delivery.pk else new).append(delivery)
-    Delivery.objects.bulk_create(new, batch_size=500)
-    Delivery.objects.bulk_update(
-        changed, ["due_at", "give_up_at", "priority", "status"], batch_size=500
-    )
-    return new + changed
+    insert_many(Delivery, new, _NEW_DELIVERY_FIELDS)
+    update_many(Delivery, changed, ["due_at", "give_up_at", "priority", "status", "updated_at"])
+
+
+_NEW_DELIVERY_FIELDS = [
+    field.name for field in Delivery._meta.concrete_fields if not field.primary_key
+]
 
 
 def claim_due(
