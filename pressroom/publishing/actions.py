@@ -164,13 +164,17 @@ def start_jobs(*, delivery_ids: list[int], worker: str) -> list[Job]:
             pk__in=delivery_ids,
             status__in=(Delivery.Status.CLAIMED, Delivery.Status.SENDING),
             claimed_by=worker,
-        ).select_related("post", "channel")
+        )
+        .select_related("channel")
+        .order_by("pk")
     )
+    # A burst is often one post on many channels: each post is loaded once.
+    posts = Post.objects.in_bulk({delivery.post_id for delivery in deliveries})
     media_cache: dict[int, tuple[MediaFile, ...]] = {}
     variant_cache: dict[tuple[int, str], tuple[str, str]] = {}
     jobs = []
     for delivery in deliveries:
-        post, channel = delivery.post, delivery.channel
+        post, channel = posts[delivery.post_id], delivery.channel
         if post.pk not in media_cache:
             media_cache[post.pk] = _media(post)
             for variant in post.variants.all():
