@@ -38,7 +38,7 @@ logger = logging.getLogger(__name__)
 # Tries to record a batch of results before leaving them to the reaper.
 RECORD_ATTEMPTS = 3
 # A dispatcher claims for at most this long before it starts the calls it claimed.
-CLAIM_BUDGET_S = 0.1
+CLAIM_BUDGET_S = 0.03
 # Results wait at most this long for a burst's claims and calls to finish before they are
 # written.
 RECORD_MAX_WAIT_S = 1.0
