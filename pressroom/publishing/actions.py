@@ -27,7 +27,7 @@ from pressroom.channels.models import Channel
 from pressroom.content.models import Post
 from pressroom.core.db import insert_many, update_many
 from pressroom.platforms.base import ChannelAccess, MediaFile, Outcome, OutcomeKind, Publication
-from pressroom.publishing import tasks
+from pressroom.publishing import tasks, wakeup
 from pressroom.publishing.models import Delivery, DeliveryAttempt
 
 MAX_ATTEMPTS = 10
@@ -63,6 +63,7 @@ def create_deliveries(*, post: Post, due_at: datetime) -> None:
         (changed if delivery.pk else new).append(delivery)
     insert_many(Delivery, new, _NEW_DELIVERY_FIELDS)
     update_many(Delivery, changed, ["due_at", "give_up_at", "priority", "status", "updated_at"])
+    wakeup.announce()
 
 
 _NEW_DELIVERY_FIELDS = [
@@ -489,6 +490,7 @@ def reconnect_channel(*, channel: Channel, credentials: dict[str, Any], by: Any)
     resumed = Delivery.objects.filter(channel=channel, status=Delivery.Status.PAUSED).update(
         status=Delivery.Status.PENDING, due_at=timezone.now()
     )
+    wakeup.announce()
     record_event(
         actor=by,
         action="channel.reconnect",
@@ -578,6 +580,7 @@ def settle_unknown(*, delivery: Delivery, by: Any, published: bool, link: str = 
     else:
         delivery.status = Delivery.Status.RETRY
         delivery.due_at = now
+        wakeup.announce()
     delivery.needs_check = False
     delivery.save()
     record_event(

@@ -31,7 +31,7 @@ from pressroom.platforms.base import Outcome, OutcomeKind
 from pressroom.platforms.clients import client_class, make_http_client
 from pressroom.platforms.registry import Platform
 from pressroom.platforms.zalo.oauth import refresh_tokens
-from pressroom.publishing import actions
+from pressroom.publishing import actions, wakeup
 
 logger = logging.getLogger(__name__)
 
@@ -107,6 +107,10 @@ class Dispatcher:
                 break
         writer = asyncio.create_task(self._write_results())
         promoter = asyncio.create_task(self._promote_due())
+        listener = await self._db(
+            wakeup.Listener.start_if_supported,
+            wake=lambda: loop.call_soon_threadsafe(self.wake.set),
+        )
         async with make_http_client() as http:
             last_reap = 0.0
             while not self.stopping.is_set():
@@ -115,6 +119,8 @@ class Dispatcher:
                     await self._db(actions.reap_expired_leases)
                     last_reap = loop.time()
                 self.claims_idle.clear()
+                # Cleared before claiming: an announcement during the claim means look again.
+                self.wake.clear()
                 claimed, more = await self._claim_and_start(http)
                 if not more:
                     self.claims_idle.set()
@@ -126,9 +132,8 @@ class Dispatcher:
                     if not await self._db(actions.due_count):
                         break
                 if not more:
-                    # Nothing more is waiting: poll again later (or when a full platform
-                    # has room again), rather than hammering the database.
-                    self.wake.clear()
+                    # Nothing more is waiting: poll again later (or when deliveries are
+                    # announced, or a full platform has room again).
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(
                             _first(self.stopping.wait(), self.wake.wait()), timeout=self.poll_s
@@ -139,6 +144,8 @@ class Dispatcher:
         await self.results.join()
         writer.cancel()
         promoter.cancel()
+        if listener is not None:
+            await asyncio.to_thread(listener.stop)
         self._close_db_threads()
 
     async def _promote_due(self) -> None:

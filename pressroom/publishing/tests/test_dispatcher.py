@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
+from django.db import connection
 from django.utils import timezone
 
 from pressroom.audit.actions import verify_chain
 from pressroom.channels.models import Channel
 from pressroom.content import actions as content
 from pressroom.content.models import Post
-from pressroom.publishing import actions
+from pressroom.publishing import actions, wakeup
 from pressroom.publishing.models import Delivery
 from pressroom.publishing.tests.base import TOKENS, PublishingTestCase, run_dispatcher_once
 
@@ -137,3 +139,22 @@ class DispatcherTests(PublishingTestCase):
         run_dispatcher_once()
         self.assertEqual(Delivery.objects.get(pk=claimed).status, Delivery.Status.PUBLISHED)
         self.assertEqual(len(self.sandbox.ledger(platform="telegram", top_level=1)), 1)
+
+    def test_queued_deliveries_wake_the_dispatchers_on_postgresql(self) -> None:
+        """On PostgreSQL, publishing announces itself (NOTIFY) to every dispatcher's listener;
+        SQLite has no such thing and the dispatchers rely on their poll."""
+        woken = threading.Event()
+        listener = wakeup.Listener.start_if_supported(woken.set)
+        try:
+            if connection.vendor != "postgresql":
+                self.assertIsNone(listener)
+                return
+            assert listener is not None
+            self.assertTrue(listener.listening.wait(timeout=10))
+            post = self.approved_post([self.connect("telegram")])
+            self.assertFalse(woken.is_set())
+            content.schedule_post(post=post, by=self.approver)
+            self.assertTrue(woken.wait(timeout=10))
+        finally:
+            if listener is not None:
+                listener.stop()
