@@ -62,7 +62,8 @@ class Listener:
                     listen.execute(f"LISTEN {CHANNEL}")
                     self.listening.set()
                     while not self.stopping.is_set():
-                        for _ in listen.notifies(timeout=1.0):
+                        # A short wait, so `stop` returns promptly.
+                        for _ in listen.notifies(timeout=0.25):
                             self.wake()
             except Exception:
                 # The poll still finds the work; try to listen again shortly.
