@@ -11,19 +11,6 @@ from django.utils import timezone
 from pressroom.audit.models import GENESIS_HASH, AuditEvent
 from pressroom.core.db import insert_many
 
-_EVENT_FIELDS = [
-    "created_at",
-    "actor",
-    "actor_label",
-    "action",
-    "object_type",
-    "object_id",
-    "unit_id",
-    "data",
-    "prev_hash",
-    "hash",
-]
-
 # Any number: the key of the PostgreSQL advisory lock that serialises chain appends.
 _CHAIN_LOCK = 7_311_204
 
@@ -77,7 +64,7 @@ def record_events(*, actor: Any, events: list[dict[str, Any]]) -> list[AuditEven
         if len(rows) == 1:
             rows[0].save()
         else:
-            insert_many(AuditEvent, rows, _EVENT_FIELDS)
+            insert_many(AuditEvent, rows)
         return rows
 
 

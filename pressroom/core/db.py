@@ -53,10 +53,19 @@ def _value_getter(field: Field[Any, Any]) -> Callable[[models.Model], Any]:
 
 
 def insert_many(
-    model: type[models.Model], objects: Iterable[models.Model], names: Sequence[str]
+    model: type[models.Model], objects: Iterable[models.Model], names: Sequence[str] = ()
 ) -> None:
-    """INSERT these objects' `names` columns, in order (their ids are not read back)."""
-    fields = _columns(model, names)
+    """INSERT these objects, in order: the `names` columns, or every column but the primary
+    key (whose values are not read back)."""
+    fields = (
+        _columns(model, names)
+        if names
+        else [
+            cast("Field[Any, Any]", field)
+            for field in model._meta.concrete_fields
+            if not field.primary_key
+        ]
+    )
     columns_of = [(_value_getter(field), _adapter(field)) for field in fields]
     rows = [[adapt(get(obj)) for get, adapt in columns_of] for obj in objects]
     if not rows:

@@ -61,14 +61,9 @@ def create_deliveries(*, post: Post, due_at: datetime) -> None:
         delivery.status = status
         delivery.updated_at = timezone.now()
         (changed if delivery.pk else new).append(delivery)
-    insert_many(Delivery, new, _NEW_DELIVERY_FIELDS)
+    insert_many(Delivery, new)
     update_many(Delivery, changed, ["due_at", "give_up_at", "priority", "status", "updated_at"])
     wakeup.announce()
-
-
-_NEW_DELIVERY_FIELDS = [
-    field.name for field in Delivery._meta.concrete_fields if not field.primary_key
-]
 
 
 def claim_due(
@@ -333,7 +328,7 @@ def record_results(*, results: list[Result], worker: str = "") -> dict[int, Deli
     # One prepared statement each for every row: bulk_update's CASE clauses and
     # bulk_create's per-value preparation cost more than the rest of this function.
     update_many(Delivery, changed, _RESULT_FIELDS)
-    insert_many(DeliveryAttempt, attempts, _ATTEMPT_FIELDS)
+    insert_many(DeliveryAttempt, attempts)
     for delivery in changed:
         if delivery.status == Delivery.Status.PAUSED:
             pause_channel(channel=delivery.channel, reason=delivery.error_message)
@@ -346,18 +341,6 @@ def record_results(*, results: list[Result], worker: str = "") -> dict[int, Deli
     return {delivery.pk: delivery for delivery in changed}
 
 
-_ATTEMPT_FIELDS = [
-    "delivery",
-    "kind",
-    "worker",
-    "started_at",
-    "finished_at",
-    "outcome",
-    "status_after",
-    "code",
-    "reason",
-    "retry_after_s",
-]
 _RESULT_FIELDS = [
     "status",
     "due_at",

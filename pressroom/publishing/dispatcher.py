@@ -156,17 +156,9 @@ class Dispatcher:
             ready = [pk for pk, (due, _future) in self.waiting.items() if due <= horizon]
             if not ready:
                 continue
-            began = time.perf_counter()
             try:
                 promoted = set(
                     await self._db(actions.promote, delivery_ids=ready, worker=self.name)
-                )
-                logger.debug(
-                    "marked %d of %d sending in %.3f s, %.3f s before the first is due",
-                    len(promoted),
-                    len(ready),
-                    time.perf_counter() - began,
-                    (min(self.waiting[pk][0] for pk in ready) - timezone.now()).total_seconds(),
                 )
             except Exception:
                 logger.exception("could not mark %d deliveries as sending", len(ready))

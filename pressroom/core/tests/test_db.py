@@ -29,22 +29,7 @@ class InsertAndUpdateManyTests(TestCase):
             )
             for index in range(3)
         ]
-        insert_many(
-            AuditEvent,
-            made,
-            [
-                "created_at",
-                "actor",
-                "actor_label",
-                "action",
-                "object_type",
-                "object_id",
-                "unit_id",
-                "data",
-                "prev_hash",
-                "hash",
-            ],
-        )
+        insert_many(AuditEvent, made)
         stored = list(AuditEvent.objects.order_by("id"))
         self.assertEqual([event.action for event in stored], [event.action for event in made])
         self.assertEqual({event.created_at for event in stored}, {moment})

@@ -294,16 +294,25 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
         incoming = await read_incoming(request)
         key = request.headers.get("idempotency-key", "")
 
+        def answered_before() -> Response | None:
+            """The status an earlier request with this Idempotency-Key made, if any."""
+            if not key:
+                return None
+            earlier = store.item_by_idempotency_key(
+                platform=PLATFORM,
+                account_id=account.account_id,
+                key=key,
+                since=time.time() - IDEMPOTENCY_WINDOW_S,
+            )
+            return (
+                None if earlier is None else JSONResponse(status_entity(request, earlier, account))
+            )
+
         async def handler() -> Response:
-            if key:
-                earlier = store.item_by_idempotency_key(
-                    platform=PLATFORM,
-                    account_id=account.account_id,
-                    key=key,
-                    since=time.time() - IDEMPOTENCY_WINDOW_S,
-                )
-                if earlier is not None:
-                    return JSONResponse(status_entity(request, earlier, account))
+            # Again here: a concurrent request with the same key may have just made it.
+            cached = answered_before()
+            if cached is not None:
+                return cached
             text = incoming.text("status")
             media_ids = [str(value) for value in incoming.getlist("media_ids[]")]
             media_ids += [str(value) for value in incoming.getlist("media_ids")]
@@ -340,17 +349,11 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
             )
             return JSONResponse(status_entity(request, item, account))
 
-        if key:
-            earlier = store.item_by_idempotency_key(
-                platform=PLATFORM,
-                account_id=account.account_id,
-                key=key,
-                since=time.time() - IDEMPOTENCY_WINDOW_S,
-            )
-            if earlier is not None:
-                # Mastodon answers a repeated key from its cache, before anything else can
-                # fail: the same request gets the same status, never an error.
-                return JSONResponse(status_entity(request, earlier, account))
+        # Mastodon answers a repeated key from its cache, before anything else can fail:
+        # the same request gets the same status, never an error.
+        cached = answered_before()
+        if cached is not None:
+            return cached
         return await guarded(account, "statuses", handler, creates=True)
 
     @endpoint
