@@ -52,20 +52,20 @@ def _value_getter(field: Field[Any, Any]) -> Callable[[models.Model], Any]:
     return lambda obj: getattr(obj, attname)
 
 
+def _all_but_key(model: type[models.Model]) -> list[Field[Any, Any]]:
+    return [
+        cast("Field[Any, Any]", field)
+        for field in model._meta.concrete_fields
+        if not field.primary_key
+    ]
+
+
 def insert_many(
     model: type[models.Model], objects: Iterable[models.Model], names: Sequence[str] = ()
 ) -> None:
     """INSERT these objects, in order: the `names` columns, or every column but the primary
     key (whose values are not read back)."""
-    fields = (
-        _columns(model, names)
-        if names
-        else [
-            cast("Field[Any, Any]", field)
-            for field in model._meta.concrete_fields
-            if not field.primary_key
-        ]
-    )
+    fields = _columns(model, names) if names else _all_but_key(model)
     columns_of = [(_value_getter(field), _adapter(field)) for field in fields]
     rows = [[adapt(get(obj)) for get, adapt in columns_of] for obj in objects]
     if not rows:
@@ -97,3 +97,35 @@ def update_many(
     key = quote(str(model._meta.pk.column)) if model._meta.pk else "id"
     with connection.cursor() as cursor:
         cursor.executemany(f"UPDATE {table} SET {assignments} WHERE {key} = %s", rows)  # noqa: S608
+
+
+def insert_from_select(
+    model: type[models.Model],
+    template: models.Model,
+    *,
+    computed: dict[str, tuple[str, Sequence[Any]]],
+    source: str,
+    params: Sequence[Any] = (),
+) -> int:
+    """INSERT one row for each row `source` (a FROM … clause, with `params`) selects, made by
+    the database in one statement: each column is the `template`'s value, or for the fields
+    named in `computed` an SQL expression over `source` (with its parameters). Answers how
+    many rows were inserted."""
+    fields = _all_but_key(model)
+    expressions: list[str] = []
+    values: list[Any] = []
+    for field in fields:
+        if field.name in computed:
+            expression, expression_params = computed[field.name]
+            expressions.append(expression)
+            values += expression_params
+        else:
+            expressions.append("%s")
+            values.append(_adapter(field)(_value_getter(field)(template)))
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    columns = ", ".join(quote(str(field.column)) for field in fields)
+    sql = f"INSERT INTO {table} ({columns}) SELECT {', '.join(expressions)} {source}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*values, *params])
+        return int(cursor.rowcount)

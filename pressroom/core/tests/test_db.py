@@ -8,7 +8,7 @@ from django.test import TestCase
 
 from pressroom.audit.actions import record_events, verify_chain
 from pressroom.audit.models import AuditEvent
-from pressroom.core.db import insert_many, update_many
+from pressroom.core.db import insert_from_select, insert_many, update_many
 
 
 class InsertAndUpdateManyTests(TestCase):
@@ -55,3 +55,34 @@ class InsertAndUpdateManyTests(TestCase):
         )
         self.assertEqual(AuditEvent.objects.count(), 5)
         self.assertTrue(verify_chain().ok)
+
+    def test_rows_made_by_the_database_from_a_template(self) -> None:
+        moment = datetime(2026, 11, 29, 8, 30, tzinfo=UTC)
+        template = AuditEvent(
+            created_at=moment,
+            actor_label="hệ thống",
+            action="copy",
+            object_type="test",
+            data={"từ": "mẫu"},
+            prev_hash="0" * 64,
+            hash="",
+        )
+        AuditEvent.objects.create(
+            created_at=moment, action="source", object_type="test", object_id="7", prev_hash="0"
+        )
+        made = insert_from_select(
+            AuditEvent,
+            template,
+            computed={
+                "object_id": ("CAST(n.id AS VARCHAR(100))", []),
+                "hash": ("%s", ["x"]),
+            },
+            source='FROM "audit_auditevent" AS n WHERE n.object_id = %s',
+            params=["7"],
+        )
+        self.assertEqual(made, 1)
+        copy = AuditEvent.objects.get(action="copy", hash="x")
+        self.assertEqual(copy.created_at, moment)
+        self.assertEqual(copy.actor_label, "hệ thống")
+        self.assertEqual(copy.data, {"từ": "mẫu"})
+        self.assertEqual(copy.object_id, str(AuditEvent.objects.get(action="source").pk))

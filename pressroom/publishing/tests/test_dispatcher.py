@@ -77,6 +77,33 @@ class DispatcherTests(PublishingTestCase):
         self.assertEqual(Delivery.objects.get(post=post).status, Delivery.Status.PENDING)
         self.assertEqual(self.sandbox.ledger(platform="mastodon"), [])
 
+    def test_deliveries_are_made_once_per_channel_and_wait_paused_on_a_broken_one(self) -> None:
+        good = self.connect("mastodon")
+        broken = self.connect("telegram")
+        Channel.objects.filter(pk=broken.pk).update(status=Channel.Status.NEEDS_RECONNECT)
+        post = self.approved_post([good, broken])
+        due = timezone.now() + timedelta(hours=1)
+        actions.create_deliveries(post=post, due_at=due)
+        made = {d.channel_id: d for d in Delivery.objects.filter(post=post)}
+        self.assertEqual(made[good.pk].status, Delivery.Status.PENDING)
+        self.assertEqual(made[broken.pk].status, Delivery.Status.PAUSED)
+        self.assertEqual({d.due_at for d in made.values()}, {due})
+        self.assertEqual({d.give_up_at for d in made.values()}, {actions.deadline_for(post, due)})
+        self.assertEqual({d.attempts for d in made.values()}, {0})
+        self.assertTrue(all(d.created_at and d.updated_at for d in made.values()))
+
+        # Again, later, with the channel reconnected and one more channel chosen.
+        Channel.objects.filter(pk=broken.pk).update(status=Channel.Status.CONNECTED)
+        added = self.connect("facebook")
+        post.channels.add(added)
+        later = due + timedelta(hours=1)
+        actions.create_deliveries(post=post, due_at=later)
+        again = {d.channel_id: d for d in Delivery.objects.filter(post=post)}
+        self.assertEqual(set(again), {good.pk, broken.pk, added.pk})
+        self.assertEqual(made[broken.pk].pk, again[broken.pk].pk)
+        self.assertEqual({d.status for d in again.values()}, {Delivery.Status.PENDING})
+        self.assertEqual({d.due_at for d in again.values()}, {later})
+
     def test_claims_do_not_overlap(self) -> None:
         channels = [self.connect(platform) for platform in TOKENS]
         post = self.approved_post(channels)
