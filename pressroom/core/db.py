@@ -73,9 +73,21 @@ def insert_many(
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     columns = ", ".join(quote(str(field.column)) for field in fields)
-    marks = ", ".join(["%s"] * len(fields))
     with connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)  # noqa: S608
+        if connection.vendor == "postgresql":
+            # One statement over one array per column (in order: ids follow the list).
+            arrays, names = _unnest(fields)
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) SELECT {names} FROM {arrays}"  # noqa: S608
+                " ORDER BY v.n",
+                _by_column(rows, len(fields)),
+            )
+        else:
+            marks = ", ".join(["%s"] * len(fields))
+            cursor.executemany(
+                f"INSERT INTO {table} ({columns}) VALUES ({marks})",  # noqa: S608
+                rows,
+            )
 
 
 def update_many(
@@ -93,10 +105,42 @@ def update_many(
         return
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
-    assignments = ", ".join(f"{quote(str(field.column))} = %s" for field in fields)
-    key = quote(str(model._meta.pk.column)) if model._meta.pk else "id"
+    key_field = cast("Field[Any, Any]", model._meta.pk)
+    key = quote(str(key_field.column))
     with connection.cursor() as cursor:
-        cursor.executemany(f"UPDATE {table} SET {assignments} WHERE {key} = %s", rows)  # noqa: S608
+        if connection.vendor == "postgresql":
+            arrays, _names = _unnest([*fields, key_field])
+            assignments = ", ".join(
+                f"{quote(str(field.column))} = v.c{index}" for index, field in enumerate(fields)
+            )
+            cursor.execute(
+                f"UPDATE {table} SET {assignments} FROM {arrays}"  # noqa: S608
+                f" WHERE {table}.{key} = v.c{len(fields)}",
+                _by_column(rows, len(fields) + 1),
+            )
+        else:
+            assignments = ", ".join(f"{quote(str(field.column))} = %s" for field in fields)
+            cursor.executemany(
+                f"UPDATE {table} SET {assignments} WHERE {key} = %s",  # noqa: S608
+                rows,
+            )
+
+
+def _unnest(fields: Sequence[Field[Any, Any]]) -> tuple[str, str]:
+    """PostgreSQL: `unnest(%s::type[], …) WITH ORDINALITY AS v(c0, …, n)`, one array
+    parameter per column, and the list of its columns `v.c0, …`: a thousand rows are one
+    statement, planned once, instead of a thousand."""
+    types = [field.db_type(connection) or "text" for field in fields]
+    names = [f"c{index}" for index in range(len(fields))]
+    arrays = ", ".join(f"%s::{kind}[]" for kind in types)
+    return (
+        f"unnest({arrays}) WITH ORDINALITY AS v({', '.join(names)}, n)",
+        ", ".join(f"v.{name}" for name in names),
+    )
+
+
+def _by_column(rows: list[list[Any]], width: int) -> list[list[Any]]:
+    return [[row[index] for row in rows] for index in range(width)]
 
 
 def insert_from_select(

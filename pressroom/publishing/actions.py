@@ -19,12 +19,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from pressroom.audit.actions import record_event, record_events
 from pressroom.channels.models import Channel
 from pressroom.content.models import Post
+from pressroom.core.crypto import decrypt_json
 from pressroom.core.db import insert_from_select, insert_many, update_many
 from pressroom.platforms.base import ChannelAccess, MediaFile, Outcome, OutcomeKind, Publication
 from pressroom.publishing import tasks, wakeup
@@ -178,52 +180,79 @@ def start_jobs(*, delivery_ids: list[int], worker: str) -> list[Job]:
     _mark_sending(
         Q(pk__in=delivery_ids, due_at__lte=now + timedelta(seconds=SEND_MARGIN_S)), worker, now
     )
-    deliveries = list(
+    # Plain rows, not model instances: a burst loads a thousand of these.
+    rows = list(
         Delivery.objects.filter(
             pk__in=delivery_ids,
             status__in=(Delivery.Status.CLAIMED, Delivery.Status.SENDING),
             claimed_by=worker,
         )
-        .select_related("channel")
         .order_by("pk")
+        .values_list(
+            "pk",
+            "post_id",
+            "due_at",
+            "status",
+            "needs_check",
+            "first_sent_at",
+            "channel_id",
+            "channel__platform",
+            "channel__api_base",
+            "channel__external_id",
+            "channel__credentials_encrypted",
+            "channel__options",
+        )
     )
     # A burst is often one post on many channels: each post is loaded once.
-    posts = Post.objects.in_bulk({delivery.post_id for delivery in deliveries})
+    posts = Post.objects.in_bulk({row[1] for row in rows})
     media_cache: dict[int, tuple[MediaFile, ...]] = {}
     variant_cache: dict[tuple[int, str], tuple[str, str]] = {}
     jobs = []
-    for delivery in deliveries:
-        post, channel = posts[delivery.post_id], delivery.channel
+    for (
+        pk,
+        post_id,
+        due_at,
+        status,
+        needs_check,
+        first_sent_at,
+        channel_id,
+        platform,
+        api_base,
+        external_id,
+        credentials,
+        options,
+    ) in rows:
+        post = posts[post_id]
         if post.pk not in media_cache:
             media_cache[post.pk] = _media(post)
             for variant in post.variants.all():
                 variant_cache[(post.pk, variant.platform)] = (variant.title, variant.text)
-        title, text = variant_cache.get((post.pk, channel.platform), ("", post.body))
+        title, text = variant_cache.get((post.pk, platform), ("", post.body))
         if post.link and post.link not in text:
             text = f"{text}\n\n{post.link}"
         jobs.append(
             Job(
-                delivery_id=delivery.pk,
-                channel_id=channel.pk,
-                platform=channel.platform,
-                due_at=delivery.due_at,
+                delivery_id=pk,
+                channel_id=channel_id,
+                platform=platform,
+                due_at=due_at,
                 access=ChannelAccess(
-                    api_base=channel.api_base,
-                    external_id=channel.external_id,
-                    credentials=channel.credentials,
-                    options=channel.options,
+                    api_base=api_base,
+                    external_id=external_id,
+                    credentials=decrypt_json(credentials),
+                    options=options,
                 ),
                 publication=Publication(
                     text=text,
                     title=title or post.title,
                     link=post.link,
                     media=media_cache[post.pk],
-                    idempotency_key=f"pressroom-delivery-{delivery.pk}",
+                    idempotency_key=f"pressroom-delivery-{pk}",
                 ),
-                check=delivery.needs_check,
-                since=delivery.first_sent_at or now,
-                sending=delivery.status == Delivery.Status.SENDING,
-                options=channel.options,
+                check=needs_check,
+                since=first_sent_at or now,
+                sending=status == Delivery.Status.SENDING,
+                options=options,
             )
         )
     return jobs
@@ -242,12 +271,12 @@ def promote(*, delivery_ids: list[int], worker: str) -> list[int]:
 
 
 def _mark_sending(condition: Q, worker: str, now: datetime) -> None:
-    Delivery.objects.filter(condition, status=Delivery.Status.CLAIMED, claimed_by=worker).update(
-        status=Delivery.Status.SENDING
-    )
+    """Claimed → sending, noting when the first try went out (kept on later tries)."""
     Delivery.objects.filter(
-        condition, status=Delivery.Status.SENDING, claimed_by=worker, first_sent_at__isnull=True
-    ).update(first_sent_at=now)
+        condition,
+        status__in=(Delivery.Status.CLAIMED, Delivery.Status.SENDING),
+        claimed_by=worker,
+    ).update(status=Delivery.Status.SENDING, first_sent_at=Coalesce("first_sent_at", Value(now)))
 
 
 def _media(post: Post) -> tuple[MediaFile, ...]:

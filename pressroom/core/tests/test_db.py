@@ -36,13 +36,14 @@ class InsertAndUpdateManyTests(TestCase):
         self.assertEqual(stored[1].data, {"kênh": "Zalo", "n": 1, "list": [1, None]})
         self.assertEqual([event.unit_id for event in stored], [7, None, None])
 
+        tricky = 'dấu "ngoặc" {a,b}, \\ NULL'
         for event in stored:
-            event.actor_label = f"đổi {event.pk}"
+            event.actor_label = f"đổi {event.pk} {tricky}"
             event.unit_id = None
         update_many(AuditEvent, stored, ["actor_label", "unit_id"])
         self.assertEqual(
             list(AuditEvent.objects.order_by("id").values_list("actor_label", "unit_id")),
-            [(f"đổi {event.pk}", None) for event in stored],
+            [(f"đổi {event.pk} {tricky}", None) for event in stored],
         )
 
     def test_a_chain_appended_in_one_statement_verifies(self) -> None:
