@@ -32,9 +32,10 @@ def _adapter(field: Field[Any, Any]) -> Adapter:
         return lambda value: adapt(value) if value is not None else None
     if isinstance(field, models.CharField | models.TextField):
         return _text
-    if isinstance(
-        field, models.IntegerField | models.FloatField | models.BooleanField | models.ForeignKey
-    ):
+    if isinstance(field, models.FloatField):
+        # A column's values go as one array on PostgreSQL: 5 and 2.5 must both be floats.
+        return lambda value: float(value) if value is not None else None
+    if isinstance(field, models.IntegerField | models.BooleanField | models.ForeignKey):
         return _same
     # Anything else (JSON, decimals, files...) through Django's own preparation.
     return lambda value: field.get_db_prep_save(value, connection)

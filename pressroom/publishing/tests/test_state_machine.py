@@ -236,6 +236,38 @@ class StateMachineTests(PublishingTestCase):
         self.assertFalse(delivery.needs_check)
         self.assertEqual(len(published_objects(self.sandbox, "mastodon")), 1)
 
+    def test_a_batch_with_whole_and_fractional_waits_is_recorded(self) -> None:
+        """Platforms say "retry after 5" and "after 2.5": one batch holds both."""
+        channels = [self.connect(platform) for platform in ("facebook", "mastodon", "zalo")]
+        post = self.approved_post(channels)
+        content.schedule_post(post=post, by=self.approver)
+        deliveries = list(Delivery.objects.filter(post=post).order_by("pk"))
+        Delivery.objects.filter(post=post).update(status=Delivery.Status.SENDING, claimed_by="w")
+        waits = [5, 2.5, None]
+        recorded = actions.record_results(
+            results=[
+                actions.Result(
+                    delivery_id=delivery.pk,
+                    outcome=Outcome(OutcomeKind.RETRY_LATER, code="429", retry_after_s=wait),
+                    started_at=timezone.now(),
+                )
+                for delivery, wait in zip(deliveries, waits, strict=True)
+            ],
+            worker="w",
+        )
+        self.assertEqual(len(recorded), 3)
+        self.assertEqual(
+            [
+                delivery.history.get().retry_after_s
+                for delivery in Delivery.objects.filter(post=post).order_by("pk")
+            ],
+            [5.0, 2.5, None],
+        )
+        self.assertEqual(
+            set(Delivery.objects.filter(post=post).values_list("status", flat=True)),
+            {Delivery.Status.RETRY},
+        )
+
     def test_writers_in_two_processes_record_results_side_by_side(self) -> None:
         """Recording locks the deliveries only, not their channel or unit: two dispatchers
         recording results for one unit's channels neither wait for nor deadlock each other."""
