@@ -1,4 +1,5 @@
-"""The reconnect form: new credentials for a channel, with the fields its platform uses."""
+"""Channel forms: new credentials (the fields each platform uses), and what a Telegram
+channel does after a send whose answer was lost."""
 
 from __future__ import annotations
 
@@ -30,3 +31,20 @@ class ReconnectForm(forms.Form):
 
     def credentials(self) -> dict[str, str]:
         return {name: self.cleaned_data[name] for name in self.fields}
+
+
+class UnknownOutcomeForm(forms.Form):
+    choice = forms.ChoiceField(
+        label=_("When Telegram does not confirm a send"),
+        choices=[
+            (
+                "wait",
+                _("Wait for a person to look on the channel (safer: a post never appears twice)"),
+            ),
+            (
+                "resend",
+                _("Send it again (a post is never missing, but may appear twice)"),
+            ),
+        ],
+        widget=forms.RadioSelect,
+    )

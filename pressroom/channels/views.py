@@ -11,11 +11,11 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from pressroom.channels.access import get_channel_for
-from pressroom.channels.forms import ReconnectForm
+from pressroom.channels.forms import ReconnectForm, UnknownOutcomeForm
 from pressroom.channels.models import Channel
 from pressroom.orgs.access import units_for
 from pressroom.orgs.models import Capability, Unit
-from pressroom.publishing.actions import reconnect_channel
+from pressroom.publishing.actions import reconnect_channel, set_unknown_outcome
 from pressroom.publishing.explanations import explain_error, explain_status
 
 RECENT_DELIVERIES = 20
@@ -45,6 +45,7 @@ def _render_channel(
     channel: Channel,
     capabilities: frozenset[str] | set[str],
     form: ReconnectForm | None = None,
+    outcome_form: UnknownOutcomeForm | None = None,
 ) -> HttpResponse:
     deliveries = list(
         channel.deliveries.select_related("post", "channel").order_by("-updated_at")[
@@ -61,6 +62,10 @@ def _render_channel(
     ]
     viewer_url = channel.options.get("viewer_url", "") if channel.is_sandbox else ""
     may_manage = Capability.MANAGE in capabilities
+    if may_manage and channel.platform == "telegram" and outcome_form is None:
+        outcome_form = UnknownOutcomeForm(
+            initial={"choice": channel.options.get("unknown_outcome", "wait")}
+        )
     return render(
         request,
         "channels/channel_detail.html",
@@ -71,6 +76,7 @@ def _render_channel(
             "reconnect_form": (
                 form or ReconnectForm(platform=channel.platform) if may_manage else None
             ),
+            "outcome_form": outcome_form if may_manage else None,
         },
     )
 
@@ -97,4 +103,29 @@ def channel_reconnect(request: HttpRequest, channel_id: int) -> HttpResponse:
         )
         % {"count": resumed},
     )
+    return redirect("channel_detail", channel_id=channel.pk)
+
+
+@login_required
+@require_POST
+def channel_unknown_outcome(request: HttpRequest, channel_id: int) -> HttpResponse:
+    """A unit administrator chooses what a Telegram channel does after a send whose answer
+    was lost: wait for a person, or send again."""
+    channel, capabilities = get_channel_for(request, channel_id)
+    if Capability.MANAGE not in capabilities:
+        messages.error(request, _("Only an administrator of the unit can change this setting."))
+        return redirect("channel_detail", channel_id=channel.pk)
+    if channel.platform != "telegram":
+        messages.error(request, _("This setting is for Telegram channels only."))
+        return redirect("channel_detail", channel_id=channel.pk)
+    form = UnknownOutcomeForm(request.POST)
+    if not form.is_valid():
+        return _render_channel(request, channel, capabilities, outcome_form=form)
+    set_unknown_outcome(channel=channel, choice=form.cleaned_data["choice"], by=request.user)
+    if form.cleaned_data["choice"] == "resend":
+        messages.success(request, _("Saved: a send Telegram does not confirm will be sent again."))
+    else:
+        messages.success(
+            request, _("Saved: a send Telegram does not confirm will wait for a person to look.")
+        )
     return redirect("channel_detail", channel_id=channel.pk)

@@ -536,6 +536,38 @@ def reconnect_channel(*, channel: Channel, credentials: dict[str, Any], by: Any)
     return resumed
 
 
+# What a Telegram channel does after a send whose answer was lost (see `_resends_unknown`).
+UNKNOWN_OUTCOME_CHOICES = ("wait", "resend")
+
+
+@transaction.atomic
+def set_unknown_outcome(*, channel: Channel, choice: str, by: Any) -> Channel:
+    """Choose, for a Telegram channel, what follows a send whose answer was lost: wait for
+    a person to look (the default: never twice) or send again (never missing, maybe twice).
+    Applies to the sends that follow, not to those already waiting for a person."""
+    if choice not in UNKNOWN_OUTCOME_CHOICES:
+        raise ValueError(choice)
+    channel = Channel.objects.select_for_update().get(pk=channel.pk)
+    if channel.platform != "telegram":
+        raise ValueError(channel.platform)
+    before = (channel.options or {}).get("unknown_outcome", "wait")
+    options = dict(channel.options or {})
+    if choice == "resend":
+        options["unknown_outcome"] = "resend"
+    else:
+        options.pop("unknown_outcome", None)
+    channel.options = options
+    channel.save(update_fields=["options"])
+    record_event(
+        actor=by,
+        action="channel.unknown_outcome",
+        obj=channel,
+        unit_id=channel.unit_id,
+        data={"before": before, "after": choice},
+    )
+    return channel
+
+
 def update_post_status(*, post_id: int) -> None:
     """A post is published when every delivery is; partly failed when some failed."""
     deliveries = Delivery.objects.filter(post_id=post_id)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from pressroom.audit.actions import verify_chain
+from pressroom.audit.models import AuditEvent
 from pressroom.channels.models import Channel
 from pressroom.content import actions
 from pressroom.core.testing_views import ViewTestCase
@@ -125,3 +127,77 @@ class ReconnectTests(ViewTestCase):
     def test_outsider_gets_404(self) -> None:
         self.login(self.outsider)
         self.assertEqual(self.client.post(self.url, self.fields).status_code, 404)
+
+
+class UnknownOutcomeSettingTests(ViewTestCase):
+    """What a Telegram channel does after a send whose answer was lost."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.channel = self.make_channel(self.district, "telegram")
+        self.url = reverse("channel_unknown_outcome", args=[self.channel.pk])
+        self.page = reverse("channel_detail", args=[self.channel.pk])
+
+    def test_the_unit_administrator_chooses_to_resend_and_back(self) -> None:
+        self.login(self.owner)
+        page = self.client.get(self.page)
+        self.assertContains(page, self.url)
+        self.assertEqual(page.context["outcome_form"].initial, {"choice": "wait"})
+        response = self.client.post(self.url, {"choice": "resend"}, follow=True)
+        self.assertIn(
+            "Saved: a send Telegram does not confirm will be sent again.",
+            self.messages_of(response),
+        )
+        self.channel.refresh_from_db()
+        self.assertEqual(self.channel.options["unknown_outcome"], "resend")
+        self.assertEqual(response.context["outcome_form"].initial, {"choice": "resend"})
+        event = AuditEvent.objects.filter(action="channel.unknown_outcome").get()
+        self.assertEqual(event.data, {"before": "wait", "after": "resend"})
+        self.assertEqual(event.actor, self.owner)
+
+        self.client.post(self.url, {"choice": "wait"})
+        self.channel.refresh_from_db()
+        self.assertNotIn("unknown_outcome", self.channel.options)
+        self.assertTrue(verify_chain().ok)
+
+    def test_the_setting_speaks_vietnamese(self) -> None:
+        self.client.defaults["HTTP_ACCEPT_LANGUAGE"] = "vi"
+        self.login(self.owner)
+        page = self.client.get(self.page)
+        self.assertContains(page, "Khi Telegram không xác nhận một lần gửi")
+        self.assertContains(page, "Gửi lại (bài không bao giờ bị thiếu")
+
+    def test_a_choice_that_does_not_exist_is_refused_and_nothing_changes(self) -> None:
+        self.login(self.owner)
+        response = self.client.post(self.url, {"choice": "twice"})
+        self.assertEqual(response.status_code, 200)
+        self.assertTrue(response.context["outcome_form"].errors)
+        self.channel.refresh_from_db()
+        self.assertNotIn("unknown_outcome", self.channel.options)
+
+    def test_an_approver_cannot_change_it(self) -> None:
+        self.login(self.approver)
+        self.assertNotContains(self.client.get(self.page), self.url)
+        response = self.client.post(self.url, {"choice": "resend"}, follow=True)
+        self.assertIn(
+            "Only an administrator of the unit can change this setting.",
+            self.messages_of(response),
+        )
+        self.channel.refresh_from_db()
+        self.assertNotIn("unknown_outcome", self.channel.options)
+
+    def test_only_telegram_channels_have_it(self) -> None:
+        facebook = self.make_channel(self.district, "facebook")
+        self.login(self.owner)
+        self.assertNotContains(
+            self.client.get(reverse("channel_detail", args=[facebook.pk])), "unknown-outcome"
+        )
+        url = reverse("channel_unknown_outcome", args=[facebook.pk])
+        response = self.client.post(url, {"choice": "resend"}, follow=True)
+        self.assertIn("This setting is for Telegram channels only.", self.messages_of(response))
+        facebook.refresh_from_db()
+        self.assertNotIn("unknown_outcome", facebook.options)
+
+    def test_outsider_gets_404(self) -> None:
+        self.login(self.outsider)
+        self.assertEqual(self.client.post(self.url, {"choice": "resend"}).status_code, 404)
