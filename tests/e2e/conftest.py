@@ -58,6 +58,12 @@ def browser() -> Iterator[Any]:
         )
         yield instance
         instance.close()
+        # While Playwright's event loop runs in this thread, Django keeps the test's database
+        # connections per context, not per thread: close them now, or one stays open after
+        # the tests and PostgreSQL refuses to drop the test database.
+        from django.db import connections
+
+        connections.close_all()
 
 
 @pytest.fixture
