@@ -238,6 +238,10 @@ class Dispatcher:
             task = asyncio.create_task(self._run_job(http, job))
             self.in_flight[job.platform].add(task)
             task.add_done_callback(self._finished(job.platform))
+        if jobs and not any(job.sending for job in jobs):
+            # All claimed ahead of their moment: there is time to let the other dispatchers
+            # take their share at their next poll, rather than take the whole burst here.
+            more = False
         return len(jobs), more
 
     def _claim_jobs(self, *, room: dict[str, int]) -> tuple[list[actions.Job], bool]:
