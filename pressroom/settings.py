@@ -13,8 +13,11 @@ BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(envstr("PRESSROOM_DATA_DIR", str(BASE_DIR.parent / "data"))).resolve()
 
 DEBUG = envbool("DEBUG", False)
-# The fallback key only serves local development and tests; production sets SECRET_KEY.
-SECRET_KEY = envstr("SECRET_KEY") or "insecure-development-key-change-me-" + "x" * 20
+# The fallback key only serves tests and a look at the code; `serve`, `dispatcher`, `worker`
+# and `check --deploy` refuse it unless DEBUG is on (pressroom/core/checks.py).
+DEVELOPMENT_SECRET_KEY = "insecure-development-key-change-me-" + "x" * 20
+SECRET_KEY_CONFIGURED = bool(envstr("SECRET_KEY"))
+SECRET_KEY = envstr("SECRET_KEY") or DEVELOPMENT_SECRET_KEY
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = envstr("SITE_URL", "http://localhost:8000")

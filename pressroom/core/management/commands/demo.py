@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -14,6 +16,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from pressroom.channels.models import Channel
 from pressroom.core.demo import DEMO_PASSWORD, USERS, load_demo, point_channels_at_sandbox
 
 
@@ -40,8 +43,11 @@ class Command(BaseCommand):
         call_command("migrate", verbosity=0, interactive=False)
         call_command("collectstatic", verbosity=0, interactive=False)
         env = {**os.environ, "PRESSROOM_DATA_DIR": str(data_dir)}
-        if not os.environ.get("SECRET_KEY"):
-            env["SECRET_KEY"] = settings.SECRET_KEY
+        if not settings.SECRET_KEY_CONFIGURED:
+            key_file = self._demo_secret_key(data_dir)
+            settings.SECRET_KEY = key_file.read_text(encoding="utf-8").strip()
+            env.pop("SECRET_KEY", None)
+            env["SECRET_KEY_FILE"] = str(key_file)
         env.setdefault("SITE_URL", f"http://{host}:{port}")
         # Notifications go to files in the data directory instead of the terminal.
         env.setdefault("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
@@ -82,6 +88,20 @@ class Command(BaseCommand):
             self.stdout.write("\nStopping…")
         finally:
             stop_all()
+
+    def _demo_secret_key(self, data_dir: Path) -> Path:
+        """The demo's own random key, made on its first run and kept with its data."""
+        key_file = data_dir / "secret_key"
+        if key_file.exists():
+            return key_file
+        if Channel.objects.exists():
+            raise CommandError(
+                f"{data_dir} was made by an older demo that had no key of its own and its "
+                "channel credentials cannot be read with a new one. Delete it to start over."
+            )
+        key_file.touch(mode=0o600)
+        key_file.write_text(secrets.token_urlsafe(50), encoding="utf-8")
+        return key_file
 
     def _wait_for(self, url: str, process: subprocess.Popen[bytes]) -> None:
         deadline = time.monotonic() + 60

@@ -7,6 +7,8 @@ from typing import Any
 import uvicorn
 from django.core.management.base import BaseCommand, CommandParser
 
+from pressroom.core.checks import require_secret_key
+
 
 class Command(BaseCommand):
     help = "Serve the web app with uvicorn. Put a reverse proxy (TLS) in front in production."
@@ -17,6 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=1)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        require_secret_key()
         uvicorn.run(
             "pressroom.asgi:application",
             host=options["host"],

@@ -7,6 +7,8 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from pressroom.core.checks import require_secret_key
+
 
 class Command(BaseCommand):
     help = "Run the background task worker (django.tasks, database backend) until stopped."
@@ -16,5 +18,6 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=float, default=1.0)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        require_secret_key()
         extra = ["--batch"] if options["batch"] else []
         call_command("db_worker", "--interval", str(options["interval"]), "--no-reload", *extra)

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from pressroom.core.checks import require_secret_key
 from pressroom.publishing.dispatcher import run_dispatcher
 
 
@@ -22,6 +23,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        require_secret_key()
         run_dispatcher(
             once=options["once"],
             concurrency=options["concurrency"],
