@@ -80,6 +80,17 @@ def _add_images(post: Post, images: list[NewImage]) -> None:
         media.save()
 
 
+def _check_theme(theme: Theme, unit: Unit, *, current: int | None) -> None:
+    """A post uses a theme of its unit or of a unit above it, still active (or already its)."""
+    if theme.unit_id not in unit.ancestor_ids():
+        raise ActionError(
+            _("This theme belongs to another unit; choose one of %(unit)s or above it.")
+            % {"unit": unit}
+        )
+    if not theme.is_active and theme.pk != current:
+        raise ActionError(_("This theme is no longer active; choose another one."))
+
+
 @transaction.atomic
 def save_post(
     *,
@@ -96,15 +107,26 @@ def save_post(
     remove_images: list[int] | None = None,
     post: Post | None = None,
 ) -> Post:
-    """Create a draft, or change one. Only drafts can be changed."""
+    """Create a draft, or change one. Only drafts can be changed.
+
+    The person needs to write posts in the post's unit (the one it is in and the one it moves
+    to) and in the units of its channels; the theme must be one offered to the unit.
+    """
     _require(by, unit, Capability.COMPOSE)
-    for channel in channels:
-        _require(by, channel.unit, Capability.COMPOSE)
     creating = post is None
     if post is None:
         post = Post(author=by)
-    elif not post.is_editable:
-        raise ActionError(_("Only a draft can be changed. Send it back to draft first."))
+    else:
+        post = _lock(post)
+        _require(by, post.unit, Capability.COMPOSE)
+        if post.is_emergency:
+            raise ActionError(_("An emergency alert cannot be changed once it is composed."))
+        if not post.is_editable:
+            raise ActionError(_("Only a draft can be changed. Send it back to draft first."))
+    for channel in channels:
+        _require(by, channel.unit, Capability.COMPOSE)
+    if theme is not None:
+        _check_theme(theme, unit, current=None if creating else post.theme_id)
     before = {"title": post.title, "body": post.body} if not creating else {}
     post.unit = unit
     post.title = nfc(title).strip()
@@ -183,7 +205,31 @@ def submit_post(*, post: Post, by: Any) -> Post:
 
 @transaction.atomic
 def approve_post(*, post: Post, by: Any) -> Post:
+    """An approver other than its author approves a post in review.
+
+    Never an emergency post: a second person confirms those on the alert's page after
+    proving again who they are (`pressroom.emergency.actions.confirm_alert`).
+    """
     post = _lock(post)
+    if post.is_emergency:
+        raise ActionError(
+            _("An emergency alert is confirmed on its alert's page, not approved here.")
+        )
+    return _approve(post, by)
+
+
+@transaction.atomic
+def approve_emergency_post(*, post: Post, by: Any) -> Post:
+    """Approve an emergency alert's post: only for `confirm_alert`, which re-authenticated `by`
+    and checked that they may confirm for every chosen unit, in the same transaction."""
+    post = _lock(post)
+    if not post.is_emergency:
+        raise ActionError(_("Only an emergency alert's post is confirmed this way."))
+    return _approve(post, by)
+
+
+def _approve(post: Post, by: Any) -> Post:
+    """Approve a locked post (inside the caller's transaction)."""
     _require(by, post.unit, Capability.APPROVE)
     if post.status != Post.Status.IN_REVIEW:
         raise ActionError(_("Only a post in review can be approved."))
@@ -204,6 +250,8 @@ def approve_post(*, post: Post, by: Any) -> Post:
 def reject_post(*, post: Post, by: Any, reason: str) -> Post:
     post = _lock(post)
     _require(by, post.unit, Capability.APPROVE)
+    if post.is_emergency:
+        raise ActionError(_("An emergency alert is not sent back; cancel it on its alert's page."))
     if post.status not in (Post.Status.IN_REVIEW, Post.Status.APPROVED):
         raise ActionError(_("Only a post in review or approved can be sent back."))
     reason = nfc(reason).strip()

@@ -4,8 +4,9 @@ An alert is a post with `is_emergency=True` to every channel of the chosen units
 composer writes it and sends it for confirmation (`save_post`, `submit_post`: the post's
 problems are found then). A second person with approval rights on every chosen unit confirms
 it after proving again who they are; confirming approves the post and publishes it now
-(`approve_post`, `schedule_post(at=None)`) in one transaction. Its deliveries get the highest
-priority (`create_deliveries`), so the dispatcher sends them before anything else.
+(`approve_emergency_post`, `schedule_post(at=None)`) in one transaction; `approve_post`
+refuses an emergency post. Its deliveries get the highest priority (`create_deliveries`), so
+the dispatcher sends them before anything else.
 """
 
 from __future__ import annotations
@@ -169,7 +170,7 @@ def _confirm(*, alert: EmergencyAlert, by: Any, method: str) -> EmergencyAlert:
     )
     # Again under the lock: another approver may have confirmed or cancelled meanwhile.
     check_confirmer(alert, by)
-    post = content.approve_post(post=alert.post, by=by)
+    post = content.approve_emergency_post(post=alert.post, by=by)
     post = content.schedule_post(post=post, by=by, at=None)
     alert.status = EmergencyAlert.Status.SENT
     alert.confirmed_by = by
