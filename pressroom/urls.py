@@ -8,10 +8,10 @@ from django.urls import include, path
 
 from pressroom.content import views as content_views
 from pressroom.content.urls import theme_urlpatterns
-from pressroom.core import views as core_views
+from pressroom.desk import views as desk_views
 
 urlpatterns = [
-    path("", core_views.dashboard, name="dashboard"),
+    path("", desk_views.dashboard, name="dashboard"),
     path(
         "sign-in/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

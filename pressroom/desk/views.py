@@ -64,7 +64,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     ]
     return render(
         request,
-        "core/dashboard.html",
+        "desk/dashboard.html",
         {
             "to_approve": to_approve,
             "drafts": drafts,

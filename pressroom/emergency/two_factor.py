@@ -2,7 +2,8 @@
 
 Confirming an emergency alert asks the confirming person to prove again who they are: a
 current code from their authenticator app when they have turned two-factor on, else their
-password. Failed attempts are audited; django-otp slows down repeated wrong codes.
+password. Failed attempts are audited; django-otp slows down repeated wrong codes, and
+repeated wrong passwords lock the password confirmation as a sign-in is locked.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 import segno
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.utils import timezone
@@ -20,6 +22,7 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from pressroom.audit.actions import record_event
+from pressroom.audit.models import AuditEvent
 from pressroom.core.errors import ActionError
 
 ISSUER = "Pressroom"
@@ -87,6 +90,15 @@ def _verify(device: TOTPDevice, code: str) -> bool:
     return bool(device.verify_token(code))
 
 
+def _recent_password_failures(user: Any) -> int:
+    """Wrong confirmation passwords within the sign-in lockout's cool-off, from the audit log
+    (the sign-in's own throttle, django-axes, only sees sign-ins)."""
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    return AuditEvent.objects.filter(
+        action="reauth.failed", actor_id=user.pk, created_at__gte=since, data__method=PASSWORD
+    ).count()
+
+
 def reauthenticate(
     *, user: Any, code: str = "", password: str = "", about: Model | None = None
 ) -> str:
@@ -110,6 +122,15 @@ def reauthenticate(
         )
     if not password:
         raise ActionError(_("Enter your password to confirm."))
+    if _recent_password_failures(user) >= settings.AXES_FAILURE_LIMIT:
+        record_event(actor=user, action="reauth.locked", obj=about, data={"method": PASSWORD})
+        raise ActionError(
+            _(
+                "Too many wrong passwords. Confirming with your password is locked for "
+                "%(minutes)d minutes."
+            )
+            % {"minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)}
+        )
     if not user.check_password(password):
         record_event(actor=user, action="reauth.failed", obj=about, data={"method": PASSWORD})
         raise ActionError(_("That password is not right."))
