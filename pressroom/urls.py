@@ -22,6 +22,7 @@ urlpatterns = [
     path("calendar/", content_views.post_calendar, name="calendar"),
     path("channels/", include("pressroom.channels.urls")),
     path("themes/", include(theme_urlpatterns)),
+    path("notifications/", include("pressroom.desk.urls")),
     path("emergency/", include("pressroom.emergency.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

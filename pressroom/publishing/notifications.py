@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from pressroom.channels.models import Channel
 from pressroom.content.models import Post
-from pressroom.core.models import Notification
+from pressroom.core.notifications import notify, one_line
 from pressroom.orgs.models import Membership, Role
 
 logger = logging.getLogger(__name__)
@@ -31,16 +31,19 @@ def _send(subject: str, body: str, recipients: list[str]) -> None:
 def notify_post_finished(*, post: Post) -> None:
     """The author hears when every delivery of their post has finished, and how."""
     author = post.author
-    if not author.email:
-        return
+    path = reverse("post_detail", args=[post.pk])
     with translation.override(settings.LANGUAGE_CODE):
-        link = settings.SITE_URL.rstrip("/") + reverse("post_detail", args=[post.pk])
-        subject = _("“%(title)s”: %(status)s") % {
-            "title": post.title,
-            "status": post.get_status_display(),
-        }
+        link = settings.SITE_URL.rstrip("/") + path
+        # A subject is one line whatever the title holds (a line break would make it fail).
+        subject = one_line(
+            _("“%(title)s”: %(status)s")
+            % {"title": post.title, "status": post.get_status_display()},
+            200,
+        )
         body = _("The deliveries of your post have finished. Details: %(link)s") % {"link": link}
-    _send(subject, body, [author.email])
+    notify(users=[author], kind="post_finished", text=subject, link=path, unit_id=post.unit_id)
+    if author.email:
+        _send(subject, body, [author.email])
 
 
 def notify_channel_needs_reconnect(*, channel: Channel) -> None:
@@ -61,15 +64,7 @@ def notify_channel_needs_reconnect(*, channel: Channel) -> None:
             "credentials. A unit administrator should reconnect it; paused posts then go out."
         ) % {"channel": channel.name}
     link = reverse("channel_detail", args=[channel.pk])
-    # Safe to run twice: one unread notice per person and channel.
-    for user in users:
-        Notification.objects.get_or_create(
-            user=user,
-            kind="channel_paused",
-            link=link,
-            read_at=None,
-            defaults={"text": subject, "unit_id": channel.unit_id},
-        )
+    notify(users=users, kind="channel_paused", text=subject, link=link, unit_id=channel.unit_id)
     emails = [user.email for user in users if user.email]
     if emails:
         _send(subject, body, emails)

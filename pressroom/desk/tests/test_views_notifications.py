@@ -1,0 +1,101 @@
+"""The bell, the list of notices, opening one and marking all read."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from pressroom.core.models import Notification
+from pressroom.core.notifications import notify
+from pressroom.core.testing_views import ViewTestCase
+
+
+class NotificationTests(ViewTestCase):
+    def test_the_bell_counts_unread_notices(self) -> None:
+        notify(
+            users=[self.owner], kind="channel_paused", text="Channel A paused", link="/channels/"
+        )
+        notify(users=[self.owner], kind="post_finished", text="Post B published", link="/posts/")
+        self.login(self.owner)
+        response = self.client.get(reverse("dashboard"))
+        self.assertContains(response, '<span class="bell-count" title="unread">2</span>', html=True)
+        self.login(self.approver)
+        self.assertNotContains(self.client.get(reverse("dashboard")), "bell-count")
+
+    def test_the_list_shows_ones_own_notices_only(self) -> None:
+        notify(users=[self.owner], kind="channel_paused", text="Channel A paused")
+        notify(users=[self.outsider], kind="channel_paused", text="Someone else's channel")
+        self.login(self.owner)
+        response = self.client.get(reverse("notification_list"))
+        self.assertContains(response, "Channel A paused")
+        self.assertNotContains(response, "Someone else")
+
+    def test_empty_state(self) -> None:
+        self.login(self.owner)
+        self.assertContains(
+            self.client.get(reverse("notification_list")), "You have no notifications."
+        )
+
+    def test_opening_marks_it_read_and_follows_its_link(self) -> None:
+        notify(
+            users=[self.owner], kind="channel_paused", text="Channel A paused", link="/channels/"
+        )
+        notice = Notification.objects.get(user=self.owner)
+        self.login(self.owner)
+        response = self.client.post(reverse("notification_open", args=[notice.pk]))
+        self.assertRedirects(response, "/channels/", fetch_redirect_response=False)
+        notice.refresh_from_db()
+        self.assertIsNotNone(notice.read_at)
+        self.assertNotContains(self.client.get(reverse("dashboard")), "bell-count")
+
+    def test_nobody_opens_someone_elses_notice(self) -> None:
+        notify(users=[self.owner], kind="channel_paused", text="Channel A paused")
+        notice = Notification.objects.get(user=self.owner)
+        self.login(self.outsider)
+        response = self.client.post(reverse("notification_open", args=[notice.pk]))
+        self.assertEqual(response.status_code, 404)
+        notice.refresh_from_db()
+        self.assertIsNone(notice.read_at)
+
+    def test_mark_all_read(self) -> None:
+        for text in ("one", "two", "three"):
+            notify(users=[self.owner], kind=f"kind-{text}", text=text)
+        self.login(self.owner)
+        self.client.post(reverse("notification_read_all"))
+        self.assertFalse(Notification.objects.filter(user=self.owner, read_at=None).exists())
+
+    def test_sign_in_is_required(self) -> None:
+        response = self.client.get(reverse("notification_list"))
+        self.assertEqual(response.status_code, 302)
+
+
+class NoticeTextTests(ViewTestCase):
+    def test_any_text_makes_a_notice(self) -> None:
+        title = "Tiêu đề\r\nBcc: someone@example.com\x00" + "dài " * 400
+        notify(users=[self.owner], kind="post_finished", text=title, link="/posts/1/")
+        notice = Notification.objects.get(user=self.owner)
+        self.assertNotIn("\n", notice.text)
+        self.assertNotIn("\x00", notice.text)
+        self.assertLessEqual(len(notice.text), 500)
+        self.assertTrue(notice.text.endswith("…"))
+
+    def test_a_link_off_the_site_is_dropped(self) -> None:
+        notify(users=[self.owner], kind="x", text="t", link="https://evil.example/")
+        self.assertEqual(Notification.objects.get(user=self.owner).link, "")
+
+
+class PostFinishedNoticeTests(ViewTestCase):
+    def test_the_author_is_told_in_the_app_and_by_mail_whatever_the_title(self) -> None:
+        from django.core import mail
+
+        from pressroom.content.models import Post
+        from pressroom.publishing.notifications import notify_post_finished
+
+        post = self.make_post(title="Thông báo")
+        Post.objects.filter(pk=post.pk).update(title="Dòng một\r\nDòng hai")
+        post.refresh_from_db()
+        notify_post_finished(post=post)
+        notice = Notification.objects.get(user=post.author, kind="post_finished")
+        self.assertIn("Dòng một Dòng hai", notice.text)
+        self.assertEqual(notice.link, reverse("post_detail", args=[post.pk]))
+        self.assertEqual(len(mail.outbox), 1)
+        self.assertNotIn("\n", mail.outbox[0].subject)
