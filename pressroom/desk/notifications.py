@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from pressroom.core.http import AuthenticatedHttpRequest
 from pressroom.core.models import Notification
 
 PER_PAGE = 30
@@ -26,7 +27,7 @@ def unread_count(request: HttpRequest) -> dict[str, int]:
 
 @login_required
 @require_GET
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     notices = Notification.objects.filter(user=request.user).order_by("-created_at", "-id")
     page = Paginator(notices, PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "desk/notification_list.html", {"page": page})
@@ -34,7 +35,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def notification_open(request: HttpRequest, notification_id: int) -> HttpResponse:
+def notification_open(request: AuthenticatedHttpRequest, notification_id: int) -> HttpResponse:
     """Mark one read and go where it points (only within this site)."""
     notice = get_object_or_404(Notification, pk=notification_id, user=request.user)
     if notice.read_at is None:
@@ -50,6 +51,6 @@ def notification_open(request: HttpRequest, notification_id: int) -> HttpRespons
 
 @login_required
 @require_POST
-def notification_read_all(request: HttpRequest) -> HttpResponse:
+def notification_read_all(request: AuthenticatedHttpRequest) -> HttpResponse:
     Notification.objects.filter(user=request.user, read_at=None).update(read_at=timezone.now())
     return redirect(reverse("notification_list"))
