@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
 from pressroom.platforms.catalog import limits_for, text_length
+from pressroom.platforms.registry import descriptor_for
 
 # Accepted on upload; each platform may accept fewer (Zalo: JPEG and PNG only).
 UPLOAD_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}
@@ -81,7 +82,9 @@ def check_for_channel(
     where = {"channel": channel_name}
     if not variant.text.strip():
         problems.append(_("%(channel)s: the text is empty.") % where)
-    length = text_length(limits, variant.text)
+    # The title counts where the platform makes it part of the text (its first line).
+    counted = descriptor_for(platform).counted_text(variant.title, variant.text)
+    length = text_length(limits, counted)
     max_text = limits.max_text
     if media and limits.max_caption is not None:
         max_text = limits.max_caption

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
-import aiohttp
+from django.utils.functional import Promise
 
 
 class OutcomeKind(enum.StrEnum):
@@ -64,12 +65,6 @@ class ChannelAccess:
     options: dict[str, Any] = field(default_factory=dict)
 
 
-class PlatformClient(Protocol):
-    def __init__(self, access: ChannelAccess, http: aiohttp.ClientSession) -> None: ...
-
-    async def publish(self, publication: Publication) -> Outcome: ...
-
-
 @dataclass(frozen=True)
 class Limits:
     """What a platform accepts in one post; checked before anything is scheduled."""
@@ -85,3 +80,78 @@ class Limits:
     max_media: int = 10
     image_types: frozenset[str] = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"})
     max_image_bytes: int = 8 * 1024 * 1024
+
+
+class TitleStyle(enum.StrEnum):
+    """How a post's title reaches the platform."""
+
+    # The title, a blank line, then the text.
+    FIRST_LINE = "first_line"
+    # The same, the title in bold (Telegram's HTML parse mode).
+    BOLD_FIRST_LINE = "bold_first_line"
+    # A field of its own (a Zalo article's title).
+    FIELD = "field"
+    # The platform has no title: the composer does not ask for one.
+    NONE = "none"
+
+
+def titled(title: str, text: str) -> str:
+    """The text with the title as its first line, as readers see it (no markup)."""
+    title = title.strip()
+    if not title:
+        return text
+    return f"{title}\n\n{text}" if text else title
+
+
+@dataclass(frozen=True)
+class CredentialField:
+    """One credential a channel keeps, and how the connect form asks for it."""
+
+    key: str
+    label: str | Promise
+    help_text: str | Promise = ""
+    secret: bool = True
+
+
+@dataclass(frozen=True)
+class Descriptor:
+    """Everything Pressroom knows about one platform, in the platform's own folder."""
+
+    name: str
+    # The brand ("Telegram") and what a channel on it is ("Telegram channel").
+    label: str
+    channel_label: str | Promise
+    credentials: tuple[CredentialField, ...]
+    limits: Limits
+    title: TitleStyle
+    # Dotted path of the HttpPlatformClient subclass.
+    client: str
+    # Whether the platform can be searched for a post whose answer was lost.
+    can_look: bool
+    # Whether sending the same post again is harmless (the platform drops the duplicate).
+    resend_safe: bool
+    # Credentials that expire and are renewed by the platform's own flow (Zalo's refresh
+    # token); empty when they do not expire.
+    credentials_refresh: str | Promise = ""
+    # What the platform's error codes mean for the person who wrote the post.
+    error_explanations: Mapping[str, str | Promise] = field(default_factory=dict)
+    # The emulation: where a client's api_base points under the sandbox's address, and the
+    # module whose `mounts(store)` serves it.
+    sandbox_path: str = ""
+    emulation: str = ""
+
+    @property
+    def offers_title(self) -> bool:
+        return self.title is not TitleStyle.NONE
+
+    @property
+    def asks_after_lost_answer(self) -> bool:
+        """Nobody can look and resending may duplicate: the channel chooses what follows."""
+        return not self.can_look and not self.resend_safe
+
+    def counted_text(self, title: str, text: str) -> str:
+        """The text whose length the platform limits, the title included where it is part of
+        it (without markup: Telegram counts the text after parsing its entities)."""
+        if self.title in (TitleStyle.FIRST_LINE, TitleStyle.BOLD_FIRST_LINE):
+            return titled(title, text)
+        return text

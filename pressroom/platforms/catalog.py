@@ -1,4 +1,4 @@
-"""Look up a platform's limits and client by its name."""
+"""Look up a platform's limits by its name, and measure a text the way it does."""
 
 from __future__ import annotations
 
@@ -7,24 +7,14 @@ from typing import Any
 
 from pressroom.core.text import count_code_points, count_mastodon, count_utf16
 from pressroom.platforms.base import Limits
-from pressroom.platforms.facebook.limits import LIMITS as FACEBOOK_LIMITS
-from pressroom.platforms.mastodon.limits import LIMITS as MASTODON_LIMITS
-from pressroom.platforms.telegram.limits import LIMITS as TELEGRAM_LIMITS
-from pressroom.platforms.zalo.limits import LIMITS as ZALO_LIMITS
-
-_LIMITS: dict[str, Limits] = {
-    "facebook": FACEBOOK_LIMITS,
-    "zalo": ZALO_LIMITS,
-    "telegram": TELEGRAM_LIMITS,
-    "mastodon": MASTODON_LIMITS,
-}
+from pressroom.platforms.registry import descriptor_for
 
 _COUNTERS = {"code_points": count_code_points, "utf16": count_utf16, "mastodon": count_mastodon}
 
 
 def limits_for(platform: str, options: dict[str, Any] | None = None) -> Limits:
     """The platform's limits, adjusted by a channel's options (a Mastodon instance's limit)."""
-    limits = _LIMITS[platform]
+    limits = descriptor_for(platform).limits
     max_characters = (options or {}).get("max_characters")
     if max_characters:
         limits = dataclasses.replace(limits, max_text=int(max_characters))

@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-from pressroom.platforms.facebook.client import Client as FacebookClient
-from pressroom.platforms.mastodon.client import Client as MastodonClient
-from pressroom.platforms.telegram.client import Client as TelegramClient
+import functools
+
+from django.utils.module_loading import import_string
+
+from pressroom.platforms.registry import descriptor_for
 from pressroom.platforms.transport import HttpPlatformClient, make_http_client
-from pressroom.platforms.zalo.client import Client as ZaloClient
-
-_CLIENTS: dict[str, type[HttpPlatformClient]] = {
-    "facebook": FacebookClient,
-    "zalo": ZaloClient,
-    "telegram": TelegramClient,
-    "mastodon": MastodonClient,
-}
 
 
+@functools.cache
 def client_class(platform: str) -> type[HttpPlatformClient]:
-    try:
-        return _CLIENTS[platform]
-    except KeyError:
-        raise ValueError(f"Unknown platform: {platform!r}") from None
+    loaded: type[HttpPlatformClient] = import_string(descriptor_for(platform).client)
+    return loaded
 
 
 __all__ = ["client_class", "make_http_client"]

@@ -1,13 +1,41 @@
-"""The platforms Pressroom publishes to: one line each."""
+"""The platforms Pressroom publishes to: one line each, naming the platform's folder."""
 
 from __future__ import annotations
 
+import importlib
+from typing import Any, cast
+
 from django.db import models
-from django.utils.translation import gettext_lazy as _
+
+from pressroom.platforms.base import Descriptor
+
+PACKAGES = (
+    "pressroom.platforms.facebook",
+    "pressroom.platforms.zalo",
+    "pressroom.platforms.telegram",
+    "pressroom.platforms.mastodon",
+)
+
+DESCRIPTORS: dict[str, Descriptor] = {
+    descriptor.name: descriptor
+    for descriptor in (
+        importlib.import_module(f"{package}.descriptor").DESCRIPTOR for package in PACKAGES
+    )
+}
 
 
-class Platform(models.TextChoices):
-    FACEBOOK = "facebook", _("Facebook Page")
-    ZALO = "zalo", _("Zalo Official Account")
-    TELEGRAM = "telegram", _("Telegram channel")
-    MASTODON = "mastodon", _("Mastodon account")
+def descriptor_for(platform: str) -> Descriptor:
+    try:
+        return DESCRIPTORS[platform]
+    except KeyError:
+        raise ValueError(f"Unknown platform: {platform!r}") from None
+
+
+def _choices() -> type[models.TextChoices]:
+    """The model field's choices: the platform's name, shown as what a channel on it is."""
+    members: Any = [(name.upper(), (name, d.channel_label)) for name, d in DESCRIPTORS.items()]
+    choices: Any = models.TextChoices("Platform", members)
+    return cast(type[models.TextChoices], choices)
+
+
+Platform = _choices()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
 from html import escape
+from typing import Any
 from urllib.parse import quote
 
 from starlette.requests import Request
@@ -68,8 +69,29 @@ def page(title: str, body: str, *, platform: str | None = None) -> HTMLResponse:
     )
 
 
-def text_html(text: str) -> str:
-    return escape(text).replace("\n", "<br>")
+def text_html(text: str, entities: Any = ()) -> str:
+    """The text, with the bold parts of its entities (Telegram's offsets in UTF-16 units)."""
+    bold = sorted(
+        (int(entity["offset"]), int(entity["length"]))
+        for entity in entities or ()
+        if isinstance(entity, dict) and entity.get("type") == "bold"
+    )
+    if not bold:
+        return escape(text).replace("\n", "<br>")
+    units = text.encode("utf-16-le")
+
+    def part(start: int, end: int) -> str:
+        piece = units[start * 2 : end * 2].decode("utf-16-le", errors="replace")
+        return escape(piece).replace("\n", "<br>")
+
+    pieces, position = [], 0
+    for offset, length in bold:
+        if offset < position:
+            continue
+        pieces += [part(position, offset), f"<strong>{part(offset, offset + length)}</strong>"]
+        position = offset + length
+    pieces.append(part(position, len(units) // 2))
+    return "".join(pieces)
 
 
 def routes(store: SandboxStore) -> list[BaseRoute]:
@@ -104,7 +126,8 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
             f'<a href="{permalink}"><time>{local_time(item.created_at)}</time></a></div>'
         )
         if item.text:
-            parts.append(f'<div class="text">{text_html(item.text)}</div>')
+            text = text_html(item.text, item.data.get("entities"))
+            parts.append(f'<div class="text">{text}</div>')
         if item.link:
             href = item.link if item.link.startswith(("http://", "https://")) else "#"
             parts.append(

@@ -133,7 +133,8 @@ class ComposeTests(ViewTestCase):
         self.assertContains(response, "at most 4096 characters")
         # Sending it for review is refused with the same reason; the draft stays.
         response = self.client.post(reverse("post_submit", args=[post.pk]), follow=True)
-        self.assertContains(response, "it has 4099")
+        # The title is the message's first line on Telegram: it counts (28 + 2 + 4,099).
+        self.assertContains(response, "it has 4129")
         post.refresh_from_db()
         self.assertEqual(post.status, Post.Status.DRAFT)
 

@@ -111,7 +111,8 @@ class PostDetailTests(ViewTestCase):
         self.login(self.owner)
         response = self.client.get(reverse("post_detail", args=[post.pk]))
         self.assertContains(response, "What stops this post from going out")
-        self.assertContains(response, "it has 5000")
+        # The title and a blank line come first on Telegram (28 + 2 + 5,000).
+        self.assertContains(response, "it has 5030")
 
     def test_member_of_a_unit_below_gets_404(self) -> None:
         self.login(self.member)

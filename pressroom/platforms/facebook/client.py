@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from pressroom.platforms.base import MediaFile, Outcome, OutcomeKind, Publication
+from pressroom.platforms.base import MediaFile, Outcome, OutcomeKind, Publication, titled
 from pressroom.platforms.transport import (
     Call,
     HttpPlatformClient,
@@ -46,11 +46,11 @@ class Client(HttpPlatformClient):
             photo_ids = await gather_all(
                 self._upload_unpublished(media, call) for media in publication.media
             )
-            data = {"message": text_with_link(publication)}
+            data = {"message": message_of(publication)}
             for index, photo_id in enumerate(photo_ids):
                 data[f"attached_media[{index}]"] = json.dumps({"media_fbid": photo_id})
         else:
-            data = {"message": publication.text}
+            data = {"message": message_of(publication)}
             if publication.link:
                 data["link"] = publication.link
         response = await call.send(
@@ -68,7 +68,7 @@ class Client(HttpPlatformClient):
             "POST",
             f"{self._page_url}/photos",
             creating=True,
-            data={"caption": text_with_link(publication), "published": "true"},
+            data={"caption": message_of(publication), "published": "true"},
             files={"source": (media.filename, media.content, media.content_type)},
             headers=self._headers,
         )
@@ -101,7 +101,7 @@ class Client(HttpPlatformClient):
         self, publication: Publication, since: datetime | None, call: Call
     ) -> Outcome | None:
         """Look among the page's recent posts for one with exactly this message."""
-        expected = text_with_link(publication) if publication.media else publication.text
+        expected = message_of(publication)
         response = await call.send(
             "GET",
             f"{self._page_url}/feed",
@@ -131,6 +131,13 @@ class Client(HttpPlatformClient):
         if response.is_success and isinstance(body, dict) and "error" not in body:
             return body
         raise Stop(error_outcome(response, body, creating=creating))
+
+
+def message_of(publication: Publication) -> str:
+    """The post's message: its title as the first line, then the text (and the link, which
+    a feed post without photos carries in its own field)."""
+    text = text_with_link(publication) if publication.media else publication.text
+    return titled(publication.title, text)
 
 
 def error_outcome(response: Response, body: Any, *, creating: bool) -> Outcome:

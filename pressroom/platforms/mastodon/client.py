@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pressroom.platforms.base import MediaFile, Outcome, OutcomeKind, Publication
+from pressroom.platforms.base import MediaFile, Outcome, OutcomeKind, Publication, titled
 from pressroom.platforms.transport import (
     Call,
     HttpPlatformClient,
@@ -31,7 +31,8 @@ class Client(HttpPlatformClient):
     async def _publish(self, publication: Publication, call: Call) -> Outcome:
         media_ids = await gather_all(self._upload(media, call) for media in publication.media)
         data: dict[str, Any] = {
-            "status": text_with_link(publication),
+            # The title is the status's first line.
+            "status": titled(publication.title, text_with_link(publication)),
             "visibility": str(self.access.options.get("visibility") or "public"),
         }
         if media_ids:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 from typing import Any
 
@@ -28,16 +29,16 @@ class Client(HttpPlatformClient):
         return f"{self.api_base}/bot{self.access.credentials['bot_token']}/{method}"
 
     async def _publish(self, publication: Publication, call: Call) -> Outcome:
-        text = text_with_link(publication)
+        text, markup = rendered(publication)
         chat_id = self.access.external_id
         media = publication.media
         if not media:
-            request: dict[str, Any] = {"json": {"chat_id": chat_id, "text": text}}
+            request: dict[str, Any] = {"json": {"chat_id": chat_id, "text": text, **markup}}
             method = "sendMessage"
         elif len(media) == 1:
             method = "sendPhoto"
             request = {
-                "data": {"chat_id": chat_id, "caption": text},
+                "data": {"chat_id": chat_id, "caption": text, **markup},
                 "files": {"photo": (media[0].filename, media[0].content, media[0].content_type)},
             }
         else:
@@ -45,7 +46,7 @@ class Client(HttpPlatformClient):
             items = [
                 {"type": "photo", "media": f"attach://photo{index}"} for index in range(len(media))
             ]
-            items[0]["caption"] = text
+            items[0].update(caption=text, **markup)
             request = {
                 "data": {"chat_id": chat_id, "media": json.dumps(items, ensure_ascii=False)},
                 "files": {
@@ -82,6 +83,19 @@ class Client(HttpPlatformClient):
         if not username and self.access.external_id.startswith("@"):
             username = self.access.external_id[1:]
         return f"https://t.me/{username}/{message_id}" if username else ""
+
+
+def rendered(publication: Publication) -> tuple[str, dict[str, str]]:
+    """The message and its parse mode: a title is the first line, in bold (HTML, so the
+    text is escaped; Telegram measures the text once the markup is parsed)."""
+    text = text_with_link(publication)
+    title = publication.title.strip()
+    if not title:
+        return text, {}
+    body = f"<b>{html.escape(title, quote=False)}</b>"
+    if text:
+        body += f"\n\n{html.escape(text, quote=False)}"
+    return body, {"parse_mode": "HTML"}
 
 
 def error_outcome(response: Response, body: dict[str, Any]) -> Outcome:

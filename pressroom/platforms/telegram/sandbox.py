@@ -12,7 +12,9 @@ second) is advice rather than a hard limit and is not enforced.
 from __future__ import annotations
 
 import hashlib
+import html
 import math
+import re
 import secrets
 import time
 from collections import deque
@@ -42,6 +44,27 @@ MIN_ALBUM, MAX_ALBUM = 2, 10
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 SEND_METHODS = frozenset({"sendMessage", "sendPhoto", "sendMediaGroup"})
 MESSAGES_PER_SECOND = 30
+
+
+# The HTML tags of the Bot API's HTML parse mode, and the entity each one makes.
+HTML_ENTITIES = {
+    "b": "bold",
+    "strong": "bold",
+    "i": "italic",
+    "em": "italic",
+    "u": "underline",
+    "ins": "underline",
+    "s": "strikethrough",
+    "strike": "strikethrough",
+    "del": "strikethrough",
+    "code": "code",
+    "pre": "pre",
+    "a": "text_link",
+    "tg-spoiler": "spoiler",
+    "blockquote": "blockquote",
+}
+HTML_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s[^<>]*)?)>")
+HREF = re.compile(r"""href\s*=\s*["']([^"']*)["']""")
 
 
 class BotApiError(Exception):
@@ -92,6 +115,63 @@ def chat_object(account: Account) -> dict[str, Any]:
     if username:
         chat["username"] = username
     return chat
+
+
+def parse_html(text: str) -> tuple[str, list[dict[str, Any]]]:
+    """The text as readers see it and its entities (offsets in UTF-16 units), as the Bot API
+    parses `parse_mode=HTML`; a stray `<` or a tag it does not know is refused."""
+    plain: list[str] = []
+    entities: list[dict[str, Any]] = []
+    open_tags: list[tuple[str, int, str]] = []
+    offset = position = 0
+
+    def add_data(data: str) -> None:
+        nonlocal offset
+        if "<" in data:
+            raise bad_request('can\'t parse entities: unexpected "<" outside a tag')
+        data = html.unescape(data)
+        plain.append(data)
+        offset += count_utf16(data)
+
+    for tag in HTML_TAG.finditer(text):
+        add_data(text[position : tag.start()])
+        position = tag.end()
+        closing, name = tag.group(1) == "/", tag.group(2).lower()
+        if name not in HTML_ENTITIES:
+            raise bad_request(f'can\'t parse entities: unsupported start tag "{name}"')
+        if not closing:
+            href = HREF.search(tag.group(3) or "")
+            open_tags.append((name, offset, href.group(1) if href else ""))
+            continue
+        if not open_tags or open_tags[-1][0] != name:
+            raise bad_request(f'can\'t parse entities: unexpected end tag "{name}"')
+        _name, start, url = open_tags.pop()
+        if offset > start:
+            entity: dict[str, Any] = {
+                "type": HTML_ENTITIES[name],
+                "offset": start,
+                "length": offset - start,
+            }
+            if url:
+                entity["url"] = html.unescape(url)
+            entities.append(entity)
+    add_data(text[position:])
+    if open_tags:
+        raise bad_request(
+            "can't parse entities: can't find end tag corresponding to start tag "
+            f'"{open_tags[-1][0]}"'
+        )
+    entities.sort(key=lambda entity: (entity["offset"], -entity["length"]))
+    return "".join(plain), entities
+
+
+def parsed(text: str, parse_mode: str) -> tuple[str, list[dict[str, Any]]]:
+    """The text after entities parsing (no parse mode: as sent, without entities)."""
+    if not parse_mode:
+        return text, []
+    if parse_mode.upper() != "HTML":
+        raise bad_request(f"unsupported parse_mode in the sandbox: {parse_mode} (use HTML)")
+    return parse_html(text)
 
 
 class BotLimits:
@@ -189,7 +269,12 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
             raise bad_request("message caption is too long")
 
     def message(
-        channel: Account, message_id: int, text: str, photo: str | None, **extra: Any
+        channel: Account,
+        message_id: int,
+        text: str,
+        photo: str | None,
+        entities: list[dict[str, Any]],
+        **extra: Any,
     ) -> dict[str, Any]:
         chat = chat_object(channel)
         body: dict[str, Any] = {
@@ -203,8 +288,12 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
             body["photo"] = photo_sizes(photo)
             if text:
                 body["caption"] = text
+            if entities:
+                body["caption_entities"] = entities
         else:
             body["text"] = text
+            if entities:
+                body["entities"] = entities
         return body
 
     def next_message_id(channel: Account, count: int = 1) -> int:
@@ -214,8 +303,15 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
         return first
 
     def record(
-        channel: Account, message_id: int, text: str, photos: list[str], **data: Any
+        channel: Account,
+        message_id: int,
+        text: str,
+        photos: list[str],
+        entities: list[dict[str, Any]],
+        **data: Any,
     ) -> None:
+        if entities:
+            data["entities"] = entities
         store.add_item(
             platform=PLATFORM,
             account_id=channel.account_id,
@@ -228,17 +324,17 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
         )
 
     def send_message(channel: Account, incoming: Incoming) -> Any:
-        text = incoming.text("text")
+        text, entities = parsed(incoming.text("text"), incoming.text("parse_mode"))
         if not text.strip():
             raise bad_request("message text is empty")
         if count_utf16(text) > MAX_TEXT:
             raise bad_request("message is too long")
         message_id = next_message_id(channel)
-        record(channel, message_id, text, [])
-        return message(channel, message_id, text, None)
+        record(channel, message_id, text, [], entities)
+        return message(channel, message_id, text, None, entities)
 
     def send_photo(channel: Account, incoming: Incoming) -> Any:
-        caption = incoming.text("caption")
+        caption, entities = parsed(incoming.text("caption"), incoming.text("parse_mode"))
         check_caption(caption)
         upload = incoming.files.get("photo")
         if upload is not None:
@@ -248,8 +344,8 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
         else:
             raise bad_request("there is no photo in the request")
         message_id = next_message_id(channel)
-        record(channel, message_id, caption, [photo])
-        return message(channel, message_id, caption, photo)
+        record(channel, message_id, caption, [photo], entities)
+        return message(channel, message_id, caption, photo, entities)
 
     def send_media_group(channel: Account, incoming: Incoming) -> Any:
         items = loads_json(incoming.get("media"))
@@ -261,17 +357,18 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
         for item in items:
             if not isinstance(item, dict) or item.get("type") != "photo":
                 raise bad_request("only photos are accepted in a sandbox album")
-            caption = str(item.get("caption") or "")
-            check_caption(caption)
+            caption = parsed(str(item.get("caption") or ""), str(item.get("parse_mode") or ""))
+            check_caption(caption[0])
             captions.append(caption)
         for item in items:
             photos.append(photo_from(channel, incoming, item.get("media")))
         first = next_message_id(channel, len(photos))
         group_id = str(store.next_number("telegram:media_groups", 13000000000000000))
-        record(channel, first, captions[0], photos, media_group_id=group_id)
+        first_caption, first_entities = captions[0]
+        record(channel, first, first_caption, photos, first_entities, media_group_id=group_id)
         return [
-            message(channel, first + index, caption, photo, media_group_id=group_id)
-            for index, (caption, photo) in enumerate(zip(captions, photos, strict=True))
+            message(channel, first + index, text, photo, entities, media_group_id=group_id)
+            for index, ((text, entities), photo) in enumerate(zip(captions, photos, strict=True))
         ]
 
     methods: dict[str, Callable[[Account, Incoming], Any]] = {

@@ -1,0 +1,39 @@
+"""Zalo Official Accounts: what Pressroom knows about the platform."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from pressroom.platforms import explanations as words
+from pressroom.platforms.base import CredentialField, Descriptor, TitleStyle
+from pressroom.platforms.zalo.limits import LIMITS
+
+DESCRIPTOR = Descriptor(
+    name="zalo",
+    label="Zalo",
+    channel_label=_("Zalo Official Account"),
+    credentials=(
+        CredentialField("access_token", _("Access token")),
+        CredentialField("refresh_token", _("Refresh token")),
+    ),
+    limits=LIMITS,
+    title=TitleStyle.FIELD,
+    client="pressroom.platforms.zalo.client.Client",
+    can_look=True,
+    resend_safe=False,
+    credentials_refresh=_(
+        "The access token lasts 25 hours; Pressroom renews it with the refresh token, "
+        "which lasts three months and can be used once."
+    ),
+    error_explanations={
+        "-216": words.TOKEN,
+        "-124": words.TOKEN,
+        "-201": words.TOKEN,
+        "-14014": words.TOKEN,
+        "-100": words.UNAVAILABLE,
+        "-32": words.RATE,
+        "-210": words.INVALID,
+    },
+    sandbox_path="/zalo",
+    emulation="pressroom.platforms.zalo.sandbox",
+)
