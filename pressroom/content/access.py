@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
 from pressroom.content.models import Post, Theme
-from pressroom.orgs.access import AnyUser, capabilities_in, units_for
+from pressroom.orgs.access import AnyUser, capabilities_in, units_for, units_with_ancestors
 from pressroom.orgs.models import Capability, Unit
 
 # A post in these states has not been sent anywhere yet.
@@ -31,14 +31,6 @@ def get_post_for(request: HttpRequest, post_id: int) -> tuple[Post, set[str]]:
 def visible_posts(user: AnyUser) -> QuerySet[Post]:
     """Every post in a unit the user may view."""
     return Post.objects.filter(unit__in=units_for(user, Capability.VIEW))
-
-
-def units_with_ancestors(units: QuerySet[Unit]) -> set[int]:
-    """The ids of the units and of every unit above them."""
-    ids: set[int] = set()
-    for path in units.values_list("path", flat=True):
-        ids.update(int(part) for part in path.strip("/").split("/") if part)
-    return ids
 
 
 def visible_themes(user: AnyUser) -> QuerySet[Theme]:

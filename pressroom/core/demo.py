@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from pressroom.channels.models import Channel
 from pressroom.content import actions as content
-from pressroom.core.testing import make_image
 from pressroom.emergency.demo import demo_templates
 from pressroom.orgs.models import Membership, Role, Unit
+from pressroom.testing import make_image
 
 DEMO_PASSWORD = "pressroom-demo"
 

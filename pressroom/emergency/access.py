@@ -6,9 +6,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
-from pressroom.content.access import units_with_ancestors
 from pressroom.emergency.models import EmergencyAlert, EmergencyTemplate
-from pressroom.orgs.access import AnyUser, capabilities_in, units_for
+from pressroom.orgs.access import AnyUser, capabilities_in, units_for, units_with_ancestors
 from pressroom.orgs.models import Capability, Unit
 
 

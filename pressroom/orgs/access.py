@@ -29,11 +29,11 @@ def capabilities_in(user: AnyUser, unit: Unit) -> frozenset[str]:
 
 
 def units_for(user: AnyUser, capability: str) -> QuerySet[Unit]:
-    """Units where the user has the capability (the subtrees below their memberships)."""
+    """Active units where the user has the capability (the subtrees below their memberships)."""
     if not user.is_authenticated:
         return Unit.objects.none()
     if getattr(user, "is_superuser", False):
-        return Unit.objects.all()
+        return Unit.objects.filter(is_active=True)
     roles = [role for role, caps in ROLE_CAPABILITIES.items() if capability in caps]
     paths = Membership.objects.filter(user=user, role__in=roles).values_list(
         "unit__path", flat=True
@@ -43,7 +43,16 @@ def units_for(user: AnyUser, capability: str) -> QuerySet[Unit]:
         condition |= Q(path__startswith=path)
     if not condition:
         return Unit.objects.none()
-    return Unit.objects.filter(condition)
+    # A merged unit is kept as history but offered nowhere.
+    return Unit.objects.filter(condition, is_active=True)
+
+
+def units_with_ancestors(units: QuerySet[Unit]) -> set[int]:
+    """The ids of the units and of every unit above them."""
+    ids: set[int] = set()
+    for path in units.values_list("path", flat=True):
+        ids.update(int(part) for part in path.strip("/").split("/") if part)
+    return ids
 
 
 def get_unit_for(request: HttpRequest, unit_id: int) -> tuple[Unit, set[str]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -31,6 +31,19 @@ class Unit(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
     # Materialised path of ids, "/1/4/17/", so that a subtree is one indexed prefix query.
     path = models.CharField(max_length=500, db_index=True, editable=False, default="")
+    # A merged unit is kept as history (old events and posts still name it): it is inactive,
+    # says which unit took it over and when, and is offered nowhere any more.
+    is_active = models.BooleanField(_("active"), default=True, editable=False)
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_units",
+        editable=False,
+        verbose_name=_("merged into"),
+    )
+    merged_at = models.DateTimeField(_("merged on"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -41,12 +54,38 @@ class Unit(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args: object, **kwargs: object) -> None:
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
-        path = (self.parent.path if self.parent else "/") + f"{self.pk}/"
-        if path != self.path:
-            self.path = path
-            Unit.objects.filter(pk=self.pk).update(path=path)
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Creating a unit places it under its parent; saving one never moves it.
+
+        The parent and the path change only through `pressroom.orgs.actions.move_unit`, which
+        rewrites the whole subtree; a save leaves both as they are stored (a copy loaded
+        before a move does not write its old path back).
+        """
+        stored = (
+            None
+            if self._state.adding
+            else Unit.objects.filter(pk=self.pk).values_list("parent_id", "path").first()
+        )
+        if stored is None:
+            super().save(*args, **kwargs)
+            parent_path = (
+                Unit.objects.values_list("path", flat=True).get(pk=self.parent_id)
+                if self.parent_id
+                else "/"
+            )
+            self.path = f"{parent_path}{self.pk}/"
+            Unit.objects.filter(pk=self.pk).update(path=self.path)
+            return
+        parent_id, self.path = stored
+        if self.parent_id != parent_id:
+            raise ValueError("A unit changes parent only through move_unit.")
+        fields = kwargs.pop("update_fields", None)
+        if fields is None:
+            fields = [f.name for f in self._meta.concrete_fields if not f.primary_key]
+        kwargs["update_fields"] = [
+            name for name in fields if name not in {"parent", "parent_id", "path"}
+        ]
+        super().save(*args, **kwargs)
 
     @property
     def depth(self) -> int:

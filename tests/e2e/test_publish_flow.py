@@ -15,9 +15,9 @@ from playwright.sync_api import expect
 
 from pressroom.channels.models import Channel
 from pressroom.content.models import Post
-from pressroom.core.testing import make_image
 from pressroom.orgs.models import Membership, Role, Unit
 from pressroom.publishing.models import Delivery
+from pressroom.testing import make_image
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

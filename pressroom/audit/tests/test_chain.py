@@ -6,7 +6,7 @@ from django.core.management import CommandError, call_command
 
 from pressroom.audit.actions import record_event, verify_chain
 from pressroom.audit.models import AuditEvent
-from pressroom.core.testing import BaseTestCase
+from pressroom.testing import BaseTestCase
 
 
 class AuditChainTests(BaseTestCase):

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pressroom.audit.actions import verify_chain
 from pressroom.audit.models import AuditEvent
-from pressroom.core.testing import BaseTestCase
+from pressroom.testing import BaseTestCase
 
 
 class SignInAuditTests(BaseTestCase):

@@ -8,8 +8,8 @@ from pressroom.audit.actions import verify_chain
 from pressroom.audit.models import AuditEvent
 from pressroom.channels.models import Channel
 from pressroom.content import actions
-from pressroom.core.testing_views import ViewTestCase
 from pressroom.publishing.models import Delivery
+from pressroom.testing import ViewTestCase
 
 
 class ChannelListTests(ViewTestCase):

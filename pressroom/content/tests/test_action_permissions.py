@@ -7,9 +7,9 @@ from django.utils import translation
 from pressroom.content import actions
 from pressroom.content.models import Post, Theme
 from pressroom.core.errors import ActionError
-from pressroom.core.testing import BaseTestCase
 from pressroom.emergency import actions as emergency
 from pressroom.emergency.models import EmergencyAlert, Hazard
+from pressroom.testing import BaseTestCase
 
 
 class SavePostPermissionTests(BaseTestCase):

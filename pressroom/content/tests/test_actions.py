@@ -9,8 +9,8 @@ from pressroom.audit.models import AuditEvent
 from pressroom.content import actions
 from pressroom.content.models import Post
 from pressroom.core.errors import ActionError
-from pressroom.core.testing import BaseTestCase, make_image
 from pressroom.publishing.models import Delivery
+from pressroom.testing import BaseTestCase, make_image
 
 
 class WorkflowTests(BaseTestCase):

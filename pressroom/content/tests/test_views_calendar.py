@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from pressroom.content import actions
 from pressroom.content.models import Post, Theme
-from pressroom.core.testing_views import ViewTestCase
+from pressroom.testing import ViewTestCase
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 

@@ -10,8 +10,7 @@ from django.urls import reverse
 
 from pressroom.audit.models import AuditEvent
 from pressroom.content.models import Post, Theme
-from pressroom.core.testing import make_image
-from pressroom.core.testing_views import ViewTestCase
+from pressroom.testing import ViewTestCase, make_image
 
 
 class ComposeTests(ViewTestCase):

@@ -10,9 +10,8 @@ from django.utils import timezone
 from pressroom.channels.models import Channel
 from pressroom.content import actions
 from pressroom.content.models import Post, Theme
-from pressroom.core.testing import make_image
-from pressroom.core.testing_views import ViewTestCase
 from pressroom.publishing.models import Delivery
+from pressroom.testing import ViewTestCase, make_image
 
 
 class PostListTests(ViewTestCase):

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from pressroom.audit.models import AuditEvent
 from pressroom.content.models import Theme
-from pressroom.core.testing_views import ViewTestCase
+from pressroom.testing import ViewTestCase
 
 
 class ThemeListTests(ViewTestCase):

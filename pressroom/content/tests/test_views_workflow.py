@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from pressroom.content import actions
 from pressroom.content.models import Post
-from pressroom.core.testing_views import ViewTestCase
 from pressroom.publishing.models import Delivery
+from pressroom.testing import ViewTestCase
 
 
 class WorkflowViewTests(ViewTestCase):

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.test import override_settings
 
 from pressroom.channels.models import Channel
-from pressroom.core.testing import BaseTestCase
+from pressroom.testing import BaseTestCase
 
 
 class CredentialTests(BaseTestCase):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.urls import reverse
 
-from pressroom.core.testing_views import ViewTestCase
+from pressroom.testing import ViewTestCase
 
 
 class SignInTests(ViewTestCase):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from pressroom.content import actions
-from pressroom.core.testing_views import ViewTestCase
+from pressroom.testing import ViewTestCase
 
 
 class TranslationTests(ViewTestCase):

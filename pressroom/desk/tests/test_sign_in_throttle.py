@@ -8,7 +8,7 @@ import time_machine
 from django.utils import timezone
 
 from pressroom.audit.models import AuditEvent
-from pressroom.core.testing_views import ViewTestCase
+from pressroom.testing import ViewTestCase
 
 LIMIT = 5
 

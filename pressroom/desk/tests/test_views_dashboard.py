@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pressroom.content import actions
-from pressroom.core.testing_views import ViewTestCase
 from pressroom.publishing.models import Delivery
+from pressroom.testing import ViewTestCase
 
 
 class DashboardTests(ViewTestCase):

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from pressroom.core.models import Notification
 from pressroom.core.notifications import notify
-from pressroom.core.testing_views import ViewTestCase
+from pressroom.testing import ViewTestCase
 
 
 class NotificationTests(ViewTestCase):

@@ -12,7 +12,6 @@ from pressroom.channels.models import Channel
 from pressroom.content import actions as content
 from pressroom.content.models import Post
 from pressroom.core.errors import ActionError
-from pressroom.core.testing import BaseTestCase
 from pressroom.emergency import actions
 from pressroom.emergency.models import EmergencyAlert, EmergencyTemplate, Hazard
 from pressroom.emergency.tests.helpers import (
@@ -27,6 +26,7 @@ from pressroom.emergency.tests.helpers import (
 from pressroom.orgs.models import Role
 from pressroom.publishing.actions import claim_due
 from pressroom.publishing.models import Delivery
+from pressroom.testing import BaseTestCase
 
 
 def actions_of(alert: EmergencyAlert) -> list[str]:

@@ -9,8 +9,8 @@ from django.utils import timezone, translation
 
 from pressroom.audit.models import AuditEvent
 from pressroom.core.errors import ActionError
-from pressroom.core.testing import BaseTestCase
 from pressroom.emergency import two_factor
+from pressroom.testing import BaseTestCase
 
 
 class PasswordConfirmationThrottleTests(BaseTestCase):

@@ -10,9 +10,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from pressroom.audit.models import AuditEvent
 from pressroom.core.errors import ActionError
-from pressroom.core.testing import BaseTestCase
 from pressroom.emergency import two_factor
 from pressroom.emergency.tests.helpers import add_totp_device, code_for, wrong_code_for
+from pressroom.testing import BaseTestCase
 
 
 @override_settings(OTP_TOTP_THROTTLE_FACTOR=0)

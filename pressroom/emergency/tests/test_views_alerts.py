@@ -6,7 +6,6 @@ from django.test import override_settings
 from django.urls import reverse
 
 from pressroom.content.models import Post
-from pressroom.core.testing_views import ViewTestCase
 from pressroom.emergency import actions
 from pressroom.emergency.models import EmergencyAlert
 from pressroom.emergency.tests.helpers import (
@@ -19,6 +18,7 @@ from pressroom.emergency.tests.helpers import (
 )
 from pressroom.orgs.models import Role
 from pressroom.publishing.models import Delivery
+from pressroom.testing import ViewTestCase
 
 
 class AlertViewTestCase(AlertSetup, ViewTestCase):

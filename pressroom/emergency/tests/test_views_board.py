@@ -8,11 +8,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pressroom.channels.models import Channel
-from pressroom.core.testing_views import ViewTestCase
 from pressroom.emergency import actions
 from pressroom.emergency.models import EmergencyAlert
 from pressroom.emergency.tests.helpers import AlertSetup
 from pressroom.publishing.models import Delivery
+from pressroom.testing import ViewTestCase
 
 
 class BoardTests(AlertSetup, ViewTestCase):

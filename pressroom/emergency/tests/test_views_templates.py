@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from pressroom.core.testing_views import ViewTestCase
 from pressroom.emergency.models import EmergencyTemplate
 from pressroom.emergency.tests.helpers import TEMPLATE_TEXT, TEMPLATE_TITLE, AlertSetup
+from pressroom.testing import ViewTestCase
 
 
 class TemplateViewTests(AlertSetup, ViewTestCase):

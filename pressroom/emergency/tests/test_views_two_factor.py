@@ -6,9 +6,9 @@ from django.test import override_settings
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from pressroom.core.testing_views import ViewTestCase
 from pressroom.emergency import two_factor
 from pressroom.emergency.tests.helpers import add_totp_device, code_for, wrong_code_for
+from pressroom.testing import ViewTestCase
 
 
 @override_settings(OTP_TOTP_THROTTLE_FACTOR=0)

@@ -1,8 +1,13 @@
 from __future__ import annotations
 
-from pressroom.core.testing import BaseTestCase
+from django.contrib.auth import get_user_model
+
 from pressroom.orgs.access import capabilities_in, units_for
+from pressroom.orgs.actions import move_unit
 from pressroom.orgs.models import Capability, Unit
+from pressroom.testing import BaseTestCase
+
+User = get_user_model()
 
 
 class AccessTests(BaseTestCase):
@@ -31,3 +36,11 @@ class AccessTests(BaseTestCase):
             ward.path, f"/{self.province.pk}/{self.district.pk}/{self.commune.pk}/{ward.pk}/"
         )
         self.assertEqual(ward.depth, 3)
+        root = User.objects.create_superuser("root", "root@example.gov.vn", self.password)
+        move_unit(unit=self.commune, new_parent=self.sibling, by=root)
+        ward.refresh_from_db()
+        self.assertEqual(
+            ward.path, f"/{self.province.pk}/{self.sibling.pk}/{self.commune.pk}/{ward.pk}/"
+        )
+        self.assertIn(Capability.MANAGE, capabilities_in(self.outsider, ward))
+        self.assertEqual(capabilities_in(self.owner, ward), frozenset())

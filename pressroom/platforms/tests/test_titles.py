@@ -6,10 +6,10 @@ import httpx
 import pytest
 
 from pressroom.content.validation import VariantDraft, check_for_channel
-from pressroom.core.testing import make_image
 from pressroom.platforms.base import MediaFile, OutcomeKind, Publication, TitleStyle
 from pressroom.platforms.registry import DESCRIPTORS, descriptor_for
 from pressroom.sandbox.testing import RunningSandbox, publish
+from pressroom.testing import make_image
 
 HEADLINE = "Khẩn: lũ quét <cấp 3> & sạt lở"
 TEXT = "Người dân xã Hợp Thành di chuyển lên vùng cao trước 17 giờ."

@@ -17,7 +17,6 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from pressroom.core.testing import make_image
 from pressroom.platforms.base import ChannelAccess, MediaFile, OutcomeKind, Publication
 from pressroom.platforms.clients import client_class, make_http_client
 from pressroom.platforms.facebook.client import usage_wait
@@ -29,6 +28,7 @@ from pressroom.platforms.transport import (
 )
 from pressroom.platforms.transport import Response as PlatformResponse
 from pressroom.sandbox.testing import RunningSandbox, ServedApp, credentials_for, publish
+from pressroom.testing import make_image
 
 TOKEN = "123456:secret-bot-token-value"
 

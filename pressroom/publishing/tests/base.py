@@ -10,8 +10,8 @@ import pytest
 from pressroom.channels.models import Channel
 from pressroom.content import actions as content
 from pressroom.content.models import Post
-from pressroom.core.testing import BaseTransactionTestCase, make_image
 from pressroom.publishing.dispatcher import Dispatcher
+from pressroom.testing import BaseTransactionTestCase, make_image
 
 TOKENS = {
     "facebook": {"page_token": "fb-page-token"},

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import httpx
 
-from pressroom.core.testing import make_image
 from pressroom.platforms.base import MediaFile, OutcomeKind, Publication
 from pressroom.sandbox.testing import RunningSandbox, publish
+from pressroom.testing import make_image
 
 
 def test_control_never_returns_tokens(clean_sandbox: RunningSandbox) -> None:

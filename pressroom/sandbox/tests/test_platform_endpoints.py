@@ -6,9 +6,9 @@ import json
 
 import httpx
 
-from pressroom.core.testing import make_image
 from pressroom.platforms.base import Publication
 from pressroom.sandbox.testing import RunningSandbox, publish
+from pressroom.testing import make_image
 
 PNG = make_image()
 

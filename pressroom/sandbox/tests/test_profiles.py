@@ -10,9 +10,9 @@ from typing import Any
 import httpx
 import pytest
 
-from pressroom.core.testing import make_image
 from pressroom.platforms.base import ChannelAccess, MediaFile, OutcomeKind, Publication
 from pressroom.sandbox.testing import RunningSandbox, publish
+from pressroom.testing import make_image
 
 ACCOUNTS = {
     "facebook": "100200300",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import httpx
 
-from pressroom.core.testing import make_image
 from pressroom.platforms.base import MediaFile, Publication
 from pressroom.sandbox.testing import RunningSandbox, publish
+from pressroom.testing import make_image
 
 
 def test_feed_shows_published_posts_newest_first_and_escaped(

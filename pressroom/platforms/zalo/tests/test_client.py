@@ -7,9 +7,9 @@ from typing import Any
 import httpx
 import pytest
 
-from pressroom.core.testing import make_image
 from pressroom.platforms.base import MediaFile, OutcomeKind, Publication
 from pressroom.sandbox.testing import RunningSandbox, publish
+from pressroom.testing import make_image
 
 OA = "4200000000000001"
 TITLE = "Thông báo của UBND xã"

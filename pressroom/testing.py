@@ -1,15 +1,21 @@
-"""Test helpers: a unit tree with an owner, a child-unit member and an outsider."""
+"""Test bases: the three-tenant unit tree (an owner, a child-unit member, an outsider), English
+pages for view tests, uploads in a scratch folder, images."""
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from io import BytesIO
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.test import TestCase, TransactionTestCase
+from django.contrib.messages import get_messages
+from django.test import TestCase, TransactionTestCase, override_settings
 from PIL import Image
 
 from pressroom.channels.models import Channel
+from pressroom.content import actions
+from pressroom.content.models import Post
 from pressroom.orgs.models import Membership, Role, Unit
 
 User = get_user_model()
@@ -97,3 +103,53 @@ class BaseTransactionTestCase(TreeMixin, TransactionTestCase):
     def setUp(self) -> None:
         super().setUp()
         self.build_tree()
+
+
+class ViewTestCase(BaseTestCase):
+    """Pages in English (the default is Vietnamese) so that tests read like the code."""
+
+    language = "en"
+    _media_root: str
+    _media_override: override_settings
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        super().setUpClass()
+        cls._media_root = tempfile.mkdtemp(prefix="pressroom-test-media-")
+        cls._media_override = override_settings(MEDIA_ROOT=cls._media_root)
+        cls._media_override.enable()
+
+    @classmethod
+    def tearDownClass(cls) -> None:
+        cls._media_override.disable()
+        shutil.rmtree(cls._media_root, ignore_errors=True)
+        super().tearDownClass()
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.client.defaults["HTTP_ACCEPT_LANGUAGE"] = self.language
+
+    def login(self, user: Any) -> None:
+        self.client.force_login(user)
+
+    def messages_of(self, response: Any) -> list[str]:
+        """The Django messages the response's request left for the next page."""
+        return [str(message) for message in get_messages(response.wsgi_request)]
+
+    def make_post(self, *, by: Any = None, unit: Any = None, **fields: Any) -> Post:
+        """A draft written through the action, as the composer would."""
+        values: dict[str, Any] = {
+            "by": by or self.owner,
+            "unit": unit or self.district,
+            "title": "Thông báo lịch tiếp công dân",
+            "body": "Lịch tiếp công dân tháng 12 của UBND huyện.",
+            "channels": [],
+        }
+        values.update(fields)
+        return actions.save_post(**values)
+
+    def make_approved_post(self, **fields: Any) -> Post:
+        post = self.make_post(**fields)
+        actions.submit_post(post=post, by=post.author)
+        approver = self.approver if post.author != self.approver else self.owner
+        return actions.approve_post(post=post, by=approver)
