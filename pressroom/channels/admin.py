@@ -1,4 +1,8 @@
-"""Admin for channels: credentials can be replaced but are never shown."""
+"""Admin for channels: credentials can be replaced but are never shown.
+
+A channel's status is shown, not edited: new credentials reconnect it, and the "pause"
+action stops it; both go through the publishing actions (audited, deliveries follow).
+"""
 
 from __future__ import annotations
 
@@ -6,13 +10,15 @@ import json
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from pressroom.audit.actions import record_event
 from pressroom.channels.models import Channel
-from pressroom.publishing.actions import reconnect_channel
+from pressroom.publishing.actions import pause_channel, reconnect_channel
 
 
 class ChannelAdminForm(forms.ModelForm[Channel]):
@@ -36,8 +42,6 @@ class ChannelAdminForm(forms.ModelForm[Channel]):
             "external_id",
             "api_base",
             "is_sandbox",
-            "status",
-            "status_reason",
             "options",
         )
 
@@ -61,6 +65,21 @@ class ChannelAdmin(admin.ModelAdmin[Channel]):
     list_filter = ("platform", "status", "is_sandbox")
     search_fields = ("name", "external_id", "unit__name")
     autocomplete_fields = ("unit",)
+    readonly_fields = ("status", "status_reason")
+    actions = ("pause",)
+
+    @admin.action(description=_("Pause: the channel needs new credentials"))
+    def pause(self, request: HttpRequest, queryset: QuerySet[Channel]) -> None:
+        reason = gettext("Paused by an administrator: new credentials are needed.")
+        channels = list(queryset.filter(status=Channel.Status.CONNECTED))
+        for channel in channels:
+            pause_channel(channel=channel, reason=reason, by=request.user)
+        self.message_user(
+            request,
+            ngettext("%(count)d channel paused.", "%(count)d channels paused.", len(channels))
+            % {"count": len(channels)},
+            messages.SUCCESS,
+        )
 
     def save_model(self, request: HttpRequest, obj: Channel, form: Any, change: bool) -> None:
         credentials = form.cleaned_data.get("new_credentials")

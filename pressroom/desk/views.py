@@ -34,6 +34,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             unit__in=units_for(user, Capability.APPROVE), status=Post.Status.IN_REVIEW
         )
         .exclude(author=user.pk)
+        # Nor what they changed themselves: someone else approves that version.
+        .exclude(editors=user.pk)
         .select_related("unit", "author")
         .order_by("submitted_at")[:DASHBOARD_ROWS]
     )

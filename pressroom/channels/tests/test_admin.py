@@ -1,10 +1,13 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from pressroom.audit.models import AuditEvent
 from pressroom.channels.models import Channel
-from pressroom.core.testing import BaseTestCase
+from pressroom.content.models import Post
+from pressroom.publishing.models import Delivery
+from pressroom.testing import BaseTestCase
 
 
 class ChannelAdminTests(BaseTestCase):
@@ -65,3 +68,44 @@ class ChannelAdminTests(BaseTestCase):
         self.client.force_login(self.outsider)
         response = self.client.get("/admin/pressroom_channels/channel/")
         self.assertEqual(response.status_code, 302)
+
+    def test_the_status_is_shown_not_edited(self) -> None:
+        url = f"/admin/pressroom_channels/channel/{self.channel.pk}/change/"
+        data = {
+            "unit": self.district.pk,
+            "platform": "telegram",
+            "name": "Kênh Telegram Cao Lộc",
+            "external_id": "@cao_loc",
+            "api_base": "https://api.telegram.org",
+            "status": Channel.Status.CONNECTED,
+            "status_reason": "",
+            "options": "{}",
+            "new_credentials": "",
+        }
+        response = self.client.post(url, data)
+        self.assertEqual(response.status_code, 302)
+        self.channel.refresh_from_db()
+        # Connected again only with new credentials, never by choosing a status.
+        self.assertEqual(self.channel.status, Channel.Status.NEEDS_RECONNECT)
+        self.assertEqual(self.channel.name, "Kênh Telegram Cao Lộc")
+
+    def test_pausing_goes_through_the_action(self) -> None:
+        connected = self.make_channel(self.district, "facebook")
+        post = Post.objects.create(
+            unit=self.district, author=self.owner, title="t", body="b", status="scheduled"
+        )
+        waiting = Delivery.objects.create(
+            post=post, channel=connected, status=Delivery.Status.PENDING, due_at=timezone.now()
+        )
+        response = self.client.post(
+            "/admin/pressroom_channels/channel/",
+            {"action": "pause", "_selected_action": [connected.pk, self.channel.pk]},
+            follow=True,
+        )
+        self.assertContains(response, "1 channel paused.")
+        connected.refresh_from_db()
+        self.assertEqual(connected.status, Channel.Status.NEEDS_RECONNECT)
+        waiting.refresh_from_db()
+        self.assertEqual(waiting.status, Delivery.Status.PAUSED)
+        event = AuditEvent.objects.get(action="channel.needs_reconnect")
+        self.assertEqual((event.object_id, event.actor_id), (str(connected.pk), self.superuser.pk))
