@@ -59,10 +59,23 @@ def create_deliveries(*, post: Post, due_at: datetime) -> None:
         "priority": 10 if post.is_emergency else 0,
         "updated_at": timezone.now(),
     }
-    # Scheduled again: the deliveries it already has wait for the new moment.
+    # Scheduled again: the deliveries that did not go out wait for the new moment, as new.
+    # One that is published, being sent or whose outcome is unknown is never touched: it
+    # may be on the platform already.
+    again = post.deliveries.filter(status__in=Delivery.RESCHEDULABLE)
+    fresh = {
+        **fields,
+        "attempts": 0,
+        "needs_check": False,
+        "first_sent_at": None,
+        "claimed_by": "",
+        "lease_until": None,
+        "error_code": "",
+        "error_message": "",
+    }
     connected = Q(channel__status=Channel.Status.CONNECTED)
-    post.deliveries.filter(connected).update(status=Delivery.Status.PENDING, **fields)
-    post.deliveries.exclude(connected).update(status=Delivery.Status.PAUSED, **fields)
+    again.filter(connected).update(status=Delivery.Status.PENDING, **fresh)
+    again.exclude(connected).update(status=Delivery.Status.PAUSED, **fresh)
 
     quote = connection.ops.quote_name
     channel = quote(Channel._meta.db_table)
@@ -88,6 +101,8 @@ def create_deliveries(*, post: Post, due_at: datetime) -> None:
         source=source,
         params=[post.pk, post.pk],
     )
+    # Everything may have gone out already (scheduled again after it was published).
+    update_post_status(post_id=post.pk)
     wakeup.announce()
 
 
@@ -383,7 +398,7 @@ def record_results(*, results: list[Result], worker: str = "") -> dict[int, Deli
     insert_many(DeliveryAttempt, attempts)
     for delivery in changed:
         if delivery.status == Delivery.Status.PAUSED:
-            pause_channel(channel=delivery.channel, reason=delivery.error_message)
+            _pause_channel(channel=delivery.channel, reason=delivery.error_message, by="dispatcher")
         elif delivery.hold_channel_until is not None:
             _hold_channel(delivery.channel_id, until=delivery.hold_channel_until)
     for post_id in sorted(finished_posts):
@@ -497,8 +512,15 @@ def _hold_channel(channel_id: int, *, until: datetime) -> None:
     ).update(due_at=until)
 
 
-def pause_channel(*, channel: Channel, reason: str) -> None:
-    """Expired or revoked credentials stop this channel only, and its people are told."""
+def pause_channel(*, channel: Channel, reason: str, by: Any) -> None:
+    """An administrator stops a channel whose credentials must be replaced (say, leaked)."""
+    with transaction.atomic(durable=True):
+        _pause_channel(channel=channel, reason=reason, by=by)
+
+
+def _pause_channel(*, channel: Channel, reason: str, by: Any) -> None:
+    """Expired or revoked credentials stop this channel only, and its people are told.
+    Runs inside the caller's transaction."""
     changed = Channel.objects.filter(pk=channel.pk, status=Channel.Status.CONNECTED).update(
         status=Channel.Status.NEEDS_RECONNECT, status_reason=reason[:300]
     )
@@ -507,9 +529,7 @@ def pause_channel(*, channel: Channel, reason: str) -> None:
     ).update(status=Delivery.Status.PAUSED)
     if not changed:
         return
-    record_event(
-        actor="dispatcher", action="channel.needs_reconnect", obj=channel, unit_id=channel.unit_id
-    )
+    record_event(actor=by, action="channel.needs_reconnect", obj=channel, unit_id=channel.unit_id)
     channel_id = channel.pk
     transaction.on_commit(lambda: tasks.notify_channel_needs_reconnect.enqueue(channel_id))
 

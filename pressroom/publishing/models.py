@@ -24,6 +24,9 @@ class Delivery(models.Model):
         FAILED = "failed", _("Failed")
 
     TERMINAL: ClassVar = (Status.PUBLISHED, Status.FAILED)
+    # What scheduling a post again may start afresh: nothing of these reached the platform.
+    # (Published, claimed, sending and unknown ones are left alone.)
+    RESCHEDULABLE: ClassVar = (Status.PENDING, Status.RETRY, Status.PAUSED, Status.FAILED)
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="deliveries")
     channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="deliveries")
