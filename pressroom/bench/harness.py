@@ -29,7 +29,7 @@ from django.core.management import call_command
 from django.db import connections
 
 from pressroom.channels.models import Channel
-from pressroom.core.demo import PLATFORM_PATHS
+from pressroom.demo.province import PLATFORM_PATHS
 from pressroom.orgs.models import Membership, Role, Unit
 
 PLATFORMS = ["facebook", "zalo", "telegram", "mastodon"]

@@ -5,18 +5,27 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
+from io import BytesIO
 from typing import Any
 
 import httpx
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from PIL import Image
 
 from pressroom.channels.models import Channel
 from pressroom.content import actions as content
-from pressroom.emergency.demo import demo_templates
+from pressroom.demo.alerts import demo_templates
 from pressroom.orgs.models import Membership, Role, Unit
-from pressroom.testing import make_image
+
+
+def demo_image(*, size: tuple[int, int], kind: str, color: str) -> bytes:
+    """A plain picture for the demo posts (no image files in the repository)."""
+    buffer = BytesIO()
+    Image.new("RGB", size, color).save(buffer, format=kind)
+    return buffer.getvalue()
+
 
 DEMO_PASSWORD = "pressroom-demo"
 
@@ -275,7 +284,7 @@ def _demo_content(province: Unit, district: Unit, users: dict[str, Any]) -> None
             images = [
                 content.NewImage(
                     f"anh-{index}-{n}.jpg",
-                    make_image(size=(800, 500), kind="JPEG", color=color),
+                    demo_image(size=(800, 500), kind="JPEG", color=color),
                     f"Ảnh minh họa {n}: {title}",
                 )
                 for n, color in enumerate(["seagreen", "steelblue"][: 1 + index // 3], start=1)

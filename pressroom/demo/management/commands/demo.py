@@ -17,7 +17,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from pressroom.channels.models import Channel
-from pressroom.core.demo import DEMO_PASSWORD, USERS, load_demo, point_channels_at_sandbox
+from pressroom.demo.province import DEMO_PASSWORD, USERS, load_demo, point_channels_at_sandbox
 
 
 class Command(BaseCommand):
