@@ -10,7 +10,7 @@ from django.test import RequestFactory
 from pressroom.channels.access import get_channel_for
 from pressroom.content.access import get_post_for, get_theme_for
 from pressroom.content.models import Theme
-from pressroom.core.templatetags.pressroom import web_url
+from pressroom.desk.templatetags.pressroom import web_url
 from pressroom.orgs.access import get_unit_for
 from pressroom.testing import ViewTestCase
 
