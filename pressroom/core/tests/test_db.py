@@ -91,3 +91,44 @@ class InsertAndUpdateManyTests(TestCase):
         self.assertEqual(copy.actor_label, "hệ thống")
         self.assertEqual(copy.data, {"từ": "mẫu"})
         self.assertEqual(copy.object_id, str(AuditEvent.objects.get(action="source").pk))
+
+
+class BulkWritesOfCoreRowsTests(TestCase):
+    """The same helpers on a model of the ground floor, with the edge cases of a batch."""
+
+    def setUp(self) -> None:
+        from django.contrib.auth import get_user_model
+
+        self.user = get_user_model().objects.create_user(username="nguoi-nhan")
+
+    def test_nothing_to_write_sends_no_statement(self) -> None:
+        from pressroom.core.models import Notification
+
+        with self.assertNumQueries(0):
+            insert_many(Notification, [])
+            update_many(Notification, [], ["text"])
+
+    def test_a_large_batch_keeps_its_order_and_sets_auto_now_as_django_does(self) -> None:
+        import time_machine
+
+        from pressroom.core.models import Notification
+
+        moment = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
+        with time_machine.travel(moment, tick=False):
+            insert_many(
+                Notification,
+                [
+                    Notification(user=self.user, kind="k", text=f"thông báo {index}")
+                    for index in range(2000)
+                ],
+            )
+        stored = list(Notification.objects.order_by("id"))
+        self.assertEqual([n.text for n in stored], [f"thông báo {i}" for i in range(2000)])
+        self.assertEqual({n.created_at for n in stored}, {moment})
+        self.assertEqual({n.read_at for n in stored}, {None})
+
+        for notice in stored[::2]:
+            notice.read_at = moment
+        update_many(Notification, stored[::2], ["read_at"])
+        self.assertEqual(Notification.objects.filter(read_at=moment).count(), 1000)
+        self.assertEqual(Notification.objects.filter(read_at=None).count(), 1000)
