@@ -19,7 +19,7 @@ from pressroom.bench.harness import BenchChannel, Harness, credentials_for, dupl
 from pressroom.channels.models import Channel
 from pressroom.content import actions as content
 from pressroom.content.models import Post, Variant
-from pressroom.publishing import actions
+from pressroom.publishing import actions, scheduling
 from pressroom.publishing.models import Delivery
 
 MARK = re.compile(r"bench#(\d+)#")
@@ -57,7 +57,7 @@ def fanout(*, channels: int, latency_ms: int, db: str, dispatchers: int) -> dict
         harness.start_dispatchers(dispatchers)
         started = time.perf_counter()
         started_wall = time.time()
-        content.schedule_post(post=post, by=approver)
+        scheduling.schedule_post(post=post, by=approver)
         schedule_s = time.perf_counter() - started
         settled = _wait_until_settled(
             Q(post=post) & ~Q(status__in=Delivery.TERMINAL), timeout_s=300

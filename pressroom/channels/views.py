@@ -16,7 +16,7 @@ from pressroom.channels.models import Channel
 from pressroom.orgs.access import units_for
 from pressroom.orgs.models import Capability, Unit
 from pressroom.publishing.actions import reconnect_channel, set_unknown_outcome
-from pressroom.publishing.explanations import explain_error, explain_status
+from pressroom.publishing.rows import delivery_rows
 
 RECENT_DELIVERIES = 20
 
@@ -52,14 +52,7 @@ def _render_channel(
             :RECENT_DELIVERIES
         ]
     )
-    rows = [
-        {
-            "delivery": delivery,
-            "status_explanation": explain_status(delivery),
-            "error_explanation": explain_error(delivery),
-        }
-        for delivery in deliveries
-    ]
+    rows = delivery_rows(deliveries)
     viewer_url = channel.options.get("viewer_url", "") if channel.is_sandbox else ""
     may_manage = Capability.MANAGE in capabilities
     if may_manage and channel.platform == "telegram" and outcome_form is None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -25,9 +24,6 @@ from pressroom.core.errors import ActionError
 from pressroom.core.text import nfc
 from pressroom.orgs.access import capabilities_in
 from pressroom.orgs.models import Capability, Unit
-
-# A schedule a little in the past (the form took a minute to fill) still counts as "now".
-SCHEDULE_GRACE = timedelta(minutes=2)
 
 
 @dataclass(frozen=True)
@@ -266,36 +262,6 @@ def reject_post(*, post: Post, by: Any, reason: str) -> Post:
     )
     record_event(
         actor=by, action="post.reject", obj=post, unit_id=post.unit_id, data={"reason": reason}
-    )
-    return post
-
-
-@transaction.atomic
-def schedule_post(*, post: Post, by: Any, at: datetime | None = None) -> Post:
-    """Publish now (at=None) or at a time: one Delivery per chosen channel."""
-    from pressroom.publishing.actions import create_deliveries
-
-    post = _lock(post)
-    _require(by, post.unit, Capability.APPROVE)
-    if post.status != Post.Status.APPROVED:
-        raise ActionError(_("Only an approved post can be scheduled."))
-    now = timezone.now()
-    if at is not None and at < now - SCHEDULE_GRACE:
-        raise ActionError(_("That time is in the past. Choose a later time or publish now."))
-    due = max(at or now, now)
-    problems = problems_of(post)
-    if problems:
-        raise ActionError(*problems)
-    post.status = Post.Status.SCHEDULED
-    post.scheduled_at = due
-    post.save(update_fields=["status", "scheduled_at", "updated_at"])
-    create_deliveries(post=post, due_at=due)
-    record_event(
-        actor=by,
-        action="post.schedule",
-        obj=post,
-        unit_id=post.unit_id,
-        data={"at": due.isoformat(), "now": at is None},
     )
     return post
 

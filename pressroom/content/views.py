@@ -38,7 +38,8 @@ from pressroom.core.errors import ActionError
 from pressroom.orgs.access import units_for
 from pressroom.orgs.models import Capability, Unit
 from pressroom.publishing import actions as publishing_actions
-from pressroom.publishing.explanations import explain_error, explain_status
+from pressroom.publishing import scheduling
+from pressroom.publishing.rows import any_running, delivery_rows
 
 POSTS_PER_PAGE = 25
 
@@ -229,19 +230,9 @@ def post_deliveries(request: HtmxHttpRequest, post_id: int) -> HttpResponse:
 
 def _deliveries(post: Post) -> dict[str, Any]:
     deliveries = list(post.deliveries.select_related("channel", "channel__unit"))
-    rows = [
-        {
-            "delivery": delivery,
-            "status_explanation": explain_status(delivery),
-            "error_explanation": explain_error(delivery),
-        }
-        for delivery in deliveries
-    ]
     return {
-        "delivery_rows": rows,
-        # Poll only while Pressroom itself is working on a delivery, not while one waits for
-        # a person (a paused channel, a Telegram send nobody can check).
-        "deliveries_running": any(delivery.in_progress for delivery in deliveries),
+        "delivery_rows": delivery_rows(deliveries),
+        "deliveries_running": any_running(deliveries),
     }
 
 
@@ -399,7 +390,7 @@ def post_schedule(request: HttpRequest, post_id: int) -> HttpResponse:
         )
     if request.POST.get("when") == "now":
         try:
-            actions.schedule_post(post=post, by=request.user, at=None)
+            scheduling.schedule_post(post=post, by=request.user, at=None)
         except ActionError as error:
             messages.error(request, _("The post was not published:"))
             for message in error.messages:
@@ -411,7 +402,7 @@ def post_schedule(request: HttpRequest, post_id: int) -> HttpResponse:
     if form.is_valid():
         at: datetime = form.cleaned_data["at"]
         try:
-            actions.schedule_post(post=post, by=request.user, at=at)
+            scheduling.schedule_post(post=post, by=request.user, at=at)
         except ActionError as error:
             for message in error.messages:
                 form.add_error("at", message)

@@ -18,6 +18,7 @@ from pressroom.channels.models import Channel
 from pressroom.content import actions as content
 from pressroom.demo.alerts import demo_templates
 from pressroom.orgs.models import Membership, Role, Unit
+from pressroom.publishing import scheduling
 
 
 def demo_image(*, size: tuple[int, int], kind: str, color: str) -> bytes:
@@ -304,7 +305,7 @@ def _demo_content(province: Unit, district: Unit, users: dict[str, Any]) -> None
         if state == "review":
             continue
         content.approve_post(post=post, by=approver)
-        content.schedule_post(
+        scheduling.schedule_post(
             post=post,
             by=approver,
             at=None if state == "now" else now + timedelta(minutes=minutes),

@@ -11,8 +11,8 @@ from django.views.decorators.http import require_GET
 from pressroom.content.models import Post
 from pressroom.orgs.access import units_for
 from pressroom.orgs.models import Capability
-from pressroom.publishing.explanations import explain_error, explain_status
 from pressroom.publishing.models import Delivery
+from pressroom.publishing.rows import delivery_rows
 
 DASHBOARD_ROWS = 10
 # Deliveries that need someone to look at them, or are still being worked on after a problem.
@@ -56,14 +56,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         .select_related("post", "channel")
         .order_by("-updated_at")[:DASHBOARD_ROWS]
     )
-    problems = [
-        {
-            "delivery": delivery,
-            "status_explanation": explain_status(delivery),
-            "error_explanation": explain_error(delivery),
-        }
-        for delivery in troubled
-    ]
+    problems = delivery_rows(troubled)
     return render(
         request,
         "desk/dashboard.html",

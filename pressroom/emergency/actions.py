@@ -29,6 +29,7 @@ from pressroom.emergency.templating import TemplateProblem, fields_of, fill
 from pressroom.emergency.two_factor import reauthenticate
 from pressroom.orgs.access import capabilities_in
 from pressroom.orgs.models import Capability, Unit
+from pressroom.publishing import scheduling
 
 
 def _require(user: Any, unit: Unit, capability: str) -> None:
@@ -171,7 +172,7 @@ def _confirm(*, alert: EmergencyAlert, by: Any, method: str) -> EmergencyAlert:
     # Again under the lock: another approver may have confirmed or cancelled meanwhile.
     check_confirmer(alert, by)
     post = content.approve_emergency_post(post=alert.post, by=by)
-    post = content.schedule_post(post=post, by=by, at=None)
+    post = scheduling.schedule_post(post=post, by=by, at=None)
     alert.status = EmergencyAlert.Status.SENT
     alert.confirmed_by = by
     alert.confirmed_at = timezone.now()

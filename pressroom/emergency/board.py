@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from pressroom.emergency.models import EmergencyAlert
 from pressroom.platforms.registry import Platform
-from pressroom.publishing.explanations import explain_error, explain_status
 from pressroom.publishing.models import Delivery
+from pressroom.publishing.rows import DeliveryRow, delivery_rows
 
 # The states always shown, in the order a reader scans them; any other state a delivery
 # may be in (say, `claimed`) is shown after these by its own label.
@@ -61,21 +61,14 @@ class Group:
         return sum(self.counts.values())
 
 
-@dataclass(frozen=True)
-class Row:
-    delivery: Delivery
-    status_explanation: str
-    error_explanation: str
-
-
 @dataclass
 class Board:
     states: list[State]
     totals: list[tuple[State, int]]
     platforms: list[Group]
     units: list[Group]
-    rows: list[Row]
-    troubles: list[Row]
+    rows: list[DeliveryRow]
+    troubles: list[DeliveryRow]
     total: int
     published: int
     running: bool
@@ -111,14 +104,7 @@ def board_of(alert: EmergencyAlert) -> Board:
         group.counts[status] = group.counts.get(status, 0) + 1
     for group in [*platforms.values(), *units.values()]:
         group.cells = [group.counts.get(state.value, 0) for state in states]
-    rows = [
-        Row(
-            delivery=delivery,
-            status_explanation=explain_status(delivery),
-            error_explanation=explain_error(delivery),
-        )
-        for delivery in deliveries
-    ]
+    rows = delivery_rows(deliveries)
     # Poll while Pressroom is working on a delivery (not once it waits for a person), or
     # while one is in a state this code does not know and so cannot call finished.
     running = alert.is_waiting or any(

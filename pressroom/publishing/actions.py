@@ -27,7 +27,7 @@ from pressroom.audit.actions import record_event, record_events
 from pressroom.channels.models import Channel
 from pressroom.content.models import Post
 from pressroom.core.crypto import decrypt_json
-from pressroom.core.db import insert_from_select, insert_many, update_many
+from pressroom.core.db import insert_many, update_many
 from pressroom.platforms.base import ChannelAccess, MediaFile, Outcome, OutcomeKind, Publication
 from pressroom.publishing import tasks, wakeup
 from pressroom.publishing.models import Delivery, DeliveryAttempt
@@ -42,68 +42,6 @@ CLAIMABLE = (Delivery.Status.PENDING, Delivery.Status.RETRY, Delivery.Status.UNK
 SEND_MARGIN_S = 0.25
 # Platforms that recognise a repeated request (Mastodon's Idempotency-Key, kept one hour).
 IDEMPOTENT_PLATFORMS = frozenset({"mastodon"})
-
-
-def deadline_for(post: Post, due_at: datetime) -> datetime:
-    hours = settings.DELIVERY_EMERGENCY_DEADLINE_H if post.is_emergency else None
-    return due_at + timedelta(hours=hours or settings.DELIVERY_DEADLINE_H)
-
-
-def create_deliveries(*, post: Post, due_at: datetime) -> None:
-    """One delivery per chosen channel, waiting (or paused, on a channel that needs
-    reconnecting). The database makes them in one statement: a thousand channels are one
-    INSERT … SELECT, not a thousand rows sent over."""
-    fields = {
-        "due_at": due_at,
-        "give_up_at": deadline_for(post, due_at),
-        "priority": 10 if post.is_emergency else 0,
-        "updated_at": timezone.now(),
-    }
-    # Scheduled again: the deliveries that did not go out wait for the new moment, as new.
-    # One that is published, being sent or whose outcome is unknown is never touched: it
-    # may be on the platform already.
-    again = post.deliveries.filter(status__in=Delivery.RESCHEDULABLE)
-    fresh = {
-        **fields,
-        "attempts": 0,
-        "needs_check": False,
-        "first_sent_at": None,
-        "claimed_by": "",
-        "lease_until": None,
-        "error_code": "",
-        "error_message": "",
-    }
-    connected = Q(channel__status=Channel.Status.CONNECTED)
-    again.filter(connected).update(status=Delivery.Status.PENDING, **fresh)
-    again.exclude(connected).update(status=Delivery.Status.PAUSED, **fresh)
-
-    quote = connection.ops.quote_name
-    channel = quote(Channel._meta.db_table)
-    chosen = quote(Post.channels.through._meta.db_table)
-    delivery = quote(Delivery._meta.db_table)
-    # Table names come from the models; every value is a parameter.
-    source = (
-        f"FROM {channel} JOIN {chosen} AS chosen ON chosen.channel_id = {channel}.id"  # noqa: S608
-        f" WHERE chosen.post_id = %s AND NOT EXISTS (SELECT 1 FROM {delivery} AS d"
-        f" WHERE d.post_id = %s AND d.channel_id = {channel}.id) ORDER BY {channel}.id"
-    )
-    status = f"CASE WHEN {channel}.status = %s THEN %s ELSE %s END"
-    insert_from_select(
-        Delivery,
-        Delivery(post=post, **fields),
-        computed={
-            "channel": (f"{channel}.id", []),
-            "status": (
-                status,
-                [Channel.Status.CONNECTED, Delivery.Status.PENDING, Delivery.Status.PAUSED],
-            ),
-        },
-        source=source,
-        params=[post.pk, post.pk],
-    )
-    # Everything may have gone out already (scheduled again after it was published).
-    update_post_status(post_id=post.pk)
-    wakeup.announce()
 
 
 def claim_due(

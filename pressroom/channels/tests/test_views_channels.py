@@ -7,7 +7,7 @@ from django.urls import reverse
 from pressroom.audit.actions import verify_chain
 from pressroom.audit.models import AuditEvent
 from pressroom.channels.models import Channel
-from pressroom.content import actions
+from pressroom.publishing import scheduling
 from pressroom.publishing.models import Delivery
 from pressroom.testing import ViewTestCase
 
@@ -66,7 +66,7 @@ class ChannelDetailTests(ViewTestCase):
 
     def test_recent_deliveries_with_plain_explanations(self) -> None:
         post = self.make_approved_post(title="Thông báo cắt điện", channels=[self.telegram])
-        actions.schedule_post(post=post, by=self.approver)
+        scheduling.schedule_post(post=post, by=self.approver)
         Delivery.objects.update(status=Delivery.Status.FAILED, error_code="400", attempts=1)
         self.login(self.owner)
         response = self.client.get(self.url)
@@ -89,7 +89,7 @@ class ReconnectTests(ViewTestCase):
         self.channel.status = Channel.Status.NEEDS_RECONNECT
         self.channel.save()
         post = self.make_approved_post(channels=[self.channel])
-        actions.schedule_post(post=post, by=self.approver)
+        scheduling.schedule_post(post=post, by=self.approver)
         self.delivery = Delivery.objects.get(post=post)
         self.url = reverse("channel_reconnect", args=[self.channel.pk])
         self.fields = {"access_token": "new-access", "refresh_token": "new-refresh"}

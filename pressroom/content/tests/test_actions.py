@@ -9,6 +9,7 @@ from pressroom.audit.models import AuditEvent
 from pressroom.content import actions
 from pressroom.content.models import Post
 from pressroom.core.errors import ActionError
+from pressroom.publishing import scheduling
 from pressroom.publishing.models import Delivery
 from pressroom.testing import BaseTestCase, make_image
 
@@ -35,7 +36,9 @@ class WorkflowTests(BaseTestCase):
         self.assertEqual({v.platform for v in post.variants.all()}, {"facebook", "telegram"})
         actions.submit_post(post=post, by=self.owner)
         actions.approve_post(post=post, by=self.approver)
-        actions.schedule_post(post=post, by=self.approver, at=timezone.now() + timedelta(hours=1))
+        scheduling.schedule_post(
+            post=post, by=self.approver, at=timezone.now() + timedelta(hours=1)
+        )
         post.refresh_from_db()
         self.assertEqual(post.status, Post.Status.SCHEDULED)
         self.assertEqual(Delivery.objects.filter(post=post, status="pending").count(), 2)
@@ -112,7 +115,7 @@ class WorkflowTests(BaseTestCase):
         actions.submit_post(post=post, by=self.owner)
         actions.approve_post(post=post, by=self.approver)
         with self.assertRaisesMessage(ActionError, "past"):
-            actions.schedule_post(
+            scheduling.schedule_post(
                 post=post, by=self.approver, at=timezone.now() - timedelta(hours=1)
             )
         post.refresh_from_db()

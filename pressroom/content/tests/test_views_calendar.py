@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 from django.urls import reverse
 
-from pressroom.content import actions
 from pressroom.content.models import Post, Theme
+from pressroom.publishing import scheduling
 from pressroom.testing import ViewTestCase
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -35,7 +35,7 @@ class CalendarTests(ViewTestCase):
 
     def scheduled(self, title: str, at: datetime, channel: object, **fields: object) -> Post:
         post = self.make_approved_post(title=title, channels=[channel], **fields)
-        return actions.schedule_post(post=post, by=self.owner, at=at)
+        return scheduling.schedule_post(post=post, by=self.owner, at=at)
 
     def test_week_shows_posts_on_their_vietnam_day_and_time(self) -> None:
         self.login(self.owner)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from pressroom.channels.models import Channel
 from pressroom.content import actions
 from pressroom.content.models import Post, Theme
+from pressroom.publishing import scheduling
 from pressroom.publishing.models import Delivery
 from pressroom.testing import ViewTestCase, make_image
 
@@ -147,7 +148,7 @@ class DeliveriesTableTests(ViewTestCase):
         self.facebook = self.make_channel(self.district, "facebook")
         self.telegram = self.make_channel(self.district, "telegram")
         self.post = self.make_approved_post(channels=[self.facebook, self.telegram])
-        actions.schedule_post(post=self.post, by=self.approver)
+        scheduling.schedule_post(post=self.post, by=self.approver)
         self.url = reverse("post_deliveries", args=[self.post.pk])
 
     def test_the_table_polls_while_a_delivery_is_under_way(self) -> None:
@@ -202,7 +203,7 @@ class SettleUnknownDeliveryTests(ViewTestCase):
         super().setUp()
         self.telegram = self.make_channel(self.district, "telegram")
         self.post = self.make_approved_post(channels=[self.telegram])
-        actions.schedule_post(post=self.post, by=self.approver)
+        scheduling.schedule_post(post=self.post, by=self.approver)
         self.delivery = Delivery.objects.get(post=self.post)
         Delivery.objects.filter(pk=self.delivery.pk).update(
             status=Delivery.Status.UNKNOWN,

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pressroom.content import actions
+from pressroom.publishing import scheduling
 from pressroom.publishing.models import Delivery
 from pressroom.testing import ViewTestCase
 
@@ -32,9 +33,11 @@ class DashboardTests(ViewTestCase):
         actions.submit_post(post=own, by=self.approver)
         self.make_post(by=self.approver, title="Nháp của tôi")
         later = self.make_approved_post(title="Sắp đăng", channels=[self.facebook])
-        actions.schedule_post(post=later, by=self.approver, at=timezone.now() + timedelta(days=2))
+        scheduling.schedule_post(
+            post=later, by=self.approver, at=timezone.now() + timedelta(days=2)
+        )
         broken = self.make_approved_post(title="Đăng lỗi", channels=[self.facebook])
-        actions.schedule_post(post=broken, by=self.approver)
+        scheduling.schedule_post(post=broken, by=self.approver)
         Delivery.objects.filter(post=broken).update(status=Delivery.Status.PAUSED)
 
         self.login(self.approver)

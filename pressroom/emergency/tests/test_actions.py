@@ -24,6 +24,7 @@ from pressroom.emergency.tests.helpers import (
     wrong_code_for,
 )
 from pressroom.orgs.models import Role
+from pressroom.publishing import scheduling
 from pressroom.publishing.actions import claim_due
 from pressroom.publishing.models import Delivery
 from pressroom.testing import BaseTestCase
@@ -157,7 +158,7 @@ class ConfirmTests(AlertSetup, BaseTestCase):
         )
         content.submit_post(post=ordinary, by=self.owner)
         content.approve_post(post=ordinary, by=self.approver)
-        content.schedule_post(post=ordinary, by=self.approver, at=None)
+        scheduling.schedule_post(post=ordinary, by=self.approver, at=None)
         Delivery.objects.filter(post=ordinary).update(due_at=timezone.now() - timedelta(hours=1))
         alert = self.compose()
 

@@ -10,9 +10,8 @@ from django.utils import timezone
 
 from pressroom.audit.actions import verify_chain
 from pressroom.channels.models import Channel
-from pressroom.content import actions as content
 from pressroom.content.models import Post
-from pressroom.publishing import actions, wakeup
+from pressroom.publishing import actions, scheduling, wakeup
 from pressroom.publishing.models import Delivery
 from pressroom.publishing.tests.base import TOKENS, PublishingTestCase, run_dispatcher_once
 
@@ -21,7 +20,7 @@ class DispatcherTests(PublishingTestCase):
     def test_publishes_once_on_every_platform_with_photos(self) -> None:
         channels = [self.connect(platform) for platform in TOKENS]
         post = self.approved_post(channels, images=2)
-        content.schedule_post(post=post, by=self.approver)
+        scheduling.schedule_post(post=post, by=self.approver)
         run_dispatcher_once()
 
         deliveries = list(Delivery.objects.filter(post=post))
@@ -46,7 +45,7 @@ class DispatcherTests(PublishingTestCase):
     def test_text_post_on_telegram(self) -> None:
         channel = self.connect("telegram")
         post = self.approved_post([channel])
-        content.schedule_post(post=post, by=self.approver)
+        scheduling.schedule_post(post=post, by=self.approver)
         run_dispatcher_once()
         delivery = Delivery.objects.get(post=post)
         self.assertEqual(delivery.status, Delivery.Status.PUBLISHED)
@@ -57,7 +56,7 @@ class DispatcherTests(PublishingTestCase):
         good = self.connect("mastodon")
         bad = self.connect("facebook", registered_token="another-token")
         post = self.approved_post([good, bad])
-        content.schedule_post(post=post, by=self.approver)
+        scheduling.schedule_post(post=post, by=self.approver)
         run_dispatcher_once()
         self.assertEqual(Delivery.objects.get(channel=good).status, Delivery.Status.PUBLISHED)
         paused = Delivery.objects.get(channel=bad)
@@ -72,7 +71,9 @@ class DispatcherTests(PublishingTestCase):
     def test_scheduled_post_waits_for_its_time(self) -> None:
         channel = self.connect("mastodon")
         post = self.approved_post([channel])
-        content.schedule_post(post=post, by=self.approver, at=timezone.now() + timedelta(hours=2))
+        scheduling.schedule_post(
+            post=post, by=self.approver, at=timezone.now() + timedelta(hours=2)
+        )
         run_dispatcher_once()
         self.assertEqual(Delivery.objects.get(post=post).status, Delivery.Status.PENDING)
         self.assertEqual(self.sandbox.ledger(platform="mastodon"), [])
@@ -83,12 +84,14 @@ class DispatcherTests(PublishingTestCase):
         Channel.objects.filter(pk=broken.pk).update(status=Channel.Status.NEEDS_RECONNECT)
         post = self.approved_post([good, broken])
         due = timezone.now() + timedelta(hours=1)
-        actions.create_deliveries(post=post, due_at=due)
+        scheduling.schedule_post(post=post, by=self.approver, at=due)
         made = {d.channel_id: d for d in Delivery.objects.filter(post=post)}
         self.assertEqual(made[good.pk].status, Delivery.Status.PENDING)
         self.assertEqual(made[broken.pk].status, Delivery.Status.PAUSED)
         self.assertEqual({d.due_at for d in made.values()}, {due})
-        self.assertEqual({d.give_up_at for d in made.values()}, {actions.deadline_for(post, due)})
+        self.assertEqual(
+            {d.give_up_at for d in made.values()}, {scheduling.deadline_for(post, due)}
+        )
         self.assertEqual({d.attempts for d in made.values()}, {0})
         self.assertTrue(all(d.created_at and d.updated_at for d in made.values()))
 
@@ -97,7 +100,8 @@ class DispatcherTests(PublishingTestCase):
         added = self.connect("facebook")
         post.channels.add(added)
         later = due + timedelta(hours=1)
-        actions.create_deliveries(post=post, due_at=later)
+        Post.objects.filter(pk=post.pk).update(status=Post.Status.APPROVED)
+        scheduling.schedule_post(post=post, by=self.approver, at=later)
         again = {d.channel_id: d for d in Delivery.objects.filter(post=post)}
         self.assertEqual(set(again), {good.pk, broken.pk, added.pk})
         self.assertEqual(made[broken.pk].pk, again[broken.pk].pk)
@@ -107,7 +111,7 @@ class DispatcherTests(PublishingTestCase):
     def test_claims_do_not_overlap(self) -> None:
         channels = [self.connect(platform) for platform in TOKENS]
         post = self.approved_post(channels)
-        content.schedule_post(post=post, by=self.approver)
+        scheduling.schedule_post(post=post, by=self.approver)
         first = actions.claim_due(worker="a", limit=3)
         second = actions.claim_due(worker="b", limit=10)
         self.assertEqual(len(first), 3)
@@ -117,7 +121,7 @@ class DispatcherTests(PublishingTestCase):
     def test_expired_claim_goes_back_to_the_queue(self) -> None:
         channel = self.connect("zalo")
         post = self.approved_post([channel])
-        content.schedule_post(post=post, by=self.approver)
+        scheduling.schedule_post(post=post, by=self.approver)
         (claimed,) = actions.claim_due(worker="dead", limit=5)
         self.assertEqual(Delivery.objects.get(pk=claimed).status, Delivery.Status.CLAIMED)
         self.assertEqual(actions.reap_expired_leases(now=timezone.now() + timedelta(hours=1)), 1)
@@ -126,7 +130,7 @@ class DispatcherTests(PublishingTestCase):
     def test_expired_lease_while_sending_becomes_unknown_and_is_looked_for(self) -> None:
         channel = self.connect("zalo")
         post = self.approved_post([channel])
-        content.schedule_post(post=post, by=self.approver)
+        scheduling.schedule_post(post=post, by=self.approver)
         (claimed,) = actions.claim_due(worker="dead", limit=5)
         actions.start_jobs(delivery_ids=[claimed], worker="dead")
         self.assertEqual(Delivery.objects.get(pk=claimed).status, Delivery.Status.SENDING)
@@ -149,7 +153,9 @@ class DispatcherTests(PublishingTestCase):
     def test_claimed_ahead_stays_claimed_until_just_before_it_is_due(self) -> None:
         channel = self.connect("telegram")
         post = self.approved_post([channel])
-        content.schedule_post(post=post, by=self.approver, at=timezone.now() + timedelta(seconds=1))
+        scheduling.schedule_post(
+            post=post, by=self.approver, at=timezone.now() + timedelta(seconds=1)
+        )
         (claimed,) = actions.claim_due(worker="w", limit=5, lookahead_s=2)
         (job,) = actions.start_jobs(delivery_ids=[claimed], worker="w")
         self.assertFalse(job.sending)
@@ -180,7 +186,7 @@ class DispatcherTests(PublishingTestCase):
             self.assertTrue(listener.listening.wait(timeout=10))
             post = self.approved_post([self.connect("telegram")])
             self.assertFalse(woken.is_set())
-            content.schedule_post(post=post, by=self.approver)
+            scheduling.schedule_post(post=post, by=self.approver)
             self.assertTrue(woken.wait(timeout=10))
         finally:
             if listener is not None:

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from pressroom.content import actions as content
 from pressroom.content.models import Post
+from pressroom.publishing import scheduling
 from pressroom.publishing.models import Delivery
 from pressroom.publishing.tests.base import EXTERNAL_IDS, PublishingTestCase, run_dispatcher_once
 
@@ -26,7 +26,7 @@ class RescheduleTests(PublishingTestCase):
         telegram, facebook = self.connect("telegram"), self.connect("facebook")
         post = self.approved_post([telegram, facebook])
         self.sandbox.add_fault("facebook", kind="reject", message="Invalid parameter", count=1)
-        content.schedule_post(post=post, by=self.approver)
+        scheduling.schedule_post(post=post, by=self.approver)
         run_dispatcher_once()
         post.refresh_from_db()
         self.assertEqual(post.status, Post.Status.PARTLY_FAILED)
@@ -35,7 +35,7 @@ class RescheduleTests(PublishingTestCase):
         self.assertEqual(Delivery.objects.get(channel=facebook).status, Delivery.Status.FAILED)
 
         self.back_to_approved(post)
-        content.schedule_post(post=post, by=self.approver)
+        scheduling.schedule_post(post=post, by=self.approver)
         run_dispatcher_once()
 
         self.assertEqual(self.on_platform("telegram"), 1)
@@ -54,7 +54,7 @@ class RescheduleTests(PublishingTestCase):
     def test_a_send_whose_outcome_is_unknown_is_not_started_again(self) -> None:
         facebook, mastodon = self.connect("facebook"), self.connect("mastodon")
         post = self.approved_post([facebook, mastodon])
-        content.schedule_post(post=post, by=self.approver)
+        scheduling.schedule_post(post=post, by=self.approver)
         later = timezone.now() + timedelta(hours=1)
         Delivery.objects.filter(channel=facebook).update(
             status=Delivery.Status.UNKNOWN, needs_check=True, attempts=1, due_at=later
@@ -63,7 +63,7 @@ class RescheduleTests(PublishingTestCase):
             status=Delivery.Status.SENDING, claimed_by="another", attempts=1
         )
         self.back_to_approved(post)
-        content.schedule_post(post=post, by=self.approver)
+        scheduling.schedule_post(post=post, by=self.approver)
         self.assertEqual(
             set(Delivery.objects.values_list("status", "needs_check", "attempts", "claimed_by")),
             {
@@ -76,10 +76,10 @@ class RescheduleTests(PublishingTestCase):
     def test_a_post_published_everywhere_scheduled_again_stays_published(self) -> None:
         telegram = self.connect("telegram")
         post = self.approved_post([telegram])
-        content.schedule_post(post=post, by=self.approver)
+        scheduling.schedule_post(post=post, by=self.approver)
         run_dispatcher_once()
         self.back_to_approved(post)
-        content.schedule_post(post=post, by=self.approver)
+        scheduling.schedule_post(post=post, by=self.approver)
         run_dispatcher_once()
         self.assertEqual(self.on_platform("telegram"), 1)
         post.refresh_from_db()

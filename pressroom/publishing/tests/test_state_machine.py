@@ -13,10 +13,9 @@ from django.test import override_settings
 from django.utils import timezone
 
 from pressroom.channels.models import Channel
-from pressroom.content import actions as content
 from pressroom.core.models import Notification
 from pressroom.platforms.base import Outcome, OutcomeKind
-from pressroom.publishing import actions
+from pressroom.publishing import actions, scheduling
 from pressroom.publishing.models import Delivery
 from pressroom.publishing.tests.base import (
     EXTERNAL_IDS,
@@ -53,7 +52,7 @@ class StateMachineTests(PublishingTestCase):
         post = self.approved_post([channel])
         if fault:
             self.sandbox.add_fault(platform, **fault)
-        content.schedule_post(post=post, by=self.approver)
+        scheduling.schedule_post(post=post, by=self.approver)
         return Delivery.objects.get(post=post)
 
     @FAST
@@ -110,7 +109,7 @@ class StateMachineTests(PublishingTestCase):
         channel.save()
         post = self.approved_post([channel])
         self.sandbox.add_fault("telegram", kind="timeout_after_create", delay_s=1.5, count=1)
-        content.schedule_post(post=post, by=self.approver)
+        scheduling.schedule_post(post=post, by=self.approver)
         drain(pause_s=0.2)
         delivery = Delivery.objects.get(post=post)
         self.assertEqual(delivery.status, Delivery.Status.PUBLISHED)
@@ -127,7 +126,7 @@ class StateMachineTests(PublishingTestCase):
         resending.save()
         posts = [self.approved_post([channel]) for channel in (waiting, resending)]
         for post in posts:
-            content.schedule_post(post=post, by=self.approver)
+            scheduling.schedule_post(post=post, by=self.approver)
         Delivery.objects.update(
             status=Delivery.Status.SENDING,
             claimed_by="dead",
@@ -154,7 +153,7 @@ class StateMachineTests(PublishingTestCase):
         channel = self.connect("telegram")
         first = self.approved_post([channel])
         self.sandbox.add_fault("telegram", kind="rate_limit", retry_after=30, count=1)
-        content.schedule_post(post=first, by=self.approver)
+        scheduling.schedule_post(post=first, by=self.approver)
         run_dispatcher_once()
         delivery = Delivery.objects.get(post=first)
         self.assertEqual(delivery.status, Delivery.Status.RETRY)
@@ -163,7 +162,7 @@ class StateMachineTests(PublishingTestCase):
         self.assertEqual(delivery.history.get().retry_after_s, 30)
         # A second post to the same channel waits as long, not hitting the limit again.
         second = self.approved_post([channel])
-        content.schedule_post(post=second, by=self.approver)
+        scheduling.schedule_post(post=second, by=self.approver)
         actions._hold_channel(channel.pk, until=delivery.due_at)
         run_dispatcher_once()
         self.assertEqual(Delivery.objects.get(post=second).status, Delivery.Status.PENDING)
@@ -181,7 +180,7 @@ class StateMachineTests(PublishingTestCase):
         good = self.connect("facebook")
         bad = self.connect("zalo", registered_token="the-token-changed")
         post = self.approved_post([good, bad])
-        content.schedule_post(post=post, by=self.approver)
+        scheduling.schedule_post(post=post, by=self.approver)
         run_dispatcher_once()
         self.assertEqual(Delivery.objects.get(channel=good).status, Delivery.Status.PUBLISHED)
         self.assertEqual(Delivery.objects.get(channel=bad).status, Delivery.Status.PAUSED)
@@ -213,11 +212,11 @@ class StateMachineTests(PublishingTestCase):
     def test_emergency_deliveries_are_claimed_first(self) -> None:
         channels = [self.connect(platform) for platform in ("facebook", "telegram")]
         ordinary = self.approved_post(channels)
-        content.schedule_post(post=ordinary, by=self.approver)
+        scheduling.schedule_post(post=ordinary, by=self.approver)
         urgent = self.approved_post(channels)
         urgent.is_emergency = True
         urgent.save()
-        content.schedule_post(post=urgent, by=self.approver)
+        scheduling.schedule_post(post=urgent, by=self.approver)
         first = actions.claim_due(worker="w", limit=2)
         self.assertEqual(
             set(Delivery.objects.filter(pk__in=first).values_list("post_id", flat=True)),
@@ -240,7 +239,7 @@ class StateMachineTests(PublishingTestCase):
         """Platforms say "retry after 5" and "after 2.5": one batch holds both."""
         channels = [self.connect(platform) for platform in ("facebook", "mastodon", "zalo")]
         post = self.approved_post(channels)
-        content.schedule_post(post=post, by=self.approver)
+        scheduling.schedule_post(post=post, by=self.approver)
         deliveries = list(Delivery.objects.filter(post=post).order_by("pk"))
         Delivery.objects.filter(post=post).update(status=Delivery.Status.SENDING, claimed_by="w")
         waits = [5, 2.5, None]
@@ -273,7 +272,7 @@ class StateMachineTests(PublishingTestCase):
         recording results for one unit's channels neither wait for nor deadlock each other."""
         channels = [self.connect(platform) for platform in ("facebook", "mastodon")]
         post = self.approved_post(channels)
-        content.schedule_post(post=post, by=self.approver)
+        scheduling.schedule_post(post=post, by=self.approver)
         first, second = Delivery.objects.filter(post=post).order_by("pk")
         Delivery.objects.filter(pk=first.pk).update(status=Delivery.Status.SENDING, claimed_by="w1")
         Delivery.objects.filter(pk=second.pk).update(

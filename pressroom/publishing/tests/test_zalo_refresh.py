@@ -5,7 +5,7 @@ from __future__ import annotations
 from pressroom.audit.models import AuditEvent
 from pressroom.channels import tokens
 from pressroom.channels.models import Channel
-from pressroom.content import actions as content
+from pressroom.publishing import scheduling
 from pressroom.publishing.models import Delivery
 from pressroom.publishing.tests.base import EXTERNAL_IDS, PublishingTestCase, run_dispatcher_once
 
@@ -34,7 +34,7 @@ class ZaloRefreshTests(PublishingTestCase):
     def test_expired_token_is_refreshed_stored_and_the_post_goes_out(self) -> None:
         channel = self.zalo_channel(refresh_token="r-1")
         post = self.approved_post([channel])
-        content.schedule_post(post=post, by=self.approver)
+        scheduling.schedule_post(post=post, by=self.approver)
         run_dispatcher_once()
         self.assertEqual(Delivery.objects.get(post=post).status, Delivery.Status.PUBLISHED)
         channel.refresh_from_db()
@@ -49,7 +49,7 @@ class ZaloRefreshTests(PublishingTestCase):
     def test_a_used_refresh_token_pauses_the_channel(self) -> None:
         channel = self.zalo_channel(refresh_token="already-used")
         post = self.approved_post([channel])
-        content.schedule_post(post=post, by=self.approver)
+        scheduling.schedule_post(post=post, by=self.approver)
         run_dispatcher_once()
         self.assertEqual(Delivery.objects.get(post=post).status, Delivery.Status.PAUSED)
         channel.refresh_from_db()
