@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from pressroom.sandbox.testing import RunningSandbox
+from pressroom.platforms.testing import RunningSandbox
 
 
 @pytest.fixture(scope="session")

@@ -50,6 +50,7 @@ def record_events(*, actor: Any, events: list[dict[str, Any]]) -> list[AuditEven
             event = AuditEvent(
                 created_at=now,
                 actor=user,
+                actor_ref=str(user.pk) if user else "",
                 actor_label=label,
                 action=spec["action"],
                 object_type=obj._meta.label_lower if obj is not None else "",

@@ -17,10 +17,14 @@ class AuditEvent(models.Model):
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        # The database clears the link itself, however the account row is removed.
+        on_delete=models.DB_SET_NULL,
         related_name="+",
     )
-    # Kept even if the account is removed later, so the record still says who.
+    # What the chain hashes about the actor is stored as text: the link above turns NULL if
+    # the account is ever removed, while the id and username of the time stay here ("" and
+    # the label for the system or an anonymous visitor).
+    actor_ref = models.CharField(max_length=64, blank=True, default="")
     actor_label = models.CharField(max_length=150, blank=True)
     action = models.CharField(_("action"), max_length=80, db_index=True)
     object_type = models.CharField(max_length=80)
@@ -40,11 +44,14 @@ class AuditEvent(models.Model):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"
 
     def compute_hash(self) -> str:
+        """The hash of the stored text fields (never of a link that may change)."""
+        ref = self.actor_ref
         return chain_hash(
             prev_hash=self.prev_hash,
             payload={
                 "created_at": self.created_at.isoformat(),
-                "actor_id": self.actor_id,
+                # The payload has kept its first shape (an integer id or null).
+                "actor_id": int(ref) if ref.isdigit() else (ref or None),
                 "actor_label": self.actor_label,
                 "action": self.action,
                 "object_type": self.object_type,

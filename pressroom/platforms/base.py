@@ -111,6 +111,8 @@ class CredentialField:
     label: str | Promise
     help_text: str | Promise = ""
     secret: bool = True
+    # The token that renews the others (Zalo's refresh token), not one sent with each call.
+    renews: bool = False
 
 
 @dataclass(frozen=True)
@@ -148,6 +150,12 @@ class Descriptor:
     def asks_after_lost_answer(self) -> bool:
         """Nobody can look and resending may duplicate: the channel chooses what follows."""
         return not self.can_look and not self.resend_safe
+
+    def sandbox_credentials(self, token: str) -> dict[str, str]:
+        """Credentials for a sandbox account whose token is `token`."""
+        return {
+            field.key: f"refresh-{token}" if field.renews else token for field in self.credentials
+        }
 
     def counted_text(self, title: str, text: str) -> str:
         """The text whose length the platform limits, the title included where it is part of

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from pressroom.platforms import explanations as words
+from pressroom.platforms.registry import DESCRIPTORS
 from pressroom.publishing.models import Delivery
 
 STATUS_EXPLANATIONS: dict[str, Promise] = {
@@ -29,61 +31,9 @@ STATUS_EXPLANATIONS: dict[str, Promise] = {
     ),
 }
 
-# What the platforms' error codes mean for the person who wrote the post.
-_TOKEN = _(
-    "The platform no longer accepts the channel's login. "
-    "A unit administrator must reconnect the channel."
-)
-_RATE = _("The platform asked us to slow down. Pressroom waits and tries again by itself.")
-_PERMISSION = _(
-    "The channel's account is not allowed to post there. "
-    "A unit administrator must check the account's permissions on the platform."
-)
-_INVALID = _(
-    "The platform found something wrong in the post (text, link or image). "
-    "Check this platform's version of the post."
-)
-_UNAVAILABLE = _("The platform was unavailable. Pressroom tries again by itself.")
-_DUPLICATE = _("The platform refused the post as a duplicate of one already published.")
-
-ERROR_EXPLANATIONS: dict[tuple[str, str], Promise] = {
-    ("facebook", "190"): _TOKEN,
-    ("facebook", "102"): _TOKEN,
-    ("facebook", "10"): _PERMISSION,
-    ("facebook", "200"): _PERMISSION,
-    ("facebook", "4"): _RATE,
-    ("facebook", "17"): _RATE,
-    ("facebook", "32"): _RATE,
-    ("facebook", "613"): _RATE,
-    ("facebook", "100"): _INVALID,
-    ("facebook", "368"): _(
-        "Facebook blocked the post as possibly against its rules. "
-        "Check the text and links, then contact the page's administrator."
-    ),
-    ("facebook", "506"): _DUPLICATE,
-    ("facebook", "1"): _UNAVAILABLE,
-    ("facebook", "2"): _UNAVAILABLE,
-    ("zalo", "-216"): _TOKEN,
-    ("zalo", "-124"): _TOKEN,
-    ("zalo", "-201"): _TOKEN,
-    ("zalo", "-14014"): _TOKEN,
-    ("telegram", "401"): _TOKEN,
-    ("telegram", "403"): _(
-        "The bot is not an administrator of the Telegram channel any more. "
-        "Ask the channel's owner to add it back with the right to post."
-    ),
-    ("telegram", "400"): _INVALID,
-    ("telegram", "429"): _RATE,
-    ("telegram", "502"): _UNAVAILABLE,
-    ("mastodon", "401"): _TOKEN,
-    ("mastodon", "403"): _PERMISSION,
-    ("mastodon", "422"): _INVALID,
-    ("mastodon", "429"): _RATE,
-    ("mastodon", "503"): _UNAVAILABLE,
-    ("zalo", "-100"): _UNAVAILABLE,
-    ("zalo", "-32"): _RATE,
-    ("zalo", "-210"): _INVALID,
-}
+# Words shared with the platforms, whose descriptors explain their own error codes.
+_TOKEN, _RATE, _INVALID = words.TOKEN, words.RATE, words.INVALID
+_UNAVAILABLE, _DUPLICATE = words.UNAVAILABLE, words.DUPLICATE
 
 GENERIC_ERROR_EXPLANATIONS: dict[str, Promise] = {
     "internal": _(
@@ -121,7 +71,8 @@ def explain_error(delivery: Delivery) -> str:
     if not delivery.error_code:
         return ""
     code = delivery.error_code.strip()
-    explanation = ERROR_EXPLANATIONS.get((delivery.channel.platform, code))
+    descriptor = DESCRIPTORS.get(delivery.channel.platform)
+    explanation = descriptor.error_explanations.get(code) if descriptor else None
     if explanation is None:
         explanation = GENERIC_ERROR_EXPLANATIONS.get(code.lower())
     if explanation is None:

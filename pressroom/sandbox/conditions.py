@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -63,8 +63,9 @@ class Settings:
 class Conditions:
     """The sandbox's misbehaviour on purpose: faults, profiles, limits, expired tokens."""
 
-    def __init__(self) -> None:
-        self.faults = FaultBook()
+    def __init__(self, platforms: Collection[str] = ()) -> None:
+        self.platforms = frozenset(platforms)
+        self.faults = FaultBook(self.platforms)
         self.profiles = profiles.ProfileBook()
         self.settings = Settings()
         self._limiters: list[Limiter] = []

@@ -17,7 +17,6 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from pressroom.sandbox import profiles
-from pressroom.sandbox.faults import PLATFORMS
 from pressroom.sandbox.store import Account, SandboxStore
 
 ACCOUNT_FIELDS = frozenset({"platform", "account_id", "token", "name"})
@@ -41,9 +40,9 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
         platform = body.get("platform")
         account_id = str(body.get("account_id") or "").strip()
         token = str(body.get("token") or "")
-        if platform not in PLATFORMS or not account_id or not token:
+        if platform not in store.platforms or not account_id or not token:
             return JSONResponse(
-                {"error": f"needed: platform ({sorted(PLATFORMS)}), account_id, token"},
+                {"error": f"needed: platform ({sorted(store.platforms)}), account_id, token"},
                 status_code=400,
             )
         # Anything else is a platform setting: username, max_characters, verify_id_field, …
@@ -98,7 +97,7 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
     def matching_accounts(profile: profiles.Profile) -> list[Account]:
         if profile.account_id is not None:
             platforms = (
-                PLATFORMS if profile.platform == profiles.ANY_PLATFORM else {profile.platform}
+                store.platforms if profile.platform == profiles.ANY_PLATFORM else {profile.platform}
             )
             found = [store.account(platform, profile.account_id) for platform in sorted(platforms)]
             return [account for account in found if account is not None]
@@ -108,7 +107,7 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
 
     async def put_profile(request: Request) -> Response:
         try:
-            profile = profiles.parse(await json_object(request))
+            profile = profiles.parse(await json_object(request), store.platforms)
         except ValueError as error:
             return JSONResponse({"error": str(error)}, status_code=400)
         conditions = store.conditions

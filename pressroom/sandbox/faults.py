@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import itertools
 import threading
+from collections.abc import Collection
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -41,7 +42,6 @@ KINDS = frozenset(
 )
 # Kinds the platform answers with an error response of its own shape.
 ERROR_KINDS = frozenset({"error", "server_error", "rate_limit", "token_expired", "reject"})
-PLATFORMS = frozenset({"facebook", "zalo", "telegram", "mastodon"})
 DEFAULT_DELAY_S = {"timeout_after_create": 30.0, "delay": 1.0}
 
 
@@ -76,11 +76,11 @@ class Fault:
         return {key: value for key, value in asdict(self).items() if value is not None}
 
 
-def parse(spec: dict[str, Any], fault_id: int) -> Fault:
+def parse(spec: dict[str, Any], fault_id: int, platforms: Collection[str]) -> Fault:
     """A Fault from the control endpoint's JSON; ValueError says what is wrong."""
     platform = spec.get("platform")
-    if platform not in PLATFORMS:
-        raise ValueError(f"platform must be one of {sorted(PLATFORMS)}")
+    if not isinstance(platform, str) or platform not in platforms:
+        raise ValueError(f"platform must be one of {sorted(platforms)}")
     kind = spec.get("kind")
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {sorted(KINDS)}")
@@ -112,14 +112,15 @@ def parse(spec: dict[str, Any], fault_id: int) -> Fault:
 class FaultBook:
     """The faults waiting to happen; shared by every request, so guarded by a lock."""
 
-    def __init__(self) -> None:
+    def __init__(self, platforms: Collection[str] = ()) -> None:
+        self.platforms = frozenset(platforms)
         self._faults: list[Fault] = []
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
 
     def add(self, spec: dict[str, Any]) -> Fault:
         with self._lock:
-            fault = parse(spec, next(self._ids))
+            fault = parse(spec, next(self._ids), self.platforms)
             self._faults.append(fault)
         return fault
 

@@ -32,10 +32,9 @@ from __future__ import annotations
 
 import random
 import threading
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
-
-from pressroom.sandbox.faults import PLATFORMS
 
 ANY_PLATFORM = "*"
 RATE_FIELDS = ("server_error_rate", "timeout_after_create_rate", "rate_limit_rate", "reject_rate")
@@ -148,7 +147,7 @@ def _number(spec: dict[str, Any], name: str, *, low: float, high: float | None =
     return float(value)
 
 
-def parse(spec: dict[str, Any]) -> Profile:
+def parse(spec: dict[str, Any], platforms: Collection[str]) -> Profile:
     """A Profile from the control endpoint's JSON; ValueError says what is wrong."""
     unknown = sorted(set(spec) - FIELDS)
     if unknown:
@@ -156,8 +155,8 @@ def parse(spec: dict[str, Any]) -> Profile:
             f"unknown fields: {', '.join(unknown)} (known: {', '.join(sorted(FIELDS))})"
         )
     platform = spec.get("platform")
-    if platform != ANY_PLATFORM and platform not in PLATFORMS:
-        raise ValueError(f"platform must be one of {sorted(PLATFORMS)} or '*'")
+    if not isinstance(platform, str) or (platform != ANY_PLATFORM and platform not in platforms):
+        raise ValueError(f"platform must be one of {sorted(platforms)} or '*'")
     account = spec.get("account_id")
     account_id = None if account is None or str(account).strip() == "" else str(account).strip()
     given: dict[str, Any] = {}

@@ -1,32 +1,27 @@
-"""The sandbox as one ASGI app: the four platforms' APIs, the ledger, the viewer, the controls."""
+"""The sandbox as one ASGI app: the platforms' emulated APIs, the ledger, the viewer, the
+controls. The emulations come from the platform registry (`EMULATIONS`, a dotted path so
+this package imports no platform)."""
 
 from __future__ import annotations
 
 import contextlib
 import importlib.util
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from django.utils.module_loading import import_string
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import Mount
 
-from pressroom.platforms.facebook import sandbox as facebook
-from pressroom.platforms.mastodon import sandbox as mastodon
-from pressroom.platforms.telegram import sandbox as telegram
-from pressroom.platforms.zalo import sandbox as zalo
 from pressroom.sandbox import control, viewer
 from pressroom.sandbox.common import StampArrival
+from pressroom.sandbox.emulation import Emulation
 from pressroom.sandbox.store import SandboxStore
 
-# Where a client's api_base points, under the sandbox's address.
-PLATFORM_PATHS = {
-    "facebook": "/facebook/v24.0",
-    "zalo": "/zalo",
-    "telegram": "/telegram",
-    "mastodon": "/mastodon",
-}
+# A function answering every platform's emulation, in the registry's order.
+EMULATIONS = "pressroom.platforms.emulations.emulations"
 
 
 def uvicorn_options() -> dict[str, Any]:
@@ -50,8 +45,24 @@ def default_state_dir() -> Path:
     return Path(settings.DATA_DIR) / "sandbox"
 
 
-def build_app(state_dir: Path | str | None = None) -> Starlette:
-    store = SandboxStore(Path(state_dir) if state_dir is not None else default_state_dir())
+def registered_emulations() -> list[Emulation]:
+    found: list[Emulation] = import_string(EMULATIONS)()
+    return found
+
+
+def build_app(
+    state_dir: Path | str | None = None, emulations: Sequence[Emulation] | None = None
+) -> Starlette:
+    emulations = registered_emulations() if emulations is None else list(emulations)
+    store = SandboxStore(
+        Path(state_dir) if state_dir is not None else default_state_dir(),
+        platforms=[emulation.platform for emulation in emulations],
+    )
+    mounts = [
+        Mount(path, routes=routes(store))
+        for emulation in emulations
+        for path, routes in ((emulation.path, emulation.routes), *emulation.mounts.items())
+    ]
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -60,16 +71,13 @@ def build_app(state_dir: Path | str | None = None) -> Starlette:
 
     app = Starlette(
         routes=[
-            Mount(PLATFORM_PATHS["facebook"], routes=facebook.routes(store)),
-            Mount(PLATFORM_PATHS["zalo"], routes=zalo.routes(store)),
-            Mount("/zalo-oauth", routes=zalo.oauth_routes(store)),
-            Mount(PLATFORM_PATHS["telegram"], routes=telegram.routes(store)),
-            Mount(PLATFORM_PATHS["mastodon"], routes=mastodon.routes(store)),
+            *mounts,
             *control.routes(store),
-            *viewer.routes(store),
+            *viewer.routes(store, {emulation.platform: emulation.look for emulation in emulations}),
         ],
         middleware=[Middleware(StampArrival)],
         lifespan=lifespan,
     )
     app.state.store = store
+    app.state.emulations = emulations
     return app

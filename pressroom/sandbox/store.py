@@ -18,7 +18,7 @@ import shutil
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -214,7 +214,7 @@ def iso_us(moment: float) -> str:
 class SandboxStore:
     """Thread-safe; reads see every write made before them (see the module's notes)."""
 
-    def __init__(self, state_dir: Path | str) -> None:
+    def __init__(self, state_dir: Path | str, platforms: Collection[str] = ()) -> None:
         self.state_dir = Path(state_dir)
         self.files_dir = self.state_dir / "files"
         self.files_dir.mkdir(parents=True, exist_ok=True)
@@ -229,7 +229,8 @@ class SandboxStore:
         self._upgrade()
         # Faults, profiles, limits and settings are test and benchmark instructions, not
         # platform state: kept in memory.
-        self.conditions = Conditions()
+        self.conditions = Conditions(platforms)
+        self.platforms = self.conditions.platforms
         self.faults = self.conditions.faults
         self._accounts: dict[tuple[str, str], Account] = {}
         self._by_token: dict[tuple[str, str], set[str]] = {}

@@ -2,58 +2,21 @@
 
 from __future__ import annotations
 
-import asyncio
-import secrets
 import socket
 import threading
 import time
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
 
 import httpx
 import uvicorn
 from starlette.types import ASGIApp
 
-from pressroom.platforms.base import ChannelAccess, Outcome, Publication
-from pressroom.platforms.clients import client_class, make_http_client
-from pressroom.sandbox.server import PLATFORM_PATHS, build_app, uvicorn_options
+from pressroom.sandbox.emulation import Emulation
+from pressroom.sandbox.server import build_app, uvicorn_options
 
 STARTUP_TIMEOUT_S = 15.0
-# The credentials each platform's client reads, all holding the sandbox account's token.
-CREDENTIAL_KEYS = {
-    "facebook": ("page_token",),
-    "zalo": ("access_token",),
-    "telegram": ("bot_token",),
-    "mastodon": ("access_token",),
-}
-
-
-def credentials_for(platform: str, token: str) -> dict[str, str]:
-    credentials = dict.fromkeys(CREDENTIAL_KEYS[platform], token)
-    if platform == "zalo":
-        credentials["refresh_token"] = f"refresh-{token}"
-    return credentials
-
-
-def publish(
-    platform: str,
-    access: ChannelAccess,
-    publication: Publication,
-    *,
-    timeout: float = 5.0,
-    total_timeout: float | None = None,
-) -> Outcome:
-    """Publish once from synchronous test code, with the production HTTP client."""
-
-    async def run() -> Outcome:
-        async with make_http_client() as http:
-            client = client_class(platform)(
-                access, http, timeout=timeout, total_timeout=total_timeout
-            )
-            return await client.publish(publication)
-
-    return asyncio.run(run())
 
 
 class ServedApp:
@@ -109,18 +72,30 @@ class ServedApp:
         self.stop()
 
 
-class RunningSandbox:
-    """`with RunningSandbox(tmp_path) as sandbox:` … `sandbox.base_for("zalo")` …"""
+class RunningEmulator:
+    """`with RunningEmulator(tmp_path) as sandbox:` … `sandbox.base_for("zalo")` …
 
-    def __init__(self, state_dir: Path | str, *, host: str = "127.0.0.1") -> None:
+    Serves the given emulations, or those of the platform registry."""
+
+    def __init__(
+        self,
+        state_dir: Path | str,
+        *,
+        host: str = "127.0.0.1",
+        emulations: list[Emulation] | None = None,
+    ) -> None:
         self.state_dir = Path(state_dir)
         self.host = host
+        self.emulations = emulations
+        self._paths: dict[str, str] = {}
         self.url = ""
         self._served: ServedApp | None = None
         self._control = httpx.Client(timeout=10, trust_env=False)
 
-    def start(self) -> RunningSandbox:
-        self._served = ServedApp(build_app(self.state_dir), host=self.host).start()
+    def start(self) -> Self:
+        app = build_app(self.state_dir, self.emulations)
+        self._paths = {emulation.platform: emulation.path for emulation in app.state.emulations}
+        self._served = ServedApp(app, host=self.host).start()
         self.url = self._served.url
         if self._control.get(f"{self.url}/_ledger").status_code != 200:
             self.stop()
@@ -136,7 +111,7 @@ class RunningSandbox:
         self.stop()
         self._control.close()
 
-    def __enter__(self) -> RunningSandbox:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(
@@ -151,7 +126,7 @@ class RunningSandbox:
 
     def base_for(self, platform: str) -> str:
         """The api_base a client uses to reach this platform in the sandbox."""
-        return self.url + PLATFORM_PATHS[platform]
+        return self.url + self._paths[platform]
 
     def add_account(
         self, platform: str, account_id: str, token: str, **extra: Any
@@ -163,28 +138,12 @@ class RunningSandbox:
         result: dict[str, Any] = response.json()
         return result
 
-    def connect(
-        self,
-        platform: str,
-        account_id: str,
-        *,
-        token: str | None = None,
-        options: dict[str, Any] | None = None,
-        **extra: Any,
-    ) -> ChannelAccess:
-        """Register an account (a fresh token unless given) and return a client's access to it."""
-        token = token or (
-            f"{secrets.randbelow(10**9)}:{secrets.token_urlsafe(16)}"
-            if platform == "telegram"
-            else secrets.token_urlsafe(24)
-        )
-        self.add_account(platform, account_id, token, **extra)
-        return ChannelAccess(
-            api_base=self.base_for(platform),
-            external_id=account_id,
-            credentials=credentials_for(platform, token),
-            options=options or {},
-        )
+    def accounts(self, platform: str | None = None) -> list[dict[str, Any]]:
+        params = {"platform": platform} if platform else {}
+        response = self._control.get(f"{self.url}/_control/accounts", params=params)
+        response.raise_for_status()
+        accounts: list[dict[str, Any]] = response.json()
+        return accounts
 
     def ledger(self, **filters: Any) -> list[dict[str, Any]]:
         params = {key: str(value) for key, value in filters.items() if value is not None}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta, timezone
 from html import escape
 from typing import Any
@@ -11,18 +12,13 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from pressroom.sandbox.emulation import Look
 from pressroom.sandbox.store import Account, Item, SandboxStore
 
 VIETNAM = timezone(timedelta(hours=7))
 FEED_LENGTH = 100
 
-PLATFORMS = {
-    # name shown, accent colour, background, what one object is called
-    "facebook": ("Facebook", "#1877f2", "#f0f2f5", "Bài viết (Post)"),
-    "zalo": ("Zalo OA", "#0068ff", "#eef3fb", "Bài viết (Article)"),
-    "telegram": ("Telegram", "#229ed9", "#dfe9d6", "Tin nhắn (Message)"),
-    "mastodon": ("Mastodon", "#6364ff", "#191b22", "Tút (Status)"),
-}
+PLAIN = Look(brand="Sandbox")
 
 STYLE = """
 *{box-sizing:border-box}
@@ -57,9 +53,9 @@ def local_time(moment: float) -> str:
     return datetime.fromtimestamp(moment, tz=UTC).astimezone(VIETNAM).strftime("%H:%M %d/%m/%Y")
 
 
-def page(title: str, body: str, *, platform: str | None = None) -> HTMLResponse:
-    _, accent, background, _ = PLATFORMS.get(platform or "", ("", "#3b4a5a", "#f3f4f6", ""))
-    dark = ' class="dark"' if platform == "mastodon" else ""
+def page(title: str, body: str, *, look: Look = PLAIN) -> HTMLResponse:
+    accent, background = look.accent, look.background
+    dark = ' class="dark"' if look.dark else ""
     return HTMLResponse(
         "<!doctype html>\n"
         f'<html lang="vi"><head><meta charset="utf-8"><title>{escape(title)}</title>'
@@ -94,7 +90,9 @@ def text_html(text: str, entities: Any = ()) -> str:
     return "".join(pieces)
 
 
-def routes(store: SandboxStore) -> list[BaseRoute]:
+def routes(store: SandboxStore, looks: Mapping[str, Look]) -> list[BaseRoute]:
+    """The feeds of every platform in `looks` (platform name → how it looks)."""
+
     def account_url(account: Account) -> str:
         return f"/view/{account.platform}/{quote(account.account_id, safe='@')}"
 
@@ -109,7 +107,7 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
         return urls
 
     def header(account: Account) -> str:
-        label = PLATFORMS[account.platform][0]
+        label = looks[account.platform].brand
         return (
             f'<header><a href="{account_url(account)}"><h1>{escape(account.name)}</h1></a>'
             f"<p>{escape(label)} · {escape(account.account_id)} · "
@@ -151,7 +149,8 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
 
     async def index(request: Request) -> Response:
         sections = []
-        for platform, (label, _, _, _) in PLATFORMS.items():
+        for platform, look in looks.items():
+            label = look.brand
             accounts = store.accounts(platform)
             links = "".join(
                 f'<li><a href="{account_url(account)}">{escape(account.name)}</a> '
@@ -171,7 +170,7 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
 
     async def feed(request: Request) -> Response:
         platform, account_id = request.path_params["platform"], request.path_params["account_id"]
-        account = store.account(platform, account_id) if platform in PLATFORMS else None
+        account = store.account(platform, account_id) if platform in looks else None
         if account is None:
             return not_found(f"{platform}/{account_id}")
         items = store.items(
@@ -187,20 +186,20 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
         return page(
             f"{account.name} · Bảng tin (Feed)",
             f"{header(account)}<main><h2>Bảng tin (Feed)</h2>{cards}</main>",
-            platform=platform,
+            look=looks[platform],
         )
 
     async def one(request: Request) -> Response:
         platform, account_id = request.path_params["platform"], request.path_params["account_id"]
-        account = store.account(platform, account_id) if platform in PLATFORMS else None
+        account = store.account(platform, account_id) if platform in looks else None
         item = store.item(platform, request.path_params["remote_id"], account_id)
         if account is None or item is None or not item.top_level:
             return not_found(request.path_params["remote_id"])
-        label = PLATFORMS[platform][3]
+        label = looks[platform].item
         return page(
             f"{account.name} · {label}",
             f"{header(account)}<main><h2>{escape(label)}</h2>{card(account, item)}</main>",
-            platform=platform,
+            look=looks[platform],
         )
 
     async def root(request: Request) -> Response:

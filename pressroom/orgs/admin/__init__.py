@@ -1,3 +1,3 @@
 """The admin of the unit tree, memberships and people (superusers); writes go through actions."""
 
-from pressroom.orgs.admin import units  # noqa: F401
+from pressroom.orgs.admin import units, users  # noqa: F401

@@ -27,6 +27,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from pressroom.platforms.facebook.descriptor import DESCRIPTOR
 from pressroom.sandbox import faults
 from pressroom.sandbox.common import (
     BadRequestBody,
@@ -37,6 +38,7 @@ from pressroom.sandbox.common import (
     server_root,
 )
 from pressroom.sandbox.conditions import Gate
+from pressroom.sandbox.emulation import Emulation, Look
 from pressroom.sandbox.store import Account, Item, SandboxStore
 
 PLATFORM = "facebook"
@@ -548,3 +550,11 @@ def fault_error(fault: faults.Fault, page_id: str) -> GraphError:
 def _page_name(store: SandboxStore, page_id: str) -> str:
     account = store.account(PLATFORM, page_id)
     return account.name if account else page_id
+
+
+EMULATION = Emulation(
+    platform=PLATFORM,
+    path=DESCRIPTOR.sandbox_path,
+    routes=routes,
+    look=Look(brand="Facebook", accent="#1877f2", background="#f0f2f5"),
+)

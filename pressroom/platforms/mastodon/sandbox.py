@@ -22,6 +22,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from pressroom.core.text import count_mastodon
+from pressroom.platforms.mastodon.descriptor import DESCRIPTOR
 from pressroom.sandbox import faults
 from pressroom.sandbox.common import (
     BadRequestBody,
@@ -31,6 +32,7 @@ from pressroom.sandbox.common import (
     server_root,
 )
 from pressroom.sandbox.conditions import Gate
+from pressroom.sandbox.emulation import Emulation, Look
 from pressroom.sandbox.store import Account, Item, SandboxStore, iso, iso_us
 
 PLATFORM = "mastodon"
@@ -411,3 +413,17 @@ def fault_error(fault: faults.Fault) -> MastodonError:
         return MastodonError(fault.status or 503, fault.message or "Service Unavailable")
     status = fault.status or (int(fault.code) if fault.code is not None else 503)
     return MastodonError(status, fault.message or "Service Unavailable")
+
+
+EMULATION = Emulation(
+    platform=PLATFORM,
+    path=DESCRIPTOR.sandbox_path,
+    routes=routes,
+    look=Look(
+        brand="Mastodon",
+        accent="#6364ff",
+        background="#191b22",
+        item="Tút (Status)",
+        dark=True,
+    ),
+)

@@ -26,6 +26,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from pressroom.core.text import count_utf16
+from pressroom.platforms.telegram.descriptor import DESCRIPTOR
 from pressroom.sandbox import faults
 from pressroom.sandbox.common import (
     BadRequestBody,
@@ -36,6 +37,7 @@ from pressroom.sandbox.common import (
     read_incoming,
 )
 from pressroom.sandbox.conditions import Gate
+from pressroom.sandbox.emulation import Emulation, Look
 from pressroom.sandbox.store import Account, SandboxStore
 
 PLATFORM = "telegram"
@@ -431,3 +433,11 @@ def fault_error(fault: faults.Fault) -> BotApiError:
         return BotApiError(fault.status or 502, fault.message or "Bad Gateway")
     status = fault.status or (int(fault.code) if fault.code is not None else 500)
     return BotApiError(status, fault.message or "Internal Server Error")
+
+
+EMULATION = Emulation(
+    platform=PLATFORM,
+    path=DESCRIPTOR.sandbox_path,
+    routes=routes,
+    look=Look(brand="Telegram", accent="#229ed9", background="#dfe9d6", item="Tin nhắn (Message)"),
+)

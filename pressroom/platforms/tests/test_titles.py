@@ -8,7 +8,7 @@ import pytest
 from pressroom.content.validation import VariantDraft, check_for_channel
 from pressroom.platforms.base import MediaFile, OutcomeKind, Publication, TitleStyle
 from pressroom.platforms.registry import DESCRIPTORS, descriptor_for
-from pressroom.sandbox.testing import RunningSandbox, publish
+from pressroom.platforms.testing import RunningSandbox, publish
 from pressroom.testing import make_image
 
 HEADLINE = "Khẩn: lũ quét <cấp 3> & sạt lở"

@@ -20,6 +20,7 @@ from starlette.routing import Route
 from pressroom.platforms.base import ChannelAccess, MediaFile, OutcomeKind, Publication
 from pressroom.platforms.clients import client_class, make_http_client
 from pressroom.platforms.facebook.client import usage_wait
+from pressroom.platforms.testing import RunningSandbox, ServedApp, credentials_for, publish
 from pressroom.platforms.transport import (
     MAX_CONNECTIONS,
     _environment_proxies,
@@ -27,7 +28,6 @@ from pressroom.platforms.transport import (
     seconds_until,
 )
 from pressroom.platforms.transport import Response as PlatformResponse
-from pressroom.sandbox.testing import RunningSandbox, ServedApp, credentials_for, publish
 from pressroom.testing import make_image
 
 TOKEN = "123456:secret-bot-token-value"

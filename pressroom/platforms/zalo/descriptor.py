@@ -14,7 +14,7 @@ DESCRIPTOR = Descriptor(
     channel_label=_("Zalo Official Account"),
     credentials=(
         CredentialField("access_token", _("Access token")),
-        CredentialField("refresh_token", _("Refresh token")),
+        CredentialField("refresh_token", _("Refresh token"), renews=True),
     ),
     limits=LIMITS,
     title=TitleStyle.FIELD,

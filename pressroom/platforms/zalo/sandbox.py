@@ -21,6 +21,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from pressroom.platforms.zalo.descriptor import DESCRIPTOR
 from pressroom.sandbox import faults
 from pressroom.sandbox.common import (
     BadRequestBody,
@@ -30,6 +31,7 @@ from pressroom.sandbox.common import (
     server_root,
 )
 from pressroom.sandbox.conditions import Gate
+from pressroom.sandbox.emulation import Emulation, Look
 from pressroom.sandbox.store import Account, Item, SandboxStore
 
 PLATFORM = "zalo"
@@ -359,3 +361,12 @@ def oauth_routes(store: SandboxStore) -> list[BaseRoute]:
         return JSONResponse({"error": -14014, "message": "Invalid refresh token"})
 
     return [Route("/v4/oa/access_token", access_token, methods=["POST"])]
+
+
+EMULATION = Emulation(
+    platform=PLATFORM,
+    path=DESCRIPTOR.sandbox_path,
+    routes=routes,
+    look=Look(brand="Zalo OA", accent="#0068ff", background="#eef3fb", item="Bài viết (Article)"),
+    mounts={"/zalo-oauth": oauth_routes},
+)

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from pressroom.platforms.base import OutcomeKind, Publication
-from pressroom.sandbox.testing import RunningSandbox, publish
+from pressroom.platforms.testing import RunningSandbox, publish
 
 
 def run(*args: str) -> str:

@@ -11,8 +11,8 @@ from pathlib import Path
 import httpx
 
 from pressroom.platforms.base import MediaFile, Publication
+from pressroom.platforms.testing import RunningSandbox, publish
 from pressroom.sandbox.store import SandboxStore
-from pressroom.sandbox.testing import RunningSandbox, publish
 from pressroom.testing import make_image
 
 MICROSECONDS_UTC = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")

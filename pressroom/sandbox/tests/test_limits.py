@@ -13,7 +13,7 @@ import aiohttp
 import httpx
 
 from pressroom.platforms.base import OutcomeKind, Publication
-from pressroom.sandbox.testing import RunningSandbox, publish
+from pressroom.platforms.testing import RunningSandbox, publish
 
 
 def parse_time(value: str) -> float:

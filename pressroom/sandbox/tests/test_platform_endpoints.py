@@ -7,7 +7,7 @@ import json
 import httpx
 
 from pressroom.platforms.base import Publication
-from pressroom.sandbox.testing import RunningSandbox, publish
+from pressroom.platforms.testing import RunningSandbox, publish
 from pressroom.testing import make_image
 
 PNG = make_image()

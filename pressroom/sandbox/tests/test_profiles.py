@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from pressroom.platforms.base import ChannelAccess, MediaFile, OutcomeKind, Publication
-from pressroom.sandbox.testing import RunningSandbox, publish
+from pressroom.platforms.testing import RunningSandbox, publish
 from pressroom.testing import make_image
 
 ACCOUNTS = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 
 from pressroom.platforms.base import MediaFile, Publication
-from pressroom.sandbox.testing import RunningSandbox, publish
+from pressroom.platforms.testing import RunningSandbox, publish
 from pressroom.testing import make_image
 
 

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from pressroom.platforms.base import MediaFile, OutcomeKind, Publication
-from pressroom.sandbox.testing import RunningSandbox, publish
+from pressroom.platforms.testing import RunningSandbox, publish
 from pressroom.testing import make_image
 
 PAGE = "102030405060708"

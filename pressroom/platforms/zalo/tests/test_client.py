@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from pressroom.platforms.base import MediaFile, OutcomeKind, Publication
-from pressroom.sandbox.testing import RunningSandbox, publish
+from pressroom.platforms.testing import RunningSandbox, publish
 from pressroom.testing import make_image
 
 OA = "4200000000000001"

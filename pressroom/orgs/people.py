@@ -1,0 +1,71 @@
+"""People leave by being deactivated, never deleted: their name stays on what they did.
+
+A deactivated person cannot sign in, and a session they had open ends at its next request
+(Django's backend refuses inactive accounts). Reactivating gives back the same account.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from pressroom.audit.actions import record_event
+from pressroom.core.errors import ActionError
+from pressroom.orgs.access import AnyUser, capabilities_in
+from pressroom.orgs.models import Capability, Unit
+
+
+def _require_may_change(by: AnyUser, person: AnyUser) -> None:
+    """A superuser, or an administrator of every unit where the person has a role."""
+    if getattr(by, "is_superuser", False):
+        return
+    refused = ActionError(
+        _("You are not allowed to change the account of %(person)s.")
+        % {"person": person.get_username()}
+    )
+    if not getattr(by, "is_authenticated", False) or person.is_superuser or person.is_staff:
+        raise refused
+    units = list(Unit.objects.filter(memberships__user=person))
+    if not units or any(Capability.MANAGE not in capabilities_in(by, unit) for unit in units):
+        raise refused
+
+
+def _set_active(*, person: AnyUser, by: AnyUser, active: bool) -> AnyUser:
+    person = get_user_model().objects.select_for_update().get(pk=person.pk)
+    _require_may_change(by, person)
+    if person.pk == getattr(by, "pk", None):
+        raise ActionError(_("You cannot deactivate or reactivate your own account."))
+    if person.is_active == active:
+        raise ActionError(
+            (
+                _("%(person)s is already active.")
+                if active
+                else _("%(person)s is already deactivated.")
+            )
+            % {"person": person.get_username()}
+        )
+    person.is_active = active
+    person.save(update_fields=["is_active"])
+    record_event(
+        actor=by,
+        action="user.reactivate" if active else "user.deactivate",
+        obj=person,
+        data={
+            "username": person.get_username(),
+            "is_active": {"before": not active, "after": active},
+        },
+    )
+    return person
+
+
+@transaction.atomic(durable=True)
+def deactivate_user(*, user: AnyUser, by: AnyUser) -> AnyUser:
+    """Stop someone from signing in (they left, or their account is compromised); audited."""
+    return _set_active(person=user, by=by, active=False)
+
+
+@transaction.atomic(durable=True)
+def reactivate_user(*, user: AnyUser, by: AnyUser) -> AnyUser:
+    """Let a deactivated person sign in again; audited."""
+    return _set_active(person=user, by=by, active=True)
