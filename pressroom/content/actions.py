@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from pressroom.audit.actions import record_event
 from pressroom.channels.models import Channel
+from pressroom.content.fingerprint import content_fingerprint
 from pressroom.content.models import Media, Post, Theme, Variant
 from pressroom.content.validation import (
     MAX_IMAGES_PER_POST,
@@ -130,6 +131,8 @@ def save_post(
     post.link = link.strip()
     post.theme = theme
     post.save()
+    # Whoever changes what goes out may not approve it (four eyes).
+    post.editors.add(by)
     post.channels.set(channels)
     _save_variants(post, variants or {})
     if remove_images:
@@ -231,14 +234,38 @@ def _approve(post: Post, by: Any) -> Post:
         raise ActionError(_("Only a post in review can be approved."))
     if post.author_id == by.pk:
         raise ActionError(_("You cannot approve your own post; another approver must."))
+    if post.editors.filter(pk=by.pk).exists():
+        raise ActionError(
+            _(
+                "You changed this version of the post, so you cannot approve it; "
+                "another approver must."
+            )
+        )
     problems = problems_of(post)
     if problems:
         raise ActionError(*problems)
     post.status = Post.Status.APPROVED
     post.approved_by = by
     post.approved_at = timezone.now()
-    post.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
-    record_event(actor=by, action="post.approve", obj=post, unit_id=post.unit_id)
+    # The approval is for this exact version; the next change starts a new list of editors.
+    post.approved_fingerprint = content_fingerprint(post)
+    post.save(
+        update_fields=[
+            "status",
+            "approved_by",
+            "approved_at",
+            "approved_fingerprint",
+            "updated_at",
+        ]
+    )
+    post.editors.clear()
+    record_event(
+        actor=by,
+        action="post.approve",
+        obj=post,
+        unit_id=post.unit_id,
+        data={"fingerprint": post.approved_fingerprint},
+    )
     return post
 
 
@@ -257,8 +284,16 @@ def reject_post(*, post: Post, by: Any, reason: str) -> Post:
     post.rejection_reason = reason
     post.approved_by = None
     post.approved_at = None
+    post.approved_fingerprint = ""
     post.save(
-        update_fields=["status", "rejection_reason", "approved_by", "approved_at", "updated_at"]
+        update_fields=[
+            "status",
+            "rejection_reason",
+            "approved_by",
+            "approved_at",
+            "approved_fingerprint",
+            "updated_at",
+        ]
     )
     record_event(
         actor=by, action="post.reject", obj=post, unit_id=post.unit_id, data={"reason": reason}

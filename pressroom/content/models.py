@@ -75,6 +75,10 @@ class Post(models.Model):
         related_name="+",
     )
     approved_at = models.DateTimeField(null=True, blank=True)
+    # Who changed the content since it was last approved: none of them may approve it.
+    editors = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    # The content_fingerprint of the version that was approved (empty when not approved).
+    approved_fingerprint = models.CharField(max_length=64, blank=True)
     rejection_reason = models.TextField(_("reason for sending back"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

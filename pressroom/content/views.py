@@ -253,10 +253,12 @@ def _allowed(request: HttpRequest, post: Post, capabilities: set[str]) -> Allowe
     approve = Capability.APPROVE in capabilities
     own = post.author_id == request.user.pk
     draft = post.status == Post.Status.DRAFT
+    # Whoever changed this version may not approve it (the action refuses it too).
+    edited = post.editors.filter(pk=request.user.pk or 0).exists()
     return Allowed(
         edit=compose and draft,
         submit=compose and draft,
-        approve=approve and not own and post.status == Post.Status.IN_REVIEW,
+        approve=approve and not own and not edited and post.status == Post.Status.IN_REVIEW,
         reject=approve and not own and post.status in (Post.Status.IN_REVIEW, Post.Status.APPROVED),
         schedule=approve and post.status == Post.Status.APPROVED,
         settle=approve,

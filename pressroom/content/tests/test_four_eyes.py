@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
 from pressroom.audit.models import AuditEvent
+from pressroom.channels.models import Channel
 from pressroom.content import actions
 from pressroom.content.fingerprint import approval_holds
 from pressroom.content.models import Media, Post, Theme, Variant
@@ -159,6 +160,13 @@ class FourEyesPageTests(ViewTestCase):
         self.assertContains(response, "You changed this version of the post")
         post.refresh_from_db()
         self.assertEqual(post.status, Post.Status.IN_REVIEW)
+        # Nor is it waiting for him on his dashboard; it waits for the others.
+        self.assertNotIn(post, self.client.get(reverse("dashboard")).context["to_approve"])
+        self.login(self.owner)
+        self.assertNotIn(post, self.client.get(reverse("dashboard")).context["to_approve"])
+        second = self.make_user("second", self.district, Role.APPROVER)
+        self.login(second)
+        self.assertIn(post, self.client.get(reverse("dashboard")).context["to_approve"])
 
 
 PEOPLE = ("owner", "approver", "second")
@@ -170,6 +178,9 @@ STEPS = st.lists(
 
 class FourEyesInAnyOrderTests(TreeMixin, HypothesisTestCase):
     """Whatever the order of the actions and who does them, no one approves their own version."""
+
+    second: Any
+    facebook: Channel
 
     @classmethod
     def setUpTestData(cls) -> None:
