@@ -6,10 +6,16 @@
 - `PUT|GET /_control/settings`: `{"enforce_limits": true|false}` (the platforms' real limits)
 - `GET /_ledger` (filters: platform, account_id, kind, top_level, after_seq, limit),
   `GET /_ledger/summary`, `GET /_ledger/duplicates`
+
+Whatever changes the sandbox takes a JSON body (`Content-Type: application/json`, `{}` for a
+reset) and only from its own origin: a web page elsewhere cannot post a form to reset the
+emulator or change its tokens (a browser sends such a page's `Origin` and
+`Sec-Fetch-Site: cross-site`, and cannot send JSON across origins without asking first).
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.requests import Request
@@ -20,6 +26,41 @@ from pressroom.sandbox import profiles
 from pressroom.sandbox.store import Account, SandboxStore
 
 ACCOUNT_FIELDS = frozenset({"platform", "account_id", "token", "name"})
+# Sec-Fetch-Site values of a request the sandbox's own page or a program made.
+OWN_FETCH_SITES = frozenset({"same-origin", "none"})
+
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+def refusal(request: Request) -> Response | None:
+    """Why a request that changes the sandbox is refused: from another site, or not JSON."""
+    site = request.headers.get("sec-fetch-site")
+    origin = request.headers.get("origin")
+    own_origin = f"{request.url.scheme}://{request.headers.get('host', '')}"
+    if (site is not None and site not in OWN_FETCH_SITES) or (
+        origin is not None and origin != own_origin
+    ):
+        return JSONResponse(
+            {"error": "The sandbox's controls take requests from its own origin only"},
+            status_code=403,
+        )
+    if request.method in {"POST", "PUT"}:
+        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if content_type != "application/json":
+            return JSONResponse(
+                {"error": "The body must be JSON (Content-Type: application/json)"},
+                status_code=415,
+            )
+    return None
+
+
+def changing(endpoint: Endpoint) -> Endpoint:
+    """An endpoint that changes the sandbox: refused unless same-origin and JSON."""
+
+    async def guarded(request: Request) -> Response:
+        return refusal(request) or await endpoint(request)
+
+    return guarded
 
 
 def routes(store: SandboxStore) -> list[BaseRoute]:
@@ -66,6 +107,10 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
         return JSONResponse([account.public() for account in store.accounts(platform)])
 
     async def reset(request: Request) -> Response:
+        try:
+            await json_object(request)
+        except ValueError as error:
+            return JSONResponse({"error": str(error)}, status_code=400)
         store.reset()
         return JSONResponse({"reset": True})
 
@@ -166,16 +211,16 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
         return FileResponse(store.media_file(media), media_type=media.content_type)
 
     return [
-        Route("/_control/accounts", save_account, methods=["POST"]),
+        Route("/_control/accounts", changing(save_account), methods=["POST"]),
         Route("/_control/accounts", list_accounts, methods=["GET"]),
-        Route("/_control/reset", reset, methods=["POST"]),
-        Route("/_control/faults", add_fault, methods=["POST"]),
+        Route("/_control/reset", changing(reset), methods=["POST"]),
+        Route("/_control/faults", changing(add_fault), methods=["POST"]),
         Route("/_control/faults", list_faults, methods=["GET"]),
-        Route("/_control/faults", clear_faults, methods=["DELETE"]),
-        Route("/_control/profile", put_profile, methods=["PUT"]),
+        Route("/_control/faults", changing(clear_faults), methods=["DELETE"]),
+        Route("/_control/profile", changing(put_profile), methods=["PUT"]),
         Route("/_control/profile", list_profiles, methods=["GET"]),
-        Route("/_control/profile", clear_profiles, methods=["DELETE"]),
-        Route("/_control/settings", put_settings, methods=["PUT"]),
+        Route("/_control/profile", changing(clear_profiles), methods=["DELETE"]),
+        Route("/_control/settings", changing(put_settings), methods=["PUT"]),
         Route("/_control/settings", get_settings, methods=["GET"]),
         Route("/_ledger", ledger, methods=["GET"]),
         Route("/_ledger/summary", ledger_summary, methods=["GET"]),

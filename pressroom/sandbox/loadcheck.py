@@ -147,7 +147,7 @@ async def prepare(
     session: aiohttp.ClientSession, url: str, *, calls: int, latency_ms: float, platform: str
 ) -> list[tuple[str, str, str, int]]:
     """A clean sandbox with the latency set and one account (own token) per call."""
-    async with session.post(f"{url}/_control/reset") as response:
+    async with session.post(f"{url}/_control/reset", json={}) as response:
         response.raise_for_status()
     profile = {"platform": "*", "latency_ms": {"mean": latency_ms, "jitter": 0}}
     async with session.put(f"{url}/_control/profile", json=profile) as response:

@@ -215,4 +215,4 @@ class RunningEmulator:
 
     def reset(self) -> None:
         """Forget accounts, objects and files, and clear faults, profiles and settings."""
-        self._control.post(f"{self.url}/_control/reset").raise_for_status()
+        self._control.post(f"{self.url}/_control/reset", json={}).raise_for_status()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from pathlib import Path
 
 import httpx
@@ -128,3 +129,51 @@ def test_state_survives_a_restart(tmp_path: Path) -> None:
         # The account and its token are still there: publishing goes on.
         moved = dataclasses.replace(access, api_base=sandbox.base_for("mastodon"))
         assert publish("mastodon", moved, Publication(text="Sau khi khởi động lại")).published
+
+
+def test_a_form_posted_from_any_page_cannot_reset_or_change_tokens(
+    clean_sandbox: RunningSandbox,
+) -> None:
+    clean_sandbox.add_account("telegram", "@kenh", "123:good-token")
+    url = clean_sandbox.url
+    form = {"platform": "telegram", "account_id": "@kenh", "token": "123:attacker"}
+    # What a <form method="post"> on another site sends: refused before anything changes.
+    answers = [
+        httpx.post(f"{url}/_control/reset"),
+        httpx.post(f"{url}/_control/reset", data={"x": "1"}),
+        httpx.post(f"{url}/_control/accounts", data=form),
+        httpx.post(
+            f"{url}/_control/accounts",
+            content=json.dumps(form),
+            headers={"Content-Type": "text/plain"},
+        ),
+    ]
+    assert [answer.status_code for answer in answers] == [415, 415, 415, 415]
+    # JSON from another origin (or marked cross-site by the browser) is refused too.
+    for headers in (
+        {"Origin": "https://example.com"},
+        {"Origin": "null"},
+        {"Sec-Fetch-Site": "cross-site"},
+        {"Sec-Fetch-Site": "same-site"},
+    ):
+        assert httpx.post(f"{url}/_control/reset", json={}, headers=headers).status_code == 403
+        answer = httpx.post(f"{url}/_control/accounts", json=form, headers=headers)
+        assert answer.status_code == 403
+        assert "own origin" in answer.json()["error"]
+        answer = httpx.delete(f"{url}/_control/faults", headers=headers)
+        assert answer.status_code == 403
+    [account] = clean_sandbox.accounts("telegram")
+    assert account["token_hint"] == "123:…"
+
+
+def test_json_from_the_sandboxs_own_origin_works(clean_sandbox: RunningSandbox) -> None:
+    url = clean_sandbox.url
+    form = {"platform": "telegram", "account_id": "@kenh", "token": "123:good-token"}
+    own = {"Origin": url, "Sec-Fetch-Site": "same-origin"}
+    assert httpx.post(f"{url}/_control/accounts", json=form, headers=own).status_code == 201
+    # A program sends neither header.
+    answer = httpx.put(f"{url}/_control/settings", json={"enforce_limits": False})
+    assert answer.status_code == 200
+    assert httpx.post(f"{url}/_control/reset", json={}, headers=own).status_code == 200
+    assert clean_sandbox.accounts() == []
+    assert httpx.post(f"{url}/_control/reset", json=[]).status_code == 400
