@@ -16,6 +16,7 @@ from pressroom.channels.models import Channel
 from pressroom.orgs.access import units_for
 from pressroom.orgs.models import Capability, Unit
 from pressroom.publishing.actions import reconnect_channel, set_unknown_outcome
+from pressroom.publishing.models import Delivery
 from pressroom.publishing.rows import delivery_rows
 
 RECENT_DELIVERIES = 20
@@ -65,6 +66,9 @@ def _render_channel(
         {
             "channel": channel,
             "rows": rows,
+            "waiting_for_person": channel.deliveries.filter(
+                status=Delivery.Status.WAITING_FOR_PERSON
+            ).count(),
             "viewer_url": viewer_url,
             "reconnect_form": (
                 form or ReconnectForm(platform=channel.platform) if may_manage else None

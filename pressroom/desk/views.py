@@ -20,6 +20,7 @@ TROUBLED = (
     Delivery.Status.FAILED,
     Delivery.Status.PAUSED,
     Delivery.Status.UNKNOWN,
+    Delivery.Status.WAITING_FOR_PERSON,
     Delivery.Status.RETRY,
 )
 

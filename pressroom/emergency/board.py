@@ -22,6 +22,7 @@ MAIN_STATES = (
     Delivery.Status.PAUSED,
     Delivery.Status.FAILED,
     Delivery.Status.UNKNOWN,
+    Delivery.Status.WAITING_FOR_PERSON,
 )
 # States that need a person to read what to do (or are being retried after a problem).
 TROUBLE = frozenset(
@@ -30,6 +31,7 @@ TROUBLE = frozenset(
         Delivery.Status.PAUSED,
         Delivery.Status.FAILED,
         Delivery.Status.UNKNOWN,
+        Delivery.Status.WAITING_FOR_PERSON,
     }
 )
 

@@ -412,10 +412,9 @@ def _apply(delivery: Delivery, result: Result, now: datetime) -> None:
             delivery.needs_check = False
             delivery.due_at = now + timedelta(seconds=CHECK_DELAY_S)
         elif not _can_check(delivery.channel):
-            delivery.status = Delivery.Status.UNKNOWN
-            delivery.needs_check = True
             # Nobody can look (Telegram): it waits for a person, unless resending is chosen.
-            delivery.due_at = now + timedelta(days=3650)
+            delivery.status = Delivery.Status.WAITING_FOR_PERSON
+            delivery.needs_check = True
         else:
             delivery.status = Delivery.Status.UNKNOWN
             delivery.needs_check = True
@@ -587,7 +586,7 @@ def reap_expired_leases(*, now: datetime | None = None) -> int:
     for delivery in telegram:
         (resend if _resends_unknown(delivery.channel) else wait).append(delivery.pk)
     Delivery.objects.filter(pk__in=resend).update(status=Delivery.Status.RETRY, needs_check=False)
-    Delivery.objects.filter(pk__in=wait).update(due_at=now + timedelta(days=3650))
+    Delivery.objects.filter(pk__in=wait).update(status=Delivery.Status.WAITING_FOR_PERSON)
     return requeued + unknown
 
 
@@ -595,7 +594,7 @@ def reap_expired_leases(*, now: datetime | None = None) -> int:
 def settle_unknown(*, delivery: Delivery, by: Any, published: bool, link: str = "") -> Delivery:
     """A person looked at the channel: the post is there (published) or not (send again)."""
     delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
-    if delivery.status != Delivery.Status.UNKNOWN:
+    if delivery.status != Delivery.Status.WAITING_FOR_PERSON:
         return delivery
     now = timezone.now()
     if published:

@@ -18,8 +18,13 @@ STATUS_EXPLANATIONS: dict[str, Promise] = {
         "Nothing to do unless it keeps failing."
     ),
     Delivery.Status.UNKNOWN: _(
-        "The platform did not answer clearly. Pressroom checks whether the post went out "
+        "The platform did not answer clearly. Pressroom looks for the post on the platform "
         "before trying again, so it is never published twice. Nothing to do."
+    ),
+    Delivery.Status.WAITING_FOR_PERSON: _(
+        "The platform did not confirm the send and cannot be asked whether the post is there. "
+        "Look at the channel and say on the post's page whether it is there; until then it is "
+        "not sent again."
     ),
     Delivery.Status.PAUSED: _(
         "The channel needs reconnecting: ask a unit administrator. "
@@ -38,7 +43,7 @@ _UNAVAILABLE, _DUPLICATE = words.UNAVAILABLE, words.DUPLICATE
 GENERIC_ERROR_EXPLANATIONS: dict[str, Promise] = {
     "internal": _(
         "Something went wrong inside Pressroom while sending. "
-        "It is checked before any new attempt; tell your administrator if it stays."
+        "The post is looked for before any new attempt; tell your administrator if it stays."
     ),
     "timeout": _UNAVAILABLE,
     "network": _UNAVAILABLE,
@@ -55,8 +60,8 @@ GENERIC_ERROR_EXPLANATIONS: dict[str, Promise] = {
         "Check the channel and the platform's status, then publish a new version."
     ),
     "lease_expired": _(
-        "The sending process stopped while sending. Pressroom checks on the platform "
-        "whether the post went out before sending it again."
+        "The sending process stopped while sending. Pressroom looks for the post on the "
+        "platform before sending it again."
     ),
     "token_refreshing": _RATE,
 }

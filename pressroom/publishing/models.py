@@ -19,13 +19,16 @@ class Delivery(models.Model):
         SENDING = "sending", _("Sending")
         PUBLISHED = "published", _("Published")
         RETRY = "retry", _("Will retry")
-        UNKNOWN = "unknown", _("Checking whether it was published")
+        UNKNOWN = "unknown", _("Looking for it on the platform")
+        # Sent, unconfirmed, and the platform cannot be asked (Telegram): a person looks on
+        # the channel and says whether the post is there. No dispatcher touches it till then.
+        WAITING_FOR_PERSON = "waiting_for_person", _("Waiting for a person to look")
         PAUSED = "paused", _("Paused: channel needs reconnecting")
         FAILED = "failed", _("Failed")
 
     TERMINAL: ClassVar = (Status.PUBLISHED, Status.FAILED)
     # What scheduling a post again may start afresh: nothing of these reached the platform.
-    # (Published, claimed, sending and unknown ones are left alone.)
+    # (Published, claimed, sending, unknown and waiting ones are left alone.)
     RESCHEDULABLE: ClassVar = (Status.PENDING, Status.RETRY, Status.PAUSED, Status.FAILED)
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="deliveries")
@@ -68,24 +71,19 @@ class Delivery(models.Model):
 
     @property
     def in_progress(self) -> bool:
-        """Pressroom is working on it (not finished, not waiting for a person)."""
-        if self.status in (self.Status.UNKNOWN,):
-            return self.due_at is not None and (self.due_at - self.updated_at).days < 1
+        """Pressroom is working on it (not finished, not paused, not waiting for a person)."""
         return self.status in (
             self.Status.PENDING,
             self.Status.CLAIMED,
             self.Status.SENDING,
             self.Status.RETRY,
+            self.Status.UNKNOWN,
         )
 
     @property
     def waits_for_a_person(self) -> bool:
-        """An unconfirmed send nobody can check by asking the platform (Telegram)."""
-        return self.status == self.Status.UNKNOWN and not self.in_progress
-
-    @property
-    def is_terminal(self) -> bool:
-        return self.status in self.TERMINAL
+        """An unconfirmed send nobody can look for by asking the platform (Telegram)."""
+        return self.status == self.Status.WAITING_FOR_PERSON
 
 
 class DeliveryAttempt(models.Model):

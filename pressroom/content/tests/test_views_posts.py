@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.urls import reverse
-from django.utils import timezone
 
 from pressroom.channels.models import Channel
 from pressroom.content import actions
@@ -206,9 +203,7 @@ class SettleUnknownDeliveryTests(ViewTestCase):
         scheduling.schedule_post(post=self.post, by=self.approver)
         self.delivery = Delivery.objects.get(post=self.post)
         Delivery.objects.filter(pk=self.delivery.pk).update(
-            status=Delivery.Status.UNKNOWN,
-            needs_check=True,
-            due_at=timezone.now() + timedelta(days=3650),
+            status=Delivery.Status.WAITING_FOR_PERSON, needs_check=True
         )
         self.url = reverse("delivery_settle", args=[self.post.pk, self.delivery.pk])
 
@@ -242,4 +237,4 @@ class SettleUnknownDeliveryTests(ViewTestCase):
         self.login(self.outsider)
         self.assertEqual(self.client.post(self.url, {"found": "yes"}).status_code, 404)
         self.delivery.refresh_from_db()
-        self.assertEqual(self.delivery.status, Delivery.Status.UNKNOWN)
+        self.assertEqual(self.delivery.status, Delivery.Status.WAITING_FOR_PERSON)

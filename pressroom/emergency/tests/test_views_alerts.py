@@ -241,7 +241,7 @@ class AlertDetailTests(AlertViewTestCase):
         alert = self.compose()
         actions.confirm_alert(alert=alert, by=self.approver, password=self.password)
         delivery = Delivery.objects.get(post=alert.post, channel=self.district_telegram)
-        Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.UNKNOWN)
+        Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.WAITING_FOR_PERSON)
         self.login(self.approver)
         response = self.client.post(
             reverse("delivery_settle", args=[alert.post_id, delivery.pk]), {"found": "yes"}

@@ -100,12 +100,7 @@ class BoardTests(AlertSetup, ViewTestCase):
         self.confirm()
         Delivery.objects.filter(post=self.alert.post).update(status="published")
         # Telegram cannot be asked: an unconfirmed send waits for someone to look.
-        self.set_status(
-            self.district_telegram,
-            "unknown",
-            due_at=timezone.now() + timedelta(days=2),
-            updated_at=timezone.now(),
-        )
+        self.set_status(self.district_telegram, "waiting_for_person")
         delivery = Delivery.objects.get(post=self.alert.post, channel=self.district_telegram)
         self.assertTrue(delivery.waits_for_a_person)
         self.login(self.approver)

@@ -93,7 +93,7 @@ class StateMachineTests(PublishingTestCase):
         delivery = self.send("telegram", kind="timeout_after_create", delay_s=1.5)
         drain()
         delivery.refresh_from_db()
-        self.assertEqual(delivery.status, Delivery.Status.UNKNOWN)
+        self.assertEqual(delivery.status, Delivery.Status.WAITING_FOR_PERSON)
         self.assertEqual(len(published_objects(self.sandbox, "telegram")), 1)
         # Someone looked at the channel and found the post.
         actions.settle_unknown(delivery=delivery, by=self.owner, published=True)
@@ -134,8 +134,7 @@ class StateMachineTests(PublishingTestCase):
         )
         self.assertEqual(actions.reap_expired_leases(), 2)
         waits = Delivery.objects.get(channel=waiting)
-        self.assertEqual(waits.status, Delivery.Status.UNKNOWN)
-        self.assertGreater(waits.due_at, timezone.now() + timedelta(days=365))
+        self.assertEqual(waits.status, Delivery.Status.WAITING_FOR_PERSON)
         resent = Delivery.objects.get(channel=resending)
         self.assertEqual(resent.status, Delivery.Status.RETRY)
         self.assertFalse(resent.needs_check)
