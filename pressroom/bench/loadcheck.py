@@ -1,12 +1,12 @@
-"""How fast the sandbox answers a burst of publishes: `python -m pressroom.sandbox.loadcheck`.
+"""How fast the sandbox answers a burst of publishes: `python -m pressroom.bench.loadcheck`.
 
 Starts `pressroom sandbox` in its own process (or uses --url), registers one account per call,
 each with its own token, sets the latency, then makes every publish call at once with a bare
 aiohttp client and prints the seconds the burst took. The sandbox must not be what limits a
 fan-out: 1,000 calls with 100 ms latency should take at most 1.5 s on a 2-core machine.
 
-    python -m pressroom.sandbox.loadcheck --calls 1000 --latency-ms 100 --platform telegram
-    python -m pressroom.sandbox.loadcheck --platform mixed --rounds 3
+    python -m pressroom.bench.loadcheck --calls 1000 --latency-ms 100 --platform telegram
+    python -m pressroom.bench.loadcheck --platform mixed --rounds 3
 """
 
 from __future__ import annotations
