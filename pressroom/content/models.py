@@ -42,6 +42,8 @@ class Post(models.Model):
         PUBLISHED = "published", _("Published")
         PARTLY_FAILED = "partly_failed", _("Partly failed")
         FAILED = "failed", _("Failed")
+        # An emergency alert stopped before it was confirmed: never sent, never changed again.
+        CANCELLED = "cancelled", _("Cancelled")
 
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="posts")
     author = models.ForeignKey(

@@ -37,8 +37,7 @@ from pressroom.content.models import Post
 from pressroom.core.errors import ActionError
 from pressroom.orgs.access import units_for
 from pressroom.orgs.models import Capability, Unit
-from pressroom.publishing import actions as publishing_actions
-from pressroom.publishing import scheduling
+from pressroom.publishing import looking, scheduling
 from pressroom.publishing.rows import any_running, delivery_rows
 
 POSTS_PER_PAGE = 25
@@ -66,6 +65,9 @@ POST_STATUS_HELP: dict[str, Any] = {
     ),
     Post.Status.FAILED: gettext_lazy(
         "It could not be published: see the deliveries below for what to do."
+    ),
+    Post.Status.CANCELLED: gettext_lazy(
+        "Cancelled before it was confirmed: it was never sent and cannot be changed."
     ),
 }
 
@@ -324,7 +326,7 @@ def delivery_settle(request: HttpRequest, post_id: int, delivery_id: int) -> Htt
     if Capability.APPROVE not in capabilities:
         return _refuse(request, post, _("Only an approver can settle an unconfirmed delivery."))
     found = request.POST.get("found") == "yes"
-    publishing_actions.settle_unknown(delivery=delivery, by=request.user, published=found)
+    looking.record_look(delivery=delivery, by=request.user, found=found)
     if found:
         messages.success(
             request, _("Marked as published on %(channel)s.") % {"channel": delivery.channel.name}

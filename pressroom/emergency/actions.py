@@ -208,10 +208,8 @@ def cancel_alert(*, alert: EmergencyAlert, by: Any, reason: str) -> EmergencyAle
     if not reason:
         raise ActionError(_("Say why the alert is cancelled."))
     now = timezone.now()
-    # The post goes back to a draft that carries the reason; it is never sent.
-    Post.objects.filter(pk=alert.post_id).update(
-        status=Post.Status.DRAFT, rejection_reason=reason, updated_at=now
-    )
+    # The post is finished: it is never sent, changed or sent for review again.
+    Post.objects.filter(pk=alert.post_id).update(status=Post.Status.CANCELLED, updated_at=now)
     alert.status = EmergencyAlert.Status.CANCELLED
     alert.cancelled_by = by
     alert.cancelled_at = now

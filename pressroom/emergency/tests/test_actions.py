@@ -25,7 +25,7 @@ from pressroom.emergency.tests.helpers import (
 )
 from pressroom.orgs.models import Role
 from pressroom.publishing import scheduling
-from pressroom.publishing.actions import claim_due
+from pressroom.publishing.claims import claim_due
 from pressroom.publishing.models import Delivery
 from pressroom.testing import BaseTestCase
 
@@ -299,8 +299,23 @@ class CancelTests(AlertSetup, BaseTestCase):
             (EmergencyAlert.Status.CANCELLED, self.owner, "Nhầm khu vực"),
         )
         post = Post.objects.get(pk=alert.post_id)
-        self.assertEqual((post.status, post.rejection_reason), (Post.Status.DRAFT, "Nhầm khu vực"))
+        self.assertEqual(post.status, Post.Status.CANCELLED)
         self.assertEqual(actions_of(alert), ["emergency.compose", "emergency.cancel"])
+
+    def test_a_cancelled_alert_is_finished_for_good(self) -> None:
+        alert = self.compose()
+        actions.cancel_alert(alert=alert, by=self.approver, reason="Đã có thông báo khác")
+        post = Post.objects.get(pk=alert.post_id)
+        with self.assertRaisesMessage(ActionError, "cannot be changed"):
+            content.save_post(
+                by=self.owner, post=post, unit=self.district, title="Khác", body="Khác", channels=[]
+            )
+        with self.assertRaisesMessage(ActionError, "Only a draft"):
+            content.submit_post(post=post, by=self.owner)
+        with self.assertRaises(ActionError):
+            content.reject_post(post=post, by=self.approver, reason="Khác")
+        post.refresh_from_db()
+        self.assertEqual(post.status, Post.Status.CANCELLED)
 
     def test_a_cancelled_alert_cannot_be_confirmed(self) -> None:
         alert = self.compose()
