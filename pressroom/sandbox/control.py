@@ -122,7 +122,7 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
             limit = int(query["limit"]) if query.get("limit") else None
         except ValueError:
             return JSONResponse({"error": "after_seq and limit must be integers"}, status_code=400)
-        entries = store.ledger(
+        entries = store.reports.entries(
             platform=query.get("platform") or None,
             account_id=query.get("account_id") or None,
             kind=query.get("kind") or None,
@@ -133,11 +133,11 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
         return JSONResponse(entries)
 
     async def ledger_summary(request: Request) -> Response:
-        return JSONResponse(store.ledger_summary(request.query_params.get("platform") or None))
+        return JSONResponse(store.reports.summary(request.query_params.get("platform") or None))
 
     async def ledger_duplicates(request: Request) -> Response:
         platform = request.query_params.get("platform") or None
-        return JSONResponse({"duplicates": store.duplicates(platform)})
+        return JSONResponse({"duplicates": store.reports.duplicates(platform)})
 
     def matching_accounts(profile: profiles.Profile) -> list[Account]:
         if profile.account_id is not None:
@@ -205,10 +205,10 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
         return JSONResponse({"removed": removed})
 
     async def serve_file(request: Request) -> Response:
-        media = store.media_by_file(request.path_params["platform"], request.path_params["name"])
+        media = store.files.by_file(request.path_params["platform"], request.path_params["name"])
         if media is None:
             return Response("Not found", status_code=404, media_type="text/plain")
-        return FileResponse(store.media_file(media), media_type=media.content_type)
+        return FileResponse(store.files.path(media), media_type=media.content_type)
 
     return [
         Route("/_control/accounts", changing(save_account), methods=["POST"]),

@@ -99,7 +99,7 @@ def routes(store: SandboxStore, looks: Mapping[str, Look]) -> list[BaseRoute]:
     def image_urls(item: Item) -> list[str]:
         urls = []
         for reference in item.media:
-            media = store.media(item.platform, reference)
+            media = store.files.get(item.platform, reference)
             if media is not None:
                 urls.append(media.url_path)
             elif reference.startswith(("http://", "https://")):

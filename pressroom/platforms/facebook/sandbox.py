@@ -238,7 +238,7 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
         return account
 
     def file_url(request: Request, media_id: str) -> str:
-        media = store.media(PLATFORM, media_id)
+        media = store.files.get(PLATFORM, media_id)
         return f"{server_root(request)}{media.url_path}" if media else ""
 
     def post_fields(request: Request, item: Item) -> dict[str, Any]:
@@ -274,7 +274,7 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
         return fields
 
     def photo_fields(request: Request, item: Item) -> dict[str, Any]:
-        media = store.media(PLATFORM, item.remote_id)
+        media = store.files.get(PLATFORM, item.remote_id)
         fields: dict[str, Any] = {
             "id": item.remote_id,
             "created_time": graph_time(item.created_at),
@@ -356,7 +356,7 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
                 raise GraphError(100, "(#100) The image is too large (10 MB at most)")
             caption = incoming.text("caption") or incoming.text("message")
             photo_id = str(store.next_number("facebook:ids", 100000000000001))
-            store.save_media(
+            store.files.save(
                 platform=PLATFORM,
                 account_id=page.account_id,
                 media_id=photo_id,

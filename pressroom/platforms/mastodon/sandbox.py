@@ -182,7 +182,7 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
         }
 
     def attachment(request: Request, media_id: str) -> dict[str, Any]:
-        media = store.media(PLATFORM, media_id)
+        media = store.files.get(PLATFORM, media_id)
         if media is None:
             raise MastodonError(404, "Record not found")
         url = f"{server_root(request)}{media.url_path}"
@@ -249,7 +249,7 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
                 raise invalid("File file size must be less than 16 MB")
             media_id = str(store.next_number("mastodon:ids", 110000000000000001))
             pending = int(account.extra.get("media_pending_polls") or 0)
-            store.save_media(
+            store.files.save(
                 platform=PLATFORM,
                 account_id=account.account_id,
                 media_id=media_id,
@@ -279,12 +279,12 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
         media_id = request.path_params["media_id"]
 
         async def handler() -> Response:
-            media = store.media(PLATFORM, media_id)
+            media = store.files.get(PLATFORM, media_id)
             if media is None or media.account_id != account.account_id:
                 raise MastodonError(404, "Record not found")
             if media.pending_polls > 0:
                 body = attachment(request, media_id)
-                store.poll_media(PLATFORM, media_id)
+                store.files.poll(PLATFORM, media_id)
                 return JSONResponse(body, status_code=206)
             return JSONResponse(attachment(request, media_id))
 
@@ -329,7 +329,7 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
             if len(media_ids) > MAX_ATTACHMENTS:
                 raise invalid(f"Media attachments are over the limit of {MAX_ATTACHMENTS}")
             for media_id in media_ids:
-                media = store.media(PLATFORM, media_id)
+                media = store.files.get(PLATFORM, media_id)
                 if media is None or media.account_id != account.account_id:
                     raise invalid(f"Media attachment {media_id} not found")
                 if media.pending_polls > 0:

@@ -224,7 +224,7 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
         return None
 
     def photo_sizes(media_id: str) -> list[dict[str, Any]]:
-        media = store.media(PLATFORM, media_id)
+        media = store.files.get(PLATFORM, media_id)
         if media is None:
             return []
         return [
@@ -244,7 +244,7 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
         if len(upload.content) > MAX_PHOTO_BYTES:
             raise bad_request("file is too big")
         media_id = "AgAC" + secrets.token_urlsafe(24)
-        store.save_media(
+        store.files.save(
             platform=PLATFORM,
             account_id=channel.account_id,
             media_id=media_id,
@@ -262,7 +262,7 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
             if upload is None:
                 raise bad_request("wrong file identifier/HTTP URL specified")
             return save_photo(channel, upload)
-        if isinstance(reference, str) and store.media(PLATFORM, reference) is not None:
+        if isinstance(reference, str) and store.files.get(PLATFORM, reference) is not None:
             return reference
         raise bad_request("wrong file identifier/HTTP URL specified")
 

@@ -106,7 +106,7 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
     def image_ref(url: str) -> str:
         """A sandbox file URL becomes its media id, so the viewer survives a port change."""
         _, marker, file_name = url.partition(f"/files/{PLATFORM}/")
-        media = store.media_by_file(PLATFORM, file_name) if marker else None
+        media = store.files.by_file(PLATFORM, file_name) if marker else None
         return media.media_id if media else url
 
     def summary(request: Request, item: Item) -> dict[str, Any]:
@@ -140,7 +140,7 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
             if len(upload.content) > MAX_IMAGE_BYTES:
                 raise ZaloError(BAD_PARAMETER, "Image size exceeds the limit of 1MB")
             media_id = uuid.uuid4().hex
-            media = store.save_media(
+            media = store.files.save(
                 platform=PLATFORM,
                 account_id=account.account_id,
                 media_id=media_id,
@@ -253,7 +253,7 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
             root = server_root(request)
             body: list[dict[str, str]] = [{"type": "text", "content": item.text}]
             for reference in item.media:
-                media = store.media(PLATFORM, reference)
+                media = store.files.get(PLATFORM, reference)
                 url = f"{root}{media.url_path}" if media else reference
                 body.append({"type": "image", "url": url, "caption": ""})
             return success(
