@@ -53,7 +53,14 @@ def _render_channel(
             :RECENT_DELIVERIES
         ]
     )
-    rows = delivery_rows(deliveries)
+    # A unit above may publish on this channel: its posts show here, but link only for those
+    # who may open them.
+    openable = set(
+        channel.deliveries.filter(
+            post__unit__in=units_for(request.user, Capability.VIEW)
+        ).values_list("post_id", flat=True)
+    )
+    rows = delivery_rows(deliveries, openable_posts=openable)
     viewer_url = channel.options.get("viewer_url", "") if channel.is_sandbox else ""
     may_manage = Capability.MANAGE in capabilities
     if may_manage and channel.platform == "telegram" and outcome_form is None:

@@ -7,6 +7,8 @@ from django.urls import reverse
 from pressroom.audit.actions import verify_chain
 from pressroom.audit.models import AuditEvent
 from pressroom.channels.models import Channel
+from pressroom.content import actions as content
+from pressroom.orgs.models import Role
 from pressroom.publishing import scheduling
 from pressroom.publishing.models import Delivery
 from pressroom.testing import ViewTestCase
@@ -73,6 +75,33 @@ class ChannelDetailTests(ViewTestCase):
         self.assertContains(response, "Thông báo cắt điện")
         self.assertContains(response, "The platform refused the post.")
         self.assertContains(response, "Check this platform&#x27;s version of the post.")
+
+    def test_a_post_from_the_unit_above_is_listed_without_a_link(self) -> None:
+        governor = self.make_user("governor", self.province, Role.ADMIN)
+        province_approver = self.make_user("province-approver", self.province, Role.APPROVER)
+        province_post = self.make_post(
+            by=governor, unit=self.province, title="Thông báo của tỉnh", channels=[self.telegram]
+        )
+        content.submit_post(post=province_post, by=governor)
+        content.approve_post(post=province_post, by=province_approver)
+        scheduling.schedule_post(post=province_post, by=province_approver)
+        own_post = self.make_approved_post(title="Thông báo của huyện", channels=[self.telegram])
+        scheduling.schedule_post(post=own_post, by=self.approver)
+        self.login(self.owner)
+        response = self.client.get(self.url)
+        self.assertContains(response, "Thông báo của tỉnh")
+        self.assertNotContains(response, reverse("post_detail", args=[province_post.pk]))
+        self.assertContains(response, reverse("post_detail", args=[own_post.pk]))
+        # What is not linked is indeed closed to this viewer; what is linked opens.
+        self.assertEqual(
+            self.client.get(reverse("post_detail", args=[own_post.pk])).status_code, 200
+        )
+        self.assertEqual(
+            self.client.get(reverse("post_detail", args=[province_post.pk])).status_code, 404
+        )
+        self.login(governor)
+        response = self.client.get(self.url)
+        self.assertContains(response, reverse("post_detail", args=[province_post.pk]))
 
     def test_outsider_gets_404(self) -> None:
         self.login(self.outsider)
