@@ -8,6 +8,7 @@ from typing import Any
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from pressroom.audit.kinds import check_kind
 from pressroom.audit.models import GENESIS_HASH, AuditEvent
 from pressroom.core.db import insert_many
 
@@ -23,7 +24,10 @@ def record_event(
     unit_id: int | None = None,
     data: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one event to the chain. Call inside the transaction that made the change."""
+    """Append one event to the chain. Call inside the transaction that made the change.
+
+    The action is one of `pressroom.audit.kinds.Kind` (a ValueError otherwise).
+    """
     (event,) = record_events(
         actor=actor, events=[{"action": action, "obj": obj, "unit_id": unit_id, "data": data}]
     )
@@ -34,6 +38,8 @@ def record_events(*, actor: Any, events: list[dict[str, Any]]) -> list[AuditEven
     """Append several events by one actor, in order (keys: action, obj, unit_id, data)."""
     if not events:
         return []
+    for spec in events:
+        check_kind(spec["action"])
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:

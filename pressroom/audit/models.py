@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from pressroom.audit.kinds import Kind
+
 
 class AuditEvent(models.Model):
     created_at = models.DateTimeField(_("when"))
@@ -26,7 +28,7 @@ class AuditEvent(models.Model):
     # the label for the system or an anonymous visitor).
     actor_ref = models.CharField(max_length=64, blank=True, default="")
     actor_label = models.CharField(max_length=150, blank=True)
-    action = models.CharField(_("action"), max_length=80, db_index=True)
+    action = models.CharField(_("action"), max_length=80, db_index=True, choices=Kind.choices)
     object_type = models.CharField(max_length=80)
     object_id = models.CharField(max_length=80)
     unit_id = models.BigIntegerField(null=True, blank=True, db_index=True)

@@ -14,7 +14,7 @@ class AuditChainTests(BaseTestCase):
         for n in range(3):
             record_event(
                 actor=self.owner,
-                action="test.event",
+                action="post.edit",
                 unit_id=self.district.pk,
                 data={"n": n, "chữ": "Lạng Sơn"},
             )
@@ -50,7 +50,7 @@ class AuditChainTests(BaseTestCase):
         changes = {
             "actor_ref": "999",
             "actor_label": "someone else",
-            "action": "test.other",
+            "action": "post.approve",
             "object_id": "42",
             "unit_id": self.sibling.pk,
             "created_at": self.events()[1].created_at.replace(year=2020),
@@ -75,7 +75,7 @@ class AuditChainTests(BaseTestCase):
             created_at=second.created_at,
             actor_ref="",
             actor_label="intruder",
-            action="test.event",
+            action="post.edit",
             object_type="",
             object_id="",
             data={"n": 1},
@@ -94,7 +94,7 @@ class AuditChainTests(BaseTestCase):
             id=first.pk - 1,
             created_at=first.created_at,
             actor_label="intruder",
-            action="test.event",
+            action="post.edit",
             object_type="",
             object_id="",
             prev_hash=GENESIS_HASH,

@@ -39,7 +39,7 @@ class ActorRefMigrationTests(TransactionTestCase):
                 "created_at": now,
                 "actor_id": actor.pk if actor else None,
                 "actor_label": actor.username if actor else "system",
-                "action": "test.event",
+                "action": "post.edit",
                 "object_type": "",
                 "object_id": "",
                 "unit_id": None,

@@ -40,8 +40,8 @@ class UserChangesTests(TestCase):
     def setUp(self) -> None:
         self.root = User.objects.create_superuser("root", "root@example.gov.vn", None)
         self.person = User.objects.create_user("nguyen.van.a")
-        record_event(actor=self.person, action="test.event", data={"n": 1})
-        record_event(actor=self.person, action="test.event", data={"n": 2})
+        record_event(actor=self.person, action="post.edit", data={"n": 1})
+        record_event(actor=self.person, action="post.edit", data={"n": 2})
 
     def test_a_deleted_account_keeps_its_events_verifiable(self) -> None:
         person_id = self.person.pk
@@ -87,13 +87,13 @@ class AnySequenceOfUserChanges(TestCase):
         root = User.objects.create_superuser("root", "root@example.gov.vn", None)
         people: list[Any] = [User.objects.create_user(f"person-{n}") for n in range(PEOPLE)]
         for person in people:
-            record_event(actor=person, action="test.event")
+            record_event(actor=person, action="post.edit")
         for operation, index in steps:
             person = people[index]
             if person is None:
                 continue
             if operation == "event":
-                record_event(actor=person, action="test.event", data={"step": operation})
+                record_event(actor=person, action="post.edit", data={"step": operation})
             elif operation == "rename":
                 person.username = f"{person.username}-renamed"
                 person.save(update_fields=["username"])

@@ -1,0 +1,67 @@
+"""Every kind of event the audit chain records: a closed list, each with a label for people.
+
+`record_event` refuses a kind that is not here, so a new kind of event is added here first
+(with its label); a kind is never built from run-time values other than these.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Kind(models.TextChoices):
+    # People and signing in
+    USER_SIGN_IN = "user.sign_in", _("Signed in")
+    USER_SIGN_OUT = "user.sign_out", _("Signed out")
+    USER_SIGN_IN_FAILED = "user.sign_in_failed", _("Sign-in failed")
+    USER_LOCKED_OUT = "user.locked_out", _("Sign-in locked after wrong passwords")
+    USER_DEACTIVATE = "user.deactivate", _("Account deactivated")
+    USER_REACTIVATE = "user.reactivate", _("Account reactivated")
+    REAUTH_FAILED = "reauth.failed", _("Wrong password or code when confirming")
+    REAUTH_LOCKED = "reauth.locked", _("Confirming locked after wrong passwords")
+    TWO_FACTOR_ON = "two_factor.on", _("Two-factor sign-in turned on")
+    TWO_FACTOR_OFF = "two_factor.off", _("Two-factor sign-in turned off")
+    # The unit tree
+    UNIT_MOVE = "unit.move", _("Unit moved")
+    UNIT_MERGE = "unit.merge", _("Units merged")
+    # Channels
+    CHANNEL_CREATE = "channel.create", _("Channel added")
+    CHANNEL_EDIT = "channel.edit", _("Channel changed")
+    CHANNEL_NEEDS_RECONNECT = "channel.needs_reconnect", _("Channel needs reconnecting")
+    CHANNEL_RECONNECT = "channel.reconnect", _("Channel reconnected")
+    CHANNEL_TOKEN_REFRESHED = "channel.token_refreshed", _("Channel's access token renewed")
+    CHANNEL_UNKNOWN_OUTCOME = (
+        "channel.unknown_outcome",
+        _("What follows an unconfirmed send changed"),
+    )
+    CREDENTIALS_ROTATE = "credentials.rotate", _("Channel credentials encrypted with a new key")
+    # Posts and themes
+    POST_CREATE = "post.create", _("Post written")
+    POST_EDIT = "post.edit", _("Post changed")
+    POST_SUBMIT = "post.submit", _("Post sent for review")
+    POST_APPROVE = "post.approve", _("Post approved")
+    POST_REJECT = "post.reject", _("Post sent back")
+    POST_SCHEDULE = "post.schedule", _("Post scheduled")
+    THEME_CREATE = "theme.create", _("Theme added")
+    THEME_EDIT = "theme.edit", _("Theme changed")
+    # Deliveries
+    DELIVERY_PUBLISHED = "delivery.published", _("Published on a channel")
+    DELIVERY_FAILED = "delivery.failed", _("Could not be published on a channel")
+    DELIVERY_SETTLED = "delivery.settled", _("A person said whether an unconfirmed send arrived")
+    # Emergency alerts
+    EMERGENCY_COMPOSE = "emergency.compose", _("Emergency alert written")
+    EMERGENCY_CONFIRM = "emergency.confirm", _("Emergency alert confirmed")
+    EMERGENCY_CANCEL = "emergency.cancel", _("Emergency alert cancelled")
+    EMERGENCY_TEMPLATE_CREATE = "emergency_template.create", _("Emergency template added")
+    EMERGENCY_TEMPLATE_EDIT = "emergency_template.edit", _("Emergency template changed")
+
+
+KINDS = frozenset(Kind.values)
+
+
+def check_kind(action: str) -> str:
+    """The kind, if it is one of the list; a ValueError otherwise (a programming error)."""
+    if action not in KINDS:
+        raise ValueError(f"Unknown audit event kind {action!r}: add it to pressroom.audit.kinds.")
+    return action
