@@ -55,7 +55,7 @@ def _value_getter(field: Field[Any, Any]) -> Callable[[models.Model], Any]:
 
 def _all_but_key(model: type[models.Model]) -> list[Field[Any, Any]]:
     return [
-        cast("Field[Any, Any]", field)
+        field
         for field in model._meta.concrete_fields
         if not field.primary_key
     ]
@@ -106,7 +106,7 @@ def update_many(
         return
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
-    key_field = cast("Field[Any, Any]", model._meta.pk)
+    key_field = model._meta.pk
     key = quote(str(key_field.column))
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":

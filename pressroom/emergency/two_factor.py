@@ -31,7 +31,8 @@ PASSWORD = "password"
 
 
 def confirmed_devices(user: Any) -> QuerySet[TOTPDevice]:
-    return TOTPDevice.objects.filter(user=user, confirmed=True)
+    devices: QuerySet[TOTPDevice] = TOTPDevice.objects.filter(user=user, confirmed=True)
+    return devices
 
 
 def has_two_factor(user: Any) -> bool:
