@@ -20,7 +20,6 @@ import json
 import math
 import secrets
 import time
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.requests import Request
@@ -30,7 +29,6 @@ from starlette.routing import BaseRoute, Route
 from pressroom.platforms.facebook.descriptor import DESCRIPTOR
 from pressroom.sandbox import faults
 from pressroom.sandbox.common import (
-    BadRequestBody,
     Incoming,
     bearer_token,
     image_info,
@@ -39,6 +37,7 @@ from pressroom.sandbox.common import (
 )
 from pressroom.sandbox.conditions import Gate
 from pressroom.sandbox.emulation import Emulation, Look
+from pressroom.sandbox.endpoints import EmulatedApi, PlatformError, endpoint
 from pressroom.sandbox.store import Account, Item, SandboxStore
 
 PLATFORM = "facebook"
@@ -50,7 +49,7 @@ APP_CALLS_PER_USER_PER_HOUR = 200
 HOUR_S = 3600
 
 
-class GraphError(Exception):
+class GraphError(PlatformError):
     def __init__(
         self,
         code: int,
@@ -189,44 +188,40 @@ class UsageLimits:
         self._pages.clear()
 
 
-def routes(store: SandboxStore) -> list[BaseRoute]:
-    gate = Gate(
-        store,
-        platform=PLATFORM,
-        render=lambda fault, account: fault_error(fault, account.account_id).response(),
-        limiter=UsageLimits(),
-        # Pages throttled by a profile: code 32, page-level throttling.
-        drawn={"rate_limit": {"code": 32}},
-    )
+class GraphApi(EmulatedApi):
+    """The Graph API's Page endpoints, one method each."""
 
-    def endpoint(
-        function: Callable[[Request], Awaitable[Response]],
-    ) -> Callable[[Request], Awaitable[Response]]:
-        async def wrapped(request: Request) -> Response:
-            try:
-                return await function(request)
-            except GraphError as error:
-                return error.response()
-            except BadRequestBody as error:
-                return GraphError(100, f"(#100) {error}").response()
+    def __init__(self, store: SandboxStore) -> None:
+        super().__init__(
+            store,
+            Gate(
+                store,
+                platform=PLATFORM,
+                render=lambda fault, account: fault_error(fault, account.account_id).response(),
+                limiter=UsageLimits(),
+                # Pages throttled by a profile: code 32, page-level throttling.
+                drawn={"rate_limit": {"code": 32}},
+            ),
+        )
 
-        return wrapped
+    def bad_body(self, message: str) -> PlatformError:
+        return GraphError(100, f"(#100) {message}")
 
-    def token_of(request: Request, incoming: Incoming) -> str:
+    def token_of(self, request: Request, incoming: Incoming) -> str:
         return incoming.text("access_token") or bearer_token(request)
 
-    def caller(request: Request, incoming: Incoming) -> Account:
-        token = token_of(request, incoming)
+    def caller(self, request: Request, incoming: Incoming) -> Account:
+        token = self.token_of(request, incoming)
         if not token:
             raise GraphError(104, "An access token is required to request this resource.")
-        account = store.account_by_token(PLATFORM, token)
+        account = self.store.account_by_token(PLATFORM, token)
         if account is None:
             raise GraphError(190, "Invalid OAuth access token - Cannot parse access token")
         return account
 
-    def page_for(request: Request, incoming: Incoming, page_id: str) -> Account:
+    def page_for(self, request: Request, incoming: Incoming, page_id: str) -> Account:
         """The page, when the token is that page's token."""
-        account = caller(request, incoming)
+        account = self.caller(request, incoming)
         if account.account_id != page_id:
             raise GraphError(
                 100,
@@ -237,18 +232,18 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
             )
         return account
 
-    def file_url(request: Request, media_id: str) -> str:
-        media = store.files.get(PLATFORM, media_id)
+    def file_url(self, request: Request, media_id: str) -> str:
+        media = self.store.files.get(PLATFORM, media_id)
         return f"{server_root(request)}{media.url_path}" if media else ""
 
-    def post_fields(request: Request, item: Item) -> dict[str, Any]:
+    def post_fields(self, request: Request, item: Item) -> dict[str, Any]:
         root = server_root(request)
         fields: dict[str, Any] = {
             "id": item.remote_id,
             "created_time": graph_time(item.created_at),
             "permalink_url": f"{root}/view/{PLATFORM}/{item.account_id}/{item.remote_id}",
             "is_published": True,
-            "from": {"id": item.account_id, "name": _page_name(store, item.account_id)},
+            "from": {"id": item.account_id, "name": _page_name(self.store, item.account_id)},
             "reactions": {"data": [], "summary": {"total_count": 0, "viewer_reaction": "NONE"}},
             "comments": {
                 "data": [],
@@ -260,32 +255,32 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
         if item.link:
             fields["link"] = item.link
         if item.media:
-            fields["full_picture"] = file_url(request, item.media[0])
+            fields["full_picture"] = self.file_url(request, item.media[0])
             fields["attachments"] = {
                 "data": [
                     {
                         "type": "photo",
                         "target": {"id": media_id},
-                        "media": {"image": {"src": file_url(request, media_id)}},
+                        "media": {"image": {"src": self.file_url(request, media_id)}},
                     }
                     for media_id in item.media
                 ]
             }
         return fields
 
-    def photo_fields(request: Request, item: Item) -> dict[str, Any]:
-        media = store.files.get(PLATFORM, item.remote_id)
+    def photo_fields(self, request: Request, item: Item) -> dict[str, Any]:
+        media = self.store.files.get(PLATFORM, item.remote_id)
         fields: dict[str, Any] = {
             "id": item.remote_id,
             "created_time": graph_time(item.created_at),
-            "from": {"id": item.account_id, "name": _page_name(store, item.account_id)},
+            "from": {"id": item.account_id, "name": _page_name(self.store, item.account_id)},
         }
         if item.text:
             fields["name"] = item.text
         if media:
             fields["images"] = [
                 {
-                    "source": file_url(request, media.media_id),
+                    "source": self.file_url(request, media.media_id),
                     "width": media.width,
                     "height": media.height,
                 }
@@ -294,15 +289,17 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
             fields["page_story_id"] = item.data["post_id"]
         return fields
 
-    def select(fields: dict[str, Any], requested: str, default: tuple[str, ...]) -> dict[str, Any]:
+    def select(
+        self, fields: dict[str, Any], requested: str, default: tuple[str, ...]
+    ) -> dict[str, Any]:
         names = split_fields(requested) if requested else list(default)
         return {name: fields[name] for name in ["id", *names] if name in fields}
 
     @endpoint
-    async def create_post(request: Request) -> Response:
+    async def create_post(self, request: Request) -> Response:
         page_id = request.path_params["page_id"]
         incoming = await read_incoming(request)
-        page = page_for(request, incoming, page_id)
+        page = self.page_for(request, incoming, page_id)
 
         async def handler() -> Response:
             message = incoming.text("message")
@@ -312,19 +309,19 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
             if not (message or link or photo_ids):
                 raise GraphError(100, "(#100) Missing message or attachment")
             for index, photo_id in enumerate(photo_ids):
-                photo = store.item(PLATFORM, photo_id, page.account_id)
+                photo = self.store.item(PLATFORM, photo_id, page.account_id)
                 if photo is None or photo.kind != "photo" or photo.data.get("published"):
                     raise GraphError(
                         100, f"(#100) param attached_media[{index}] must be a valid media_fbid"
                     )
             if message and not (link or photo_ids):
-                latest = store.latest_item(
+                latest = self.store.latest_item(
                     platform=PLATFORM, account_id=page.account_id, kind="post"
                 )
                 if latest is not None and latest.text == message and not latest.media:
                     raise GraphError(506, "(#506) Duplicate status message")
-            post_id = f"{page.account_id}_{store.next_number('facebook:ids', 100000000000001)}"
-            store.add_item(
+            post_id = f"{page.account_id}_{self.store.next_number('facebook:ids', 100000000000001)}"
+            self.store.add_item(
                 platform=PLATFORM,
                 account_id=page.account_id,
                 kind="post" if published else "unpublished_post",
@@ -336,13 +333,13 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
             )
             return JSONResponse({"id": post_id})
 
-        return await gate.run(page, operation="feed", creates=True, handler=handler)
+        return await self.gate.run(page, operation="feed", creates=True, handler=handler)
 
     @endpoint
-    async def upload_photo(request: Request) -> Response:
+    async def upload_photo(self, request: Request) -> Response:
         page_id = request.path_params["page_id"]
         incoming = await read_incoming(request)
-        page = page_for(request, incoming, page_id)
+        page = self.page_for(request, incoming, page_id)
         published = incoming.text("published").lower() not in {"false", "0"}
 
         async def handler() -> Response:
@@ -355,8 +352,8 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
             if len(source.content) > MAX_PHOTO_BYTES:
                 raise GraphError(100, "(#100) The image is too large (10 MB at most)")
             caption = incoming.text("caption") or incoming.text("message")
-            photo_id = str(store.next_number("facebook:ids", 100000000000001))
-            store.files.save(
+            photo_id = str(self.store.next_number("facebook:ids", 100000000000001))
+            self.store.files.save(
                 platform=PLATFORM,
                 account_id=page.account_id,
                 media_id=photo_id,
@@ -369,9 +366,9 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
             answer = {"id": photo_id}
             data: dict[str, Any] = {"published": published}
             if published:
-                post_id = f"{page.account_id}_{store.next_number('facebook:ids')}"
+                post_id = f"{page.account_id}_{self.store.next_number('facebook:ids')}"
                 answer["post_id"] = data["post_id"] = post_id
-            store.add_item(
+            self.store.add_item(
                 platform=PLATFORM,
                 account_id=page.account_id,
                 kind="photo",
@@ -382,7 +379,7 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
                 data=data,
             )
             if published:
-                store.add_item(
+                self.store.add_item(
                     platform=PLATFORM,
                     account_id=page.account_id,
                     kind="post",
@@ -393,13 +390,13 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
                 )
             return JSONResponse(answer)
 
-        return await gate.run(page, operation="photos", creates=published, handler=handler)
+        return await self.gate.run(page, operation="photos", creates=published, handler=handler)
 
     @endpoint
-    async def list_feed(request: Request) -> Response:
+    async def list_feed(self, request: Request) -> Response:
         page_id = request.path_params["page_id"]
         incoming = await read_incoming(request)
-        page = page_for(request, incoming, page_id)
+        page = self.page_for(request, incoming, page_id)
 
         async def handler() -> Response:
             try:
@@ -407,7 +404,7 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
                 offset = max(0, int(incoming.text("after") or 0))
             except ValueError as error:
                 raise GraphError(100, "(#100) limit and after must be numbers") from error
-            items = store.items(
+            items = self.store.items(
                 platform=PLATFORM,
                 account_id=page.account_id,
                 kind="post",
@@ -416,7 +413,9 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
                 offset=offset,
             )
             data = [
-                select(post_fields(request, item), incoming.text("fields"), DEFAULT_FEED_FIELDS)
+                self.select(
+                    self.post_fields(request, item), incoming.text("fields"), DEFAULT_FEED_FIELDS
+                )
                 for item in items[:limit]
             ]
             body: dict[str, Any] = {"data": data}
@@ -424,14 +423,14 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
                 body["paging"] = {"cursors": {"after": str(offset + limit)}}
             return JSONResponse(body)
 
-        return await gate.run(page, operation="feed_list", creates=False, handler=handler)
+        return await self.gate.run(page, operation="feed_list", creates=False, handler=handler)
 
     @endpoint
-    async def read_object(request: Request) -> Response:
+    async def read_object(self, request: Request) -> Response:
         object_id = request.path_params["object_id"]
         incoming = await read_incoming(request)
-        account = caller(request, incoming)
-        item = store.item(PLATFORM, object_id)
+        account = self.caller(request, incoming)
+        item = self.store.item(PLATFORM, object_id)
         if item is None or item.kind not in {"post", "photo"}:
             raise GraphError(
                 100,
@@ -444,21 +443,26 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
         async def handler() -> Response:
             assert item is not None
             if item.kind == "post":
-                fields = post_fields(request, item)
+                fields = self.post_fields(request, item)
                 default: tuple[str, ...] = DEFAULT_FEED_FIELDS
             else:
-                fields = photo_fields(request, item)
+                fields = self.photo_fields(request, item)
                 default = ("id", "created_time", "name")
-            return JSONResponse(select(fields, incoming.text("fields"), default))
+            return JSONResponse(self.select(fields, incoming.text("fields"), default))
 
-        return await gate.run(account, operation="object", creates=False, handler=handler)
+        return await self.gate.run(account, operation="object", creates=False, handler=handler)
 
-    return [
-        Route("/{page_id}/feed", create_post, methods=["POST"]),
-        Route("/{page_id}/feed", list_feed, methods=["GET"]),
-        Route("/{page_id}/photos", upload_photo, methods=["POST"]),
-        Route("/{object_id}", read_object, methods=["GET"]),
-    ]
+    def routes(self) -> list[BaseRoute]:
+        return [
+            Route("/{page_id}/feed", self.create_post, methods=["POST"]),
+            Route("/{page_id}/feed", self.list_feed, methods=["GET"]),
+            Route("/{page_id}/photos", self.upload_photo, methods=["POST"]),
+            Route("/{object_id}", self.read_object, methods=["GET"]),
+        ]
+
+
+def routes(store: SandboxStore) -> list[BaseRoute]:
+    return GraphApi(store).routes()
 
 
 def attached_media(incoming: Incoming) -> list[str]:

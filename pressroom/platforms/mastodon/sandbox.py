@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import html
 import time
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.requests import Request
@@ -25,7 +24,6 @@ from pressroom.core.text import count_mastodon
 from pressroom.platforms.mastodon.descriptor import DESCRIPTOR
 from pressroom.sandbox import faults
 from pressroom.sandbox.common import (
-    BadRequestBody,
     bearer_token,
     image_info,
     read_incoming,
@@ -33,6 +31,7 @@ from pressroom.sandbox.common import (
 )
 from pressroom.sandbox.conditions import Gate
 from pressroom.sandbox.emulation import Emulation, Look
+from pressroom.sandbox.endpoints import EmulatedApi, PlatformError, endpoint
 from pressroom.sandbox.store import Account, Item, SandboxStore, iso, iso_us
 
 PLATFORM = "mastodon"
@@ -45,7 +44,7 @@ RATE_LIMIT, RATE_PERIOD_S = 300, 300
 MEDIA_LIMIT, MEDIA_PERIOD_S = 30, 1800
 
 
-class MastodonError(Exception):
+class MastodonError(PlatformError):
     def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.status = status
@@ -129,49 +128,30 @@ class ApiLimits:
         self.media.clear()
 
 
-def routes(store: SandboxStore) -> list[BaseRoute]:
-    gate = Gate(
-        store,
-        platform=PLATFORM,
-        render=lambda fault, account: fault_error(fault).response(),
-        limiter=ApiLimits(),
-    )
+class MastodonApi(EmulatedApi):
+    """The Mastodon API's status and media endpoints, one method each."""
 
-    def endpoint(
-        function: Callable[[Request], Awaitable[Response]],
-    ) -> Callable[[Request], Awaitable[Response]]:
-        async def wrapped(request: Request) -> Response:
-            try:
-                return await function(request)
-            except MastodonError as error:
-                return error.response()
-            except BadRequestBody as error:
-                return MastodonError(400, str(error)).response()
+    def __init__(self, store: SandboxStore) -> None:
+        super().__init__(
+            store,
+            Gate(
+                store,
+                platform=PLATFORM,
+                render=lambda fault, account: fault_error(fault).response(),
+                limiter=ApiLimits(),
+            ),
+        )
 
-        return wrapped
+    def bad_body(self, message: str) -> PlatformError:
+        return MastodonError(400, message)
 
-    def owner(request: Request) -> Account:
-        account = store.account_by_token(PLATFORM, bearer_token(request))
+    def owner(self, request: Request) -> Account:
+        account = self.store.account_by_token(PLATFORM, bearer_token(request))
         if account is None:
             raise MastodonError(401, "The access token is invalid")
         return account
 
-    async def guarded(
-        account: Account,
-        operation: str,
-        handler: Callable[[], Awaitable[Response]],
-        *,
-        creates: bool = False,
-    ) -> Response:
-        async def answer() -> Response:
-            try:
-                return await handler()
-            except MastodonError as error:
-                return error.response()
-
-        return await gate.run(account, operation=operation, creates=creates, handler=answer)
-
-    def account_entity(request: Request, account: Account) -> dict[str, Any]:
+    def account_entity(self, request: Request, account: Account) -> dict[str, Any]:
         username = username_of(account)
         return {
             "id": account.account_id,
@@ -181,8 +161,8 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
             "url": f"{server_root(request)}/view/{PLATFORM}/{account.account_id}",
         }
 
-    def attachment(request: Request, media_id: str) -> dict[str, Any]:
-        media = store.files.get(PLATFORM, media_id)
+    def attachment(self, request: Request, media_id: str) -> dict[str, Any]:
+        media = self.store.files.get(PLATFORM, media_id)
         if media is None:
             raise MastodonError(404, "Record not found")
         url = f"{server_root(request)}{media.url_path}"
@@ -207,7 +187,7 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
             "blurhash": None,
         }
 
-    def status_entity(request: Request, item: Item, account: Account) -> dict[str, Any]:
+    def status_entity(self, request: Request, item: Item, account: Account) -> dict[str, Any]:
         root = server_root(request)
         return {
             "id": item.remote_id,
@@ -224,8 +204,8 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
             "reblogs_count": 0,
             "favourites_count": 0,
             "content": content_html(item.text),
-            "account": account_entity(request, account),
-            "media_attachments": [attachment(request, media_id) for media_id in item.media],
+            "account": self.account_entity(request, account),
+            "media_attachments": [self.attachment(request, media_id) for media_id in item.media],
             "mentions": [],
             "tags": [],
             "emojis": [],
@@ -234,8 +214,8 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
         }
 
     @endpoint
-    async def upload_media(request: Request) -> Response:
-        account = owner(request)
+    async def upload_media(self, request: Request) -> Response:
+        account = self.owner(request)
         incoming = await read_incoming(request)
 
         async def handler() -> Response:
@@ -247,9 +227,9 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
                 raise invalid("File content type is invalid, File is invalid")
             if len(upload.content) > MAX_IMAGE_BYTES:
                 raise invalid("File file size must be less than 16 MB")
-            media_id = str(store.next_number("mastodon:ids", 110000000000000001))
+            media_id = str(self.store.next_number("mastodon:ids", 110000000000000001))
             pending = int(account.extra.get("media_pending_polls") or 0)
-            store.files.save(
+            self.store.files.save(
                 platform=PLATFORM,
                 account_id=account.account_id,
                 media_id=media_id,
@@ -260,7 +240,7 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
                 height=info.height,
                 pending_polls=pending,
             )
-            store.add_item(
+            self.store.add_item(
                 platform=PLATFORM,
                 account_id=account.account_id,
                 kind="media",
@@ -269,30 +249,32 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
                 text=incoming.text("description"),
                 media=[media_id],
             )
-            return JSONResponse(attachment(request, media_id), status_code=202 if pending else 200)
+            return JSONResponse(
+                self.attachment(request, media_id), status_code=202 if pending else 200
+            )
 
-        return await guarded(account, "media", handler)
+        return await self.guarded(account, "media", handler)
 
     @endpoint
-    async def show_media(request: Request) -> Response:
-        account = owner(request)
+    async def show_media(self, request: Request) -> Response:
+        account = self.owner(request)
         media_id = request.path_params["media_id"]
 
         async def handler() -> Response:
-            media = store.files.get(PLATFORM, media_id)
+            media = self.store.files.get(PLATFORM, media_id)
             if media is None or media.account_id != account.account_id:
                 raise MastodonError(404, "Record not found")
             if media.pending_polls > 0:
-                body = attachment(request, media_id)
-                store.files.poll(PLATFORM, media_id)
+                body = self.attachment(request, media_id)
+                self.store.files.poll(PLATFORM, media_id)
                 return JSONResponse(body, status_code=206)
-            return JSONResponse(attachment(request, media_id))
+            return JSONResponse(self.attachment(request, media_id))
 
-        return await guarded(account, "media/get", handler)
+        return await self.guarded(account, "media/get", handler)
 
     @endpoint
-    async def create_status(request: Request) -> Response:
-        account = owner(request)
+    async def create_status(self, request: Request) -> Response:
+        account = self.owner(request)
         incoming = await read_incoming(request)
         key = request.headers.get("idempotency-key", "")
 
@@ -300,14 +282,16 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
             """The status an earlier request with this Idempotency-Key made, if any."""
             if not key:
                 return None
-            earlier = store.item_by_idempotency_key(
+            earlier = self.store.item_by_idempotency_key(
                 platform=PLATFORM,
                 account_id=account.account_id,
                 key=key,
                 since=time.time() - IDEMPOTENCY_WINDOW_S,
             )
             return (
-                None if earlier is None else JSONResponse(status_entity(request, earlier, account))
+                None
+                if earlier is None
+                else JSONResponse(self.status_entity(request, earlier, account))
             )
 
         async def handler() -> Response:
@@ -329,7 +313,7 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
             if len(media_ids) > MAX_ATTACHMENTS:
                 raise invalid(f"Media attachments are over the limit of {MAX_ATTACHMENTS}")
             for media_id in media_ids:
-                media = store.files.get(PLATFORM, media_id)
+                media = self.store.files.get(PLATFORM, media_id)
                 if media is None or media.account_id != account.account_id:
                     raise invalid(f"Media attachment {media_id} not found")
                 if media.pending_polls > 0:
@@ -338,56 +322,61 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
                         "Cannot attach files that have not finished processing. "
                         "Try again in a moment!",
                     )
-            item = store.add_item(
+            item = self.store.add_item(
                 platform=PLATFORM,
                 account_id=account.account_id,
                 kind="status",
-                remote_id=str(store.next_number("mastodon:ids", 110000000000000001)),
+                remote_id=str(self.store.next_number("mastodon:ids", 110000000000000001)),
                 top_level=True,
                 text=text,
                 media=media_ids,
                 data={"visibility": visibility, "language": incoming.text("language") or None},
                 idempotency_key=key,
             )
-            return JSONResponse(status_entity(request, item, account))
+            return JSONResponse(self.status_entity(request, item, account))
 
         # Mastodon answers a repeated key from its cache, before anything else can fail:
         # the same request gets the same status, never an error.
         cached = answered_before()
         if cached is not None:
             return cached
-        return await guarded(account, "statuses", handler, creates=True)
+        return await self.guarded(account, "statuses", handler, creates=True)
 
     @endpoint
-    async def show_status(request: Request) -> Response:
-        account = owner(request)
+    async def show_status(self, request: Request) -> Response:
+        account = self.owner(request)
         status_id = request.path_params["status_id"]
 
         async def handler() -> Response:
-            item = store.item(PLATFORM, status_id)
+            item = self.store.item(PLATFORM, status_id)
             if item is None or item.kind != "status":
                 raise MastodonError(404, "Record not found")
-            author = store.account(PLATFORM, item.account_id) or account
-            return JSONResponse(status_entity(request, item, author))
+            author = self.store.account(PLATFORM, item.account_id) or account
+            return JSONResponse(self.status_entity(request, item, author))
 
-        return await guarded(account, "statuses/get", handler)
+        return await self.guarded(account, "statuses/get", handler)
 
     @endpoint
-    async def verify_credentials(request: Request) -> Response:
-        account = owner(request)
+    async def verify_credentials(self, request: Request) -> Response:
+        account = self.owner(request)
 
         async def handler() -> Response:
-            return JSONResponse(account_entity(request, account))
+            return JSONResponse(self.account_entity(request, account))
 
-        return await guarded(account, "verify_credentials", handler)
+        return await self.guarded(account, "verify_credentials", handler)
 
-    return [
-        Route("/api/v2/media", upload_media, methods=["POST"]),
-        Route("/api/v1/media/{media_id}", show_media, methods=["GET"]),
-        Route("/api/v1/statuses", create_status, methods=["POST"]),
-        Route("/api/v1/statuses/{status_id}", show_status, methods=["GET"]),
-        Route("/api/v1/accounts/verify_credentials", verify_credentials, methods=["GET"]),
-    ]
+    def routes(self) -> list[BaseRoute]:
+        return [
+            Route("/api/v2/media", self.upload_media, methods=["POST"]),
+            Route("/api/v1/media/{media_id}", self.show_media, methods=["GET"]),
+            Route("/api/v1/statuses", self.create_status, methods=["POST"]),
+            Route("/api/v1/statuses/{status_id}", self.show_status, methods=["GET"]),
+            Route("/api/v1/accounts/verify_credentials", self.verify_credentials, methods=["GET"]),
+        ]
+
+
+def routes(store: SandboxStore) -> list[BaseRoute]:
+    return MastodonApi(store).routes()
 
 
 def fault_error(fault: faults.Fault) -> MastodonError:

@@ -38,6 +38,7 @@ from pressroom.sandbox.common import (
 )
 from pressroom.sandbox.conditions import Gate
 from pressroom.sandbox.emulation import Emulation, Look
+from pressroom.sandbox.endpoints import EmulatedApi, PlatformError
 from pressroom.sandbox.store import Account, SandboxStore
 
 PLATFORM = "telegram"
@@ -69,7 +70,7 @@ HTML_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s[^<>]*)?)>")
 HREF = re.compile(r"""href\s*=\s*["']([^"']*)["']""")
 
 
-class BotApiError(Exception):
+class BotApiError(PlatformError):
     def __init__(
         self, code: int, description: str, parameters: dict[str, Any] | None = None
     ) -> None:
@@ -202,20 +203,34 @@ class BotLimits:
         self._sent.clear()
 
 
-def routes(store: SandboxStore) -> list[BaseRoute]:
-    gate = Gate(
-        store,
-        platform=PLATFORM,
-        render=lambda fault, account: fault_error(fault).response(),
-        limiter=BotLimits(),
-    )
+class BotApi(EmulatedApi):
+    """The Bot API's send methods behind one route, one method each."""
 
-    def find_chat(chat_id: Any) -> Account | None:
+    def __init__(self, store: SandboxStore) -> None:
+        super().__init__(
+            store,
+            Gate(
+                store,
+                platform=PLATFORM,
+                render=lambda fault, account: fault_error(fault).response(),
+                limiter=BotLimits(),
+            ),
+        )
+        self.methods: dict[str, Callable[[Account, Incoming], Any]] = {
+            "sendMessage": self.send_message,
+            "sendPhoto": self.send_photo,
+            "sendMediaGroup": self.send_media_group,
+        }
+
+    def bad_body(self, message: str) -> PlatformError:
+        return bad_request(message)
+
+    def find_chat(self, chat_id: Any) -> Account | None:
         wanted = str(chat_id).strip()
-        account = store.account(PLATFORM, wanted)
+        account = self.store.account(PLATFORM, wanted)
         if account is not None:
             return account
-        for account in store.accounts(PLATFORM):
+        for account in self.store.accounts(PLATFORM):
             if wanted in {account.account_id, str(chat_number(account))}:
                 return account
             username = username_of(account)
@@ -223,8 +238,8 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
                 return account
         return None
 
-    def photo_sizes(media_id: str) -> list[dict[str, Any]]:
-        media = store.files.get(PLATFORM, media_id)
+    def photo_sizes(self, media_id: str) -> list[dict[str, Any]]:
+        media = self.store.files.get(PLATFORM, media_id)
         if media is None:
             return []
         return [
@@ -237,14 +252,14 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
             }
         ]
 
-    def save_photo(channel: Account, upload: Upload) -> str:
+    def save_photo(self, channel: Account, upload: Upload) -> str:
         info = image_info(upload.content)
         if info is None:
             raise bad_request("IMAGE_PROCESS_FAILED")
         if len(upload.content) > MAX_PHOTO_BYTES:
             raise bad_request("file is too big")
         media_id = "AgAC" + secrets.token_urlsafe(24)
-        store.files.save(
+        self.store.files.save(
             platform=PLATFORM,
             account_id=channel.account_id,
             media_id=media_id,
@@ -255,22 +270,23 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
         )
         return media_id
 
-    def photo_from(channel: Account, incoming: Incoming, reference: Any) -> str:
+    def photo_from(self, channel: Account, incoming: Incoming, reference: Any) -> str:
         """An uploaded file (`attach://name` or the field itself) or a known file_id."""
         if isinstance(reference, str) and reference.startswith("attach://"):
             upload = incoming.files.get(reference.removeprefix("attach://"))
             if upload is None:
                 raise bad_request("wrong file identifier/HTTP URL specified")
-            return save_photo(channel, upload)
-        if isinstance(reference, str) and store.files.get(PLATFORM, reference) is not None:
+            return self.save_photo(channel, upload)
+        if isinstance(reference, str) and self.store.files.get(PLATFORM, reference) is not None:
             return reference
         raise bad_request("wrong file identifier/HTTP URL specified")
 
-    def check_caption(caption: str) -> None:
+    def check_caption(self, caption: str) -> None:
         if count_utf16(caption) > MAX_CAPTION:
             raise bad_request("message caption is too long")
 
     def message(
+        self,
         channel: Account,
         message_id: int,
         text: str,
@@ -287,7 +303,7 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
             **extra,
         }
         if photo:
-            body["photo"] = photo_sizes(photo)
+            body["photo"] = self.photo_sizes(photo)
             if text:
                 body["caption"] = text
             if entities:
@@ -298,13 +314,14 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
                 body["entities"] = entities
         return body
 
-    def next_message_id(channel: Account, count: int = 1) -> int:
-        first = store.next_number(f"telegram:{channel.account_id}")
+    def next_message_id(self, channel: Account, count: int = 1) -> int:
+        first = self.store.next_number(f"telegram:{channel.account_id}")
         for _ in range(count - 1):
-            store.next_number(f"telegram:{channel.account_id}")
+            self.store.next_number(f"telegram:{channel.account_id}")
         return first
 
     def record(
+        self,
         channel: Account,
         message_id: int,
         text: str,
@@ -314,7 +331,7 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
     ) -> None:
         if entities:
             data["entities"] = entities
-        store.add_item(
+        self.store.add_item(
             platform=PLATFORM,
             account_id=channel.account_id,
             kind="message",
@@ -325,31 +342,31 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
             data=data,
         )
 
-    def send_message(channel: Account, incoming: Incoming) -> Any:
+    def send_message(self, channel: Account, incoming: Incoming) -> Any:
         text, entities = parsed(incoming.text("text"), incoming.text("parse_mode"))
         if not text.strip():
             raise bad_request("message text is empty")
         if count_utf16(text) > MAX_TEXT:
             raise bad_request("message is too long")
-        message_id = next_message_id(channel)
-        record(channel, message_id, text, [], entities)
-        return message(channel, message_id, text, None, entities)
+        message_id = self.next_message_id(channel)
+        self.record(channel, message_id, text, [], entities)
+        return self.message(channel, message_id, text, None, entities)
 
-    def send_photo(channel: Account, incoming: Incoming) -> Any:
+    def send_photo(self, channel: Account, incoming: Incoming) -> Any:
         caption, entities = parsed(incoming.text("caption"), incoming.text("parse_mode"))
-        check_caption(caption)
+        self.check_caption(caption)
         upload = incoming.files.get("photo")
         if upload is not None:
-            photo = save_photo(channel, upload)
+            photo = self.save_photo(channel, upload)
         elif incoming.get("photo"):
-            photo = photo_from(channel, incoming, incoming.get("photo"))
+            photo = self.photo_from(channel, incoming, incoming.get("photo"))
         else:
             raise bad_request("there is no photo in the request")
-        message_id = next_message_id(channel)
-        record(channel, message_id, caption, [photo], entities)
-        return message(channel, message_id, caption, photo, entities)
+        message_id = self.next_message_id(channel)
+        self.record(channel, message_id, caption, [photo], entities)
+        return self.message(channel, message_id, caption, photo, entities)
 
-    def send_media_group(channel: Account, incoming: Incoming) -> Any:
+    def send_media_group(self, channel: Account, incoming: Incoming) -> Any:
         items = loads_json(incoming.get("media"))
         if not isinstance(items, list):
             raise bad_request("can't parse media JSON object")
@@ -360,32 +377,26 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
             if not isinstance(item, dict) or item.get("type") != "photo":
                 raise bad_request("only photos are accepted in a sandbox album")
             caption = parsed(str(item.get("caption") or ""), str(item.get("parse_mode") or ""))
-            check_caption(caption[0])
+            self.check_caption(caption[0])
             captions.append(caption)
         for item in items:
-            photos.append(photo_from(channel, incoming, item.get("media")))
-        first = next_message_id(channel, len(photos))
-        group_id = str(store.next_number("telegram:media_groups", 13000000000000000))
+            photos.append(self.photo_from(channel, incoming, item.get("media")))
+        first = self.next_message_id(channel, len(photos))
+        group_id = str(self.store.next_number("telegram:media_groups", 13000000000000000))
         first_caption, first_entities = captions[0]
-        record(channel, first, first_caption, photos, first_entities, media_group_id=group_id)
+        self.record(channel, first, first_caption, photos, first_entities, media_group_id=group_id)
         return [
-            message(channel, first + index, text, photo, entities, media_group_id=group_id)
+            self.message(channel, first + index, text, photo, entities, media_group_id=group_id)
             for index, ((text, entities), photo) in enumerate(zip(captions, photos, strict=True))
         ]
 
-    methods: dict[str, Callable[[Account, Incoming], Any]] = {
-        "sendMessage": send_message,
-        "sendPhoto": send_photo,
-        "sendMediaGroup": send_media_group,
-    }
-
-    async def bot_method(request: Request) -> Response:
+    async def bot_method(self, request: Request) -> Response:
         token = request.path_params["token"]
         method = request.path_params["method"]
         try:
-            if store.account_by_token(PLATFORM, token) is None:
+            if self.store.account_by_token(PLATFORM, token) is None:
                 raise BotApiError(401, "Unauthorized")
-            function = methods.get(method)
+            function = self.methods.get(method)
             if function is None:
                 raise BotApiError(404, "Not Found")
             try:
@@ -395,7 +406,7 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
             chat_id = incoming.get("chat_id")
             if chat_id is None or str(chat_id).strip() == "":
                 raise bad_request("chat_id is empty")
-            channel = find_chat(chat_id)
+            channel = self.find_chat(chat_id)
             if channel is None:
                 raise bad_request("chat not found")
             if channel.token != token:
@@ -410,11 +421,16 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
                 return error.response()
             return JSONResponse({"ok": True, "result": result})
 
-        return await gate.run(
+        return await self.gate.run(
             channel, operation=method, creates=method in SEND_METHODS, handler=handler
         )
 
-    return [Route("/bot{token}/{method}", bot_method, methods=["GET", "POST"])]
+    def routes(self) -> list[BaseRoute]:
+        return [Route("/bot{token}/{method}", self.bot_method, methods=["GET", "POST"])]
+
+
+def routes(store: SandboxStore) -> list[BaseRoute]:
+    return BotApi(store).routes()
 
 
 def fault_error(fault: faults.Fault) -> BotApiError:

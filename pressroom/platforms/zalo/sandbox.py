@@ -14,7 +14,6 @@ enforced (Zalo publishes none for articles; UNCONFIRMED), -32 only when injected
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.requests import Request
@@ -24,7 +23,6 @@ from starlette.routing import BaseRoute, Route
 from pressroom.platforms.zalo.descriptor import DESCRIPTOR
 from pressroom.sandbox import faults
 from pressroom.sandbox.common import (
-    BadRequestBody,
     Incoming,
     image_info,
     read_incoming,
@@ -32,6 +30,7 @@ from pressroom.sandbox.common import (
 )
 from pressroom.sandbox.conditions import Gate
 from pressroom.sandbox.emulation import Emulation, Look
+from pressroom.sandbox.endpoints import EmulatedApi, PlatformError, endpoint
 from pressroom.sandbox.store import Account, Item, SandboxStore
 
 PLATFORM = "zalo"
@@ -45,7 +44,7 @@ TOKEN_INVALID, BAD_PARAMETER, NO_ARTICLE, TOO_MANY = -216, -210, -222, -32
 UNKNOWN_ERROR = -100
 
 
-class ZaloError(Exception):
+class ZaloError(PlatformError):
     def __init__(self, code: int, message: str, status: int = 200) -> None:
         super().__init__(message)
         self.code = code
@@ -60,56 +59,39 @@ def success(data: dict[str, Any]) -> JSONResponse:
     return JSONResponse({"error": 0, "message": "Success", "data": data})
 
 
-def routes(store: SandboxStore) -> list[BaseRoute]:
-    gate = Gate(
-        store, platform=PLATFORM, render=lambda fault, account: fault_error(fault).response()
-    )
+class OfficialAccountApi(EmulatedApi):
+    """The Zalo OA article endpoints, one method each."""
 
-    def endpoint(
-        function: Callable[[Request], Awaitable[Response]],
-    ) -> Callable[[Request], Awaitable[Response]]:
-        async def wrapped(request: Request) -> Response:
-            try:
-                return await function(request)
-            except ZaloError as error:
-                return error.response()
-            except BadRequestBody as error:
-                return ZaloError(BAD_PARAMETER, str(error)).response()
+    def __init__(self, store: SandboxStore) -> None:
+        super().__init__(
+            store,
+            Gate(
+                store,
+                platform=PLATFORM,
+                render=lambda fault, account: fault_error(fault).response(),
+            ),
+        )
 
-        return wrapped
+    def bad_body(self, message: str) -> PlatformError:
+        return ZaloError(BAD_PARAMETER, message)
 
-    def official_account(request: Request) -> Account:
+    def official_account(self, request: Request) -> Account:
         token = request.headers.get("access_token", "")
-        account = store.account_by_token(PLATFORM, token)
+        account = self.store.account_by_token(PLATFORM, token)
         if account is None:
             raise ZaloError(TOKEN_INVALID, "Access token is invalid")
         return account
 
-    async def guarded(
-        account: Account,
-        operation: str,
-        handler: Callable[[], Awaitable[Response]],
-        *,
-        creates: bool = False,
-    ) -> Response:
-        async def answer() -> Response:
-            try:
-                return await handler()
-            except ZaloError as error:
-                return error.response()
-
-        return await gate.run(account, operation=operation, creates=creates, handler=answer)
-
-    def link_view(request: Request, item: Item) -> str:
+    def link_view(self, request: Request, item: Item) -> str:
         return f"{server_root(request)}/view/{PLATFORM}/{item.account_id}/{item.remote_id}"
 
-    def image_ref(url: str) -> str:
+    def image_ref(self, url: str) -> str:
         """A sandbox file URL becomes its media id, so the viewer survives a port change."""
         _, marker, file_name = url.partition(f"/files/{PLATFORM}/")
-        media = store.files.by_file(PLATFORM, file_name) if marker else None
+        media = self.store.files.by_file(PLATFORM, file_name) if marker else None
         return media.media_id if media else url
 
-    def summary(request: Request, item: Item) -> dict[str, Any]:
+    def summary(self, request: Request, item: Item) -> dict[str, Any]:
         created_ms = int(item.created_at * 1000)
         cover = item.data.get("cover") or {}
         return {
@@ -122,12 +104,12 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
             "create_date": created_ms,
             "update_date": created_ms,
             "thumb": cover.get("photo_url", ""),
-            "link_view": link_view(request, item),
+            "link_view": self.link_view(request, item),
         }
 
     @endpoint
-    async def upload_image(request: Request) -> Response:
-        account = official_account(request)
+    async def upload_image(self, request: Request) -> Response:
+        account = self.official_account(request)
         incoming = await read_incoming(request)
 
         async def handler() -> Response:
@@ -140,7 +122,7 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
             if len(upload.content) > MAX_IMAGE_BYTES:
                 raise ZaloError(BAD_PARAMETER, "Image size exceeds the limit of 1MB")
             media_id = uuid.uuid4().hex
-            media = store.files.save(
+            media = self.store.files.save(
                 platform=PLATFORM,
                 account_id=account.account_id,
                 media_id=media_id,
@@ -149,7 +131,7 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
                 width=info.width,
                 height=info.height,
             )
-            store.add_item(
+            self.store.add_item(
                 platform=PLATFORM,
                 account_id=account.account_id,
                 kind="image",
@@ -161,11 +143,11 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
                 {"attachment_id": media_id, "url": f"{server_root(request)}{media.url_path}"}
             )
 
-        return await guarded(account, "upload/image", handler)
+        return await self.guarded(account, "upload/image", handler)
 
     @endpoint
-    async def create_article(request: Request) -> Response:
-        account = official_account(request)
+    async def create_article(self, request: Request) -> Response:
+        account = self.official_account(request)
         incoming = await read_incoming(request)
 
         async def handler() -> Response:
@@ -173,8 +155,8 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
             token = uuid.uuid4().hex
             blocks = article["body"]
             text = "\n\n".join(block["content"] for block in blocks if block["type"] == "text")
-            images = [image_ref(block["url"]) for block in blocks if block["type"] == "image"]
-            store.add_item(
+            images = [self.image_ref(block["url"]) for block in blocks if block["type"] == "image"]
+            self.store.add_item(
                 platform=PLATFORM,
                 account_id=account.account_id,
                 kind="article",
@@ -194,28 +176,28 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
             )
             return success({"token": token})
 
-        return await guarded(account, "article/create", handler, creates=True)
+        return await self.guarded(account, "article/create", handler, creates=True)
 
     @endpoint
-    async def verify_article(request: Request) -> Response:
-        account = official_account(request)
+    async def verify_article(self, request: Request) -> Response:
+        account = self.official_account(request)
         incoming = await read_incoming(request)
 
         async def handler() -> Response:
             token = incoming.text("token")
-            item = store.item_by_creation_token(PLATFORM, token) if token else None
+            item = self.store.item_by_creation_token(PLATFORM, token) if token else None
             if item is None or item.account_id != account.account_id:
                 raise ZaloError(BAD_PARAMETER, "Token is invalid")
             data = {str(account.extra.get("verify_id_field") or "id"): item.remote_id}
             if account.extra.get("verify_link_view"):
-                data["link_view"] = link_view(request, item)
+                data["link_view"] = self.link_view(request, item)
             return success(data)
 
-        return await guarded(account, "article/verify", handler)
+        return await self.guarded(account, "article/verify", handler)
 
     @endpoint
-    async def list_articles(request: Request) -> Response:
-        account = official_account(request)
+    async def list_articles(self, request: Request) -> Response:
+        account = self.official_account(request)
         incoming = await read_incoming(request)
 
         async def handler() -> Response:
@@ -226,7 +208,7 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
                 raise ZaloError(BAD_PARAMETER, "offset and limit must be numbers") from error
             if incoming.text("type") == "video":
                 return success({"medias": [], "total": 0})
-            items = store.items(
+            items = self.store.items(
                 platform=PLATFORM,
                 account_id=account.account_id,
                 kind="article",
@@ -234,31 +216,33 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
                 limit=limit,
                 offset=offset,
             )
-            total = store.count_items(
+            total = self.store.count_items(
                 platform=PLATFORM, account_id=account.account_id, kind="article"
             )
-            return success({"medias": [summary(request, item) for item in items], "total": total})
+            return success(
+                {"medias": [self.summary(request, item) for item in items], "total": total}
+            )
 
-        return await guarded(account, "article/getslice", handler)
+        return await self.guarded(account, "article/getslice", handler)
 
     @endpoint
-    async def article_detail(request: Request) -> Response:
-        account = official_account(request)
+    async def article_detail(self, request: Request) -> Response:
+        account = self.official_account(request)
         incoming = await read_incoming(request)
 
         async def handler() -> Response:
-            item = store.item(PLATFORM, incoming.text("id"), account.account_id)
+            item = self.store.item(PLATFORM, incoming.text("id"), account.account_id)
             if item is None or item.kind != "article":
                 raise ZaloError(NO_ARTICLE, "Article does not exist")
             root = server_root(request)
             body: list[dict[str, str]] = [{"type": "text", "content": item.text}]
             for reference in item.media:
-                media = store.files.get(PLATFORM, reference)
+                media = self.store.files.get(PLATFORM, reference)
                 url = f"{root}{media.url_path}" if media else reference
                 body.append({"type": "image", "url": url, "caption": ""})
             return success(
                 {
-                    **summary(request, item),
+                    **self.summary(request, item),
                     "author": item.data.get("author", ""),
                     "description": item.data.get("description", ""),
                     "cover": item.data.get("cover") or {},
@@ -267,15 +251,20 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
                 }
             )
 
-        return await guarded(account, "article/getdetail", handler)
+        return await self.guarded(account, "article/getdetail", handler)
 
-    return [
-        Route("/v2.0/oa/upload/image", upload_image, methods=["POST"]),
-        Route("/v2.0/article/create", create_article, methods=["POST"]),
-        Route("/v2.0/article/verify", verify_article, methods=["POST"]),
-        Route("/v2.0/article/getslice", list_articles, methods=["GET"]),
-        Route("/v2.0/article/getdetail", article_detail, methods=["GET"]),
-    ]
+    def routes(self) -> list[BaseRoute]:
+        return [
+            Route("/v2.0/oa/upload/image", self.upload_image, methods=["POST"]),
+            Route("/v2.0/article/create", self.create_article, methods=["POST"]),
+            Route("/v2.0/article/verify", self.verify_article, methods=["POST"]),
+            Route("/v2.0/article/getslice", self.list_articles, methods=["GET"]),
+            Route("/v2.0/article/getdetail", self.article_detail, methods=["GET"]),
+        ]
+
+
+def routes(store: SandboxStore) -> list[BaseRoute]:
+    return OfficialAccountApi(store).routes()
 
 
 def validated_article(incoming: Incoming) -> dict[str, Any]:
