@@ -24,6 +24,7 @@ from pressroom.core.text import count_mastodon
 from pressroom.platforms.mastodon.descriptor import DESCRIPTOR
 from pressroom.sandbox import faults
 from pressroom.sandbox.common import (
+    Incoming,
     bearer_token,
     image_info,
     read_incoming,
@@ -272,6 +273,32 @@ class MastodonApi(EmulatedApi):
 
         return await self.guarded(account, "media/get", handler)
 
+    def checked_status(self, account: Account, incoming: Incoming) -> tuple[str, list[str], str]:
+        """The status's text, media ids and visibility, or the 422 its first problem gets."""
+        text = incoming.text("status")
+        media_ids = [str(value) for value in incoming.getlist("media_ids[]")]
+        media_ids += [str(value) for value in incoming.getlist("media_ids")]
+        if not text.strip() and not media_ids:
+            raise invalid("Text can't be blank")
+        limit = int(account.extra.get("max_characters") or DEFAULT_MAX_CHARACTERS)
+        if count_mastodon(text) > limit:
+            raise invalid(f"Text character limit of {limit} exceeded")
+        visibility = incoming.text("visibility") or "public"
+        if visibility not in VISIBILITIES:
+            raise invalid("Visibility is not included in the list")
+        if len(media_ids) > MAX_ATTACHMENTS:
+            raise invalid(f"Media attachments are over the limit of {MAX_ATTACHMENTS}")
+        for media_id in media_ids:
+            media = self.store.files.get(PLATFORM, media_id)
+            if media is None or media.account_id != account.account_id:
+                raise invalid(f"Media attachment {media_id} not found")
+            if media.pending_polls > 0:
+                raise MastodonError(
+                    422,
+                    "Cannot attach files that have not finished processing. Try again in a moment!",
+                )
+        return text, media_ids, visibility
+
     @endpoint
     async def create_status(self, request: Request) -> Response:
         account = self.owner(request)
@@ -299,29 +326,7 @@ class MastodonApi(EmulatedApi):
             cached = answered_before()
             if cached is not None:
                 return cached
-            text = incoming.text("status")
-            media_ids = [str(value) for value in incoming.getlist("media_ids[]")]
-            media_ids += [str(value) for value in incoming.getlist("media_ids")]
-            if not text.strip() and not media_ids:
-                raise invalid("Text can't be blank")
-            limit = int(account.extra.get("max_characters") or DEFAULT_MAX_CHARACTERS)
-            if count_mastodon(text) > limit:
-                raise invalid(f"Text character limit of {limit} exceeded")
-            visibility = incoming.text("visibility") or "public"
-            if visibility not in VISIBILITIES:
-                raise invalid("Visibility is not included in the list")
-            if len(media_ids) > MAX_ATTACHMENTS:
-                raise invalid(f"Media attachments are over the limit of {MAX_ATTACHMENTS}")
-            for media_id in media_ids:
-                media = self.store.files.get(PLATFORM, media_id)
-                if media is None or media.account_id != account.account_id:
-                    raise invalid(f"Media attachment {media_id} not found")
-                if media.pending_polls > 0:
-                    raise MastodonError(
-                        422,
-                        "Cannot attach files that have not finished processing. "
-                        "Try again in a moment!",
-                    )
+            text, media_ids, visibility = self.checked_status(account, incoming)
             item = self.store.add_item(
                 platform=PLATFORM,
                 account_id=account.account_id,
