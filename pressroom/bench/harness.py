@@ -57,6 +57,10 @@ class Harness:
             raise ValueError("--db is sqlite or postgres")
         self.db = db
         self.directory = Path(tempfile.mkdtemp(prefix="pressroom-bench-"))
+        if not settings.SECRET_KEY_CONFIGURED:
+            # Dispatchers refuse the development key; the benchmark's data is throw-away, so
+            # it makes a key of its own for itself and the processes it starts.
+            settings.SECRET_KEY = secrets.token_urlsafe(50)
         self.env = {
             **os.environ,
             "PRESSROOM_DATA_DIR": str(self.directory),
