@@ -23,10 +23,31 @@ from pressroom.orgs.actions import merge_units, move_unit
 from pressroom.orgs.models import Membership, Unit
 
 
+def _active(unit: Unit | None) -> Unit | None:
+    if unit is not None and not unit.is_active:
+        raise forms.ValidationError(
+            _("%(unit)s was merged into another unit and can no longer change.") % {"unit": unit}
+        )
+    return unit
+
+
+class MembershipForm(forms.ModelForm[Membership]):
+    class Meta:
+        model = Membership
+        fields = ("user", "unit", "role")
+
+    def clean_unit(self) -> Unit | None:
+        return _active(self.cleaned_data.get("unit"))
+
+
 class MembershipInline(admin.TabularInline[Membership, Unit]):
     model = Membership
+    form = MembershipForm
     extra = 1
     autocomplete_fields = ("user",)
+
+    def has_add_permission(self, request: HttpRequest, obj: Unit | None = None) -> bool:
+        return (obj is None or obj.is_active) and super().has_add_permission(request, obj)
 
 
 class UnitForm(forms.ModelForm[Unit]):
@@ -35,13 +56,7 @@ class UnitForm(forms.ModelForm[Unit]):
         fields = ("parent", "name", "slug", "kind")
 
     def clean_parent(self) -> Unit | None:
-        parent: Unit | None = self.cleaned_data.get("parent")
-        if parent is not None and not parent.is_active:
-            raise forms.ValidationError(
-                _("%(unit)s was merged into another unit and can no longer change.")
-                % {"unit": parent}
-            )
-        return parent
+        return _active(self.cleaned_data.get("parent"))
 
 
 class MoveForm(forms.Form):
@@ -116,6 +131,10 @@ class UnitAdmin(admin.ModelAdmin[Unit]):
             return ()
         return ("parent", "path", "is_active", "merged_into", "merged_at")
 
+    def has_delete_permission(self, request: HttpRequest, obj: Unit | None = None) -> bool:
+        # A merged unit is history: old events and posts name it.
+        return (obj is None or obj.is_active) and super().has_delete_permission(request, obj)
+
     @admin.action(description=gettext_lazy("Move the selected units under another unit"))
     def move_units(self, request: HttpRequest, queryset: QuerySet[Unit]) -> TemplateResponse | None:
         form = MoveForm(request.POST if "apply" in request.POST else None)
@@ -155,6 +174,7 @@ class UnitAdmin(admin.ModelAdmin[Unit]):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin[Membership]):
+    form = MembershipForm
     list_display = ("user", "unit", "role")
     list_filter = ("role",)
     search_fields = ("user__username", "unit__name")

@@ -99,3 +99,13 @@ class UnitAdminTests(BaseTestCase):
         self.assertFalse(self.ward.is_active)
         self.assertEqual(self.ward.merged_into, self.sibling)
         self.assertEqual(AuditEvent.objects.get(action="unit.merge").actor, self.root)
+
+    def test_a_merged_unit_takes_no_members_and_is_not_deleted(self) -> None:
+        self.action("merge_into", [self.ward], into=self.sibling.pk, apply="1")
+        data = {"user": self.outsider.pk, "unit": self.ward.pk, "role": "viewer"}
+        page = self.client.post("/admin/orgs/membership/add/", data)
+        self.assertContains(page, "was merged into another unit")
+        self.assertFalse(self.ward.memberships.exists())
+        page = self.client.get(f"{CHANGELIST}{self.ward.pk}/delete/")
+        self.assertEqual(page.status_code, 403)
+        self.assertTrue(Unit.objects.filter(pk=self.ward.pk).exists())

@@ -1,8 +1,9 @@
-"""Random trees, random moves: paths and access answers always match a walk of the tree."""
+"""Random trees, random moves and merges: paths and access answers match a walk of the tree."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -12,7 +13,7 @@ from hypothesis.extra.django import TestCase
 
 from pressroom.core.errors import ActionError
 from pressroom.orgs.access import capabilities_in, units_for
-from pressroom.orgs.actions import move_unit
+from pressroom.orgs.actions import merge_units, move_unit
 from pressroom.orgs.models import ROLE_CAPABILITIES, Capability, Membership, Role, Unit
 
 User = get_user_model()
@@ -35,14 +36,18 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
             unique_by=lambda m: (m[0], m[1]),
         )
     )
-    moves = draw(
+    unit = st.integers(0, size - 1)
+    changes = draw(
         st.lists(
-            st.tuples(st.integers(0, size - 1), st.one_of(st.none(), st.integers(0, size - 1))),
+            st.one_of(
+                st.tuples(st.just("move"), unit, st.one_of(st.none(), unit)),
+                st.tuples(st.just("merge"), unit, unit),
+            ),
             min_size=1,
             max_size=6,
         )
     )
-    return {"parents": parents, "memberships": memberships, "moves": moves}
+    return {"parents": parents, "memberships": memberships, "changes": changes}
 
 
 def walk_up(unit_id: int, parent_of: Mapping[int, int | None]) -> list[int]:
@@ -57,7 +62,9 @@ def walk_up(unit_id: int, parent_of: Mapping[int, int | None]) -> list[int]:
 class TreeProperties(TestCase):
     @settings(deadline=None, max_examples=40, suppress_health_check=[HealthCheck.too_slow])
     @given(scenarios())
-    def test_paths_and_access_follow_any_sequence_of_moves(self, scenario: dict[str, Any]) -> None:
+    def test_paths_and_access_follow_any_sequence_of_changes(
+        self, scenario: dict[str, Any]
+    ) -> None:
         root = User.objects.create_superuser("root", "root@example.gov.vn", None)
         people = [User.objects.create_user(f"person-{n}") for n in range(PEOPLE)]
         units: list[Unit] = []
@@ -72,20 +79,32 @@ class TreeProperties(TestCase):
         for person, unit, role in scenario["memberships"]:
             Membership.objects.create(user=people[person], unit=units[unit], role=role)
 
-        for unit_index, target_index in scenario["moves"]:
+        for change, unit_index, target_index in scenario["changes"]:
             unit = units[unit_index]
             target = units[target_index] if target_index is not None else None
             parent_of = dict(Unit.objects.values_list("id", "parent_id"))
+            active = dict(Unit.objects.values_list("id", "is_active"))
             below_itself = target is not None and unit.pk in walk_up(target.pk, parent_of)
-            if below_itself:
-                with self.assertRaises(ActionError):
-                    move_unit(unit=unit, new_parent=target, by=root)
+            stays = parent_of[unit.pk] == (target.pk if target is not None else None)
+            if change == "move":
+                refused = not stays and (
+                    below_itself or not active[unit.pk] or (target and not active[target.pk])
+                )
+                attempt = partial(move_unit, unit=unit, new_parent=target, by=root)
             else:
-                move_unit(unit=unit, new_parent=target, by=root)
+                assert target is not None
+                refused = below_itself or not active[unit.pk] or not active[target.pk]
+                attempt = partial(merge_units, sources=[unit], into=target, by=root)
+            if refused:
+                with self.assertRaises(ActionError):
+                    attempt()
+            else:
+                attempt()
             self.check_tree(people)
 
     def check_tree(self, people: list[Any]) -> None:
         rows = list(Unit.objects.all())
+        offered = {unit.pk for unit in rows if unit.is_active}
         parent_of = {unit.pk: unit.parent_id for unit in rows}
         lineage = {unit.pk: walk_up(unit.pk, parent_of) for unit in rows}
         for unit in rows:
@@ -102,7 +121,8 @@ class TreeProperties(TestCase):
                 expected_units = {
                     unit.pk
                     for unit in rows
-                    if any(
+                    if unit.pk in offered
+                    and any(
                         capability in ROLE_CAPABILITIES[roles[a]]
                         for a in lineage[unit.pk]
                         if a in roles
