@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import aiohttp
 import httpx
+import pytest
+import time_machine
 
 from pressroom.platforms.base import OutcomeKind, Publication
 from pressroom.platforms.testing import RunningSandbox, publish
@@ -61,9 +63,27 @@ def messages(sandbox: RunningSandbox, token: str, chat: str, count: int) -> list
     return [answer.status_code for answer in answers]
 
 
+# The sandbox serves from a thread of the test's process: time-machine moves its clock too.
+
+
+@pytest.fixture
+def frozen_clock() -> Iterator[time_machine.Traveller]:
+    """A second that does not pass while the test sends its burst."""
+    with time_machine.travel(datetime(2026, 12, 1, 8, 0, 10, tzinfo=UTC), tick=False) as clock:
+        yield clock
+
+
+@pytest.fixture
+def inside_a_window() -> Iterator[time_machine.Traveller]:
+    """Mastodon's five-minute windows follow the clock: the test starts 10 s into one."""
+    with time_machine.travel(datetime(2026, 12, 1, 8, 0, 10, tzinfo=UTC), tick=True) as clock:
+        yield clock
+
+
 # Telegram: 30 messages a second per bot ------------------------------------------------------
 
 
+@pytest.mark.usefixtures("frozen_clock")
 def test_telegram_refuses_the_31st_message_in_a_second(clean_sandbox: RunningSandbox) -> None:
     token = "800:bot-one"
     clean_sandbox.add_account("telegram", "@nhanh", token)
@@ -82,6 +102,18 @@ def test_telegram_refuses_the_31st_message_in_a_second(clean_sandbox: RunningSan
     assert len(clean_sandbox.ledger(platform="telegram")) == 30
 
 
+def test_the_bot_may_send_again_a_second_later(
+    clean_sandbox: RunningSandbox, frozen_clock: time_machine.Traveller
+) -> None:
+    clean_sandbox.add_account("telegram", "@sau", "804:bot")
+    assert messages(clean_sandbox, "804:bot", "@sau", 31) == [200] * 30 + [429]
+    frozen_clock.shift(0.5)
+    assert messages(clean_sandbox, "804:bot", "@sau", 1) == [429]
+    frozen_clock.shift(0.5)
+    assert messages(clean_sandbox, "804:bot", "@sau", 30) == [200] * 30
+
+
+@pytest.mark.usefixtures("frozen_clock")
 def test_telegram_counts_each_bot_on_its_own(clean_sandbox: RunningSandbox) -> None:
     clean_sandbox.add_account("telegram", "@mot", "801:bot-one")
     clean_sandbox.add_account("telegram", "@hai", "802:bot-two")
@@ -117,6 +149,7 @@ def test_a_thousand_bots_are_never_throttled(clean_sandbox: RunningSandbox) -> N
     assert clean_sandbox.ledger_summary()["total"] == 1000
 
 
+@pytest.mark.usefixtures("frozen_clock")
 def test_limits_can_be_switched_off(clean_sandbox: RunningSandbox) -> None:
     clean_sandbox.add_account("telegram", "@tu_do", "803:bot")
     assert clean_sandbox.settings(enforce_limits=False) == {"enforce_limits": False}
@@ -127,6 +160,7 @@ def test_limits_can_be_switched_off(clean_sandbox: RunningSandbox) -> None:
     assert bad.status_code == 400
 
 
+@pytest.mark.usefixtures("frozen_clock")
 def test_the_client_waits_as_telegram_says(clean_sandbox: RunningSandbox) -> None:
     access = clean_sandbox.connect("telegram", "@cho")
     token = access.credentials["bot_token"]
@@ -139,13 +173,6 @@ def test_the_client_waits_as_telegram_says(clean_sandbox: RunningSandbox) -> Non
 # Mastodon: 300 requests per 5 minutes per token, told in headers -----------------------------
 
 
-def away_from_a_window_end(period_s: int = 300, margin_s: float = 5.0) -> None:
-    """Mastodon's windows follow the clock: start a test well inside one."""
-    left = period_s - time.time() % period_s
-    if left < margin_s:
-        time.sleep(left + 0.05)
-
-
 def statuses_call(sandbox: RunningSandbox, token: str, text: str) -> httpx.Response:
     return httpx.post(
         f"{sandbox.base_for('mastodon')}/api/v1/statuses",
@@ -154,10 +181,10 @@ def statuses_call(sandbox: RunningSandbox, token: str, text: str) -> httpx.Respo
     )
 
 
+@pytest.mark.usefixtures("inside_a_window")
 def test_mastodon_headers_count_down_per_token(clean_sandbox: RunningSandbox) -> None:
     clean_sandbox.add_account("mastodon", "mot", "token-mot-123456")
     clean_sandbox.add_account("mastodon", "hai", "token-hai-123456")
-    away_from_a_window_end()
     first = statuses_call(clean_sandbox, "token-mot-123456", "một")
     second = statuses_call(clean_sandbox, "token-mot-123456", "hai")
     other = statuses_call(clean_sandbox, "token-hai-123456", "ba")
@@ -180,13 +207,12 @@ def test_mastodon_headers_count_down_per_token(clean_sandbox: RunningSandbox) ->
 
 
 def test_mastodon_refuses_the_301st_request_until_the_reset(
-    clean_sandbox: RunningSandbox,
+    clean_sandbox: RunningSandbox, inside_a_window: time_machine.Traveller
 ) -> None:
     token = "token-busy-123456"
     clean_sandbox.add_account("mastodon", "ban", token)
     url = f"{clean_sandbox.base_for('mastodon')}/api/v1/accounts/verify_credentials"
     headers = {"Authorization": f"Bearer {token}"}
-    away_from_a_window_end()
     answers = burst([("GET", url, {"headers": headers}) for _ in range(301)])
     assert len({answer.headers["x-ratelimit-reset"] for answer in answers}) == 1
     assert sorted(answer.status_code for answer in answers) == [200] * 300 + [429]
@@ -199,8 +225,14 @@ def test_mastodon_refuses_the_301st_request_until_the_reset(
     access = clean_sandbox.connect("mastodon", "ban", token=token)
     outcome = publish("mastodon", access, Publication(text="thêm một"))
     assert outcome.kind is OutcomeKind.RETRY_LATER
+    # 10 s into the window (the clock ticks on): the reset is at most 290 s away.
     assert outcome.retry_after_s is not None
-    assert 0 < outcome.retry_after_s <= 300
+    assert 0 < outcome.retry_after_s <= 290
+    # At the reset the token may call again.
+    inside_a_window.move_to(datetime(2026, 12, 1, 8, 5, 0, tzinfo=UTC))
+    again = httpx.get(url, headers=headers)
+    assert again.status_code == 200
+    assert again.headers["x-ratelimit-remaining"] == "299"
 
 
 # Facebook: usage headers, and the Business Use Case limit -------------------------------------
