@@ -219,9 +219,6 @@ class HttpPlatformClient(abc.ABC):
     async def _publish(self, publication: Publication, call: Call) -> Outcome:
         """The platform's own publish: its calls, in order, through `call`."""
 
-    # Whether `find` can tell if an earlier try published the post.
-    can_find: ClassVar[bool] = False
-
     async def find(self, publication: Publication, since: datetime | None) -> Outcome | None:
         """Look on the platform for this publication, sent at or after `since`.
 

@@ -95,8 +95,6 @@ class Client(HttpPlatformClient):
             raise Stop(unexpected_outcome(response, creating=False, what="a photo upload"))
         return photo_id
 
-    can_find = True
-
     async def _find(
         self, publication: Publication, since: datetime | None, call: Call
     ) -> Outcome | None:

@@ -11,6 +11,7 @@ from pressroom.platforms.clients import client_class
 from pressroom.platforms.emulations import emulations
 from pressroom.platforms.registry import DESCRIPTORS, PACKAGES, Platform, descriptor_for
 from pressroom.platforms.testing import RunningSandbox, credentials_for
+from pressroom.platforms.transport import HttpPlatformClient
 
 
 def test_the_registry_names_each_folder_once() -> None:
@@ -27,7 +28,7 @@ def test_a_descriptor_matches_its_client_and_emulation(name: str) -> None:
     client = client_class(name)
     assert client.platform == name
     # What publishing is told about looking for a lost post is what the client can do.
-    assert client.can_find is descriptor.can_look
+    assert (client._find is not HttpPlatformClient._find) is descriptor.can_look
     module = importlib.import_module(descriptor.emulation)
     assert module.EMULATION.platform == name
     assert module.EMULATION.path == descriptor.sandbox_path

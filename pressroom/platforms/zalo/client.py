@@ -55,8 +55,6 @@ class Client(HttpPlatformClient):
             raw=data,
         )
 
-    can_find = True
-
     async def _find(
         self, publication: Publication, since: datetime | None, call: Call
     ) -> Outcome | None:
