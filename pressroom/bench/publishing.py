@@ -19,7 +19,7 @@ from pressroom.bench.harness import BenchChannel, Harness, credentials_for, dupl
 from pressroom.channels.models import Channel
 from pressroom.content import actions as content
 from pressroom.content.models import Post, Variant
-from pressroom.publishing import actions, scheduling
+from pressroom.publishing import channel_state, scheduling
 from pressroom.publishing.models import Delivery
 
 MARK = re.compile(r"bench#(\d+)#")
@@ -388,7 +388,7 @@ def _reconnect(harness: Harness, channels: list[BenchChannel]) -> None:
                 "token_expired": False,
             },
         )
-        actions.reconnect_channel(
+        channel_state.reconnect_channel(
             channel=Channel.objects.get(pk=channel.pk),
             credentials=credentials_for(channel.platform, token),
             by="benchmark",

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pressroom.audit.actions import record_event
 from pressroom.channels.models import Channel
-from pressroom.publishing.actions import pause_channel, reconnect_channel
+from pressroom.publishing.channel_state import pause_channel, reconnect_channel
 
 
 class ChannelAdminForm(forms.ModelForm[Channel]):

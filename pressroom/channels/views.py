@@ -15,7 +15,7 @@ from pressroom.channels.forms import ReconnectForm, UnknownOutcomeForm
 from pressroom.channels.models import Channel
 from pressroom.orgs.access import units_for
 from pressroom.orgs.models import Capability, Unit
-from pressroom.publishing.actions import reconnect_channel, set_unknown_outcome
+from pressroom.publishing.channel_state import reconnect_channel, set_unknown_outcome
 from pressroom.publishing.models import Delivery
 from pressroom.publishing.rows import delivery_rows
 

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 
 from pressroom.content.models import Post, Theme
 from pressroom.orgs.access import AnyUser, capabilities_in, units_for, units_with_ancestors
-from pressroom.orgs.models import Capability, Unit
+from pressroom.orgs.models import Capability
 
 # A post in these states has not been sent anywhere yet.
 UNSENT = (Post.Status.DRAFT, Post.Status.IN_REVIEW, Post.Status.APPROVED)
@@ -38,11 +38,6 @@ def visible_themes(user: AnyUser) -> QuerySet[Theme]:
     return Theme.objects.filter(
         unit_id__in=units_with_ancestors(units_for(user, Capability.VIEW))
     ).select_related("unit")
-
-
-def themes_for_unit(unit: Unit) -> QuerySet[Theme]:
-    """The active themes a post in this unit may use: the unit's own and those above it."""
-    return Theme.objects.filter(unit_id__in=unit.ancestor_ids(), is_active=True)
 
 
 def get_theme_for(request: HttpRequest, theme_id: int) -> tuple[Theme, set[str]]:

@@ -31,7 +31,7 @@ from pressroom.platforms.base import Outcome, OutcomeKind
 from pressroom.platforms.clients import client_class, make_http_client
 from pressroom.platforms.registry import Platform
 from pressroom.platforms.zalo.oauth import refresh_tokens
-from pressroom.publishing import actions, wakeup
+from pressroom.publishing import claims, reaper, results, wakeup
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +71,7 @@ class Dispatcher:
         # Calls to the platforms under way.
         self.calls_out = 0
         # Results are written in batches by one writer: one transaction for many deliveries.
-        self.results: asyncio.Queue[actions.Result] = asyncio.Queue()
+        self.results: asyncio.Queue[results.Result] = asyncio.Queue()
         # Deliveries claimed ahead, waiting to be marked sending just before they are due.
         self.waiting: dict[int, tuple[Any, asyncio.Future[bool]]] = {}
         self.loop: asyncio.AbstractEventLoop | None = None
@@ -116,7 +116,7 @@ class Dispatcher:
             while not self.stopping.is_set():
                 # Several times per lease, so a dead dispatcher's work is picked up promptly.
                 if loop.time() - last_reap >= settings.DELIVERY_LEASE_S / 4:
-                    await self._db(actions.reap_expired_leases)
+                    await self._db(reaper.reap_expired_leases)
                     last_reap = loop.time()
                 self.claims_idle.clear()
                 # Cleared before claiming: an announcement during the claim means look again.
@@ -129,7 +129,7 @@ class Dispatcher:
                     self.ready_file = None
                 if once and not claimed and not self._all_tasks():
                     await self.results.join()
-                    if not await self._db(actions.due_count):
+                    if not await self._db(claims.due_count):
                         break
                 if not more:
                     # Nothing more is waiting: poll again later (or when deliveries are
@@ -152,14 +152,12 @@ class Dispatcher:
         """Every 50 ms, mark the waiting deliveries that are nearly due as sending, together."""
         while True:
             await asyncio.sleep(0.05)
-            horizon = timezone.now() + timedelta(seconds=actions.SEND_MARGIN_S)
+            horizon = timezone.now() + timedelta(seconds=claims.SEND_MARGIN_S)
             ready = [pk for pk, (due, _future) in self.waiting.items() if due <= horizon]
             if not ready:
                 continue
             try:
-                promoted = set(
-                    await self._db(actions.promote, delivery_ids=ready, worker=self.name)
-                )
+                promoted = set(await self._db(claims.promote, delivery_ids=ready, worker=self.name))
             except Exception:
                 logger.exception("could not mark %d deliveries as sending", len(ready))
                 continue
@@ -189,14 +187,14 @@ class Dispatcher:
                 return
             await asyncio.sleep(0.02)
 
-    async def _record(self, batch: list[actions.Result]) -> None:
+    async def _record(self, batch: list[results.Result]) -> None:
         """Record a batch, trying again on a passing database failure (a deadlock, a lost
         connection). Should it still fail, the leases expire and the reaper makes these
         deliveries unknown: they are looked for before any resend, never lost."""
         for attempt in range(1, RECORD_ATTEMPTS + 1):
             began = time.perf_counter()
             try:
-                await self._db(actions.record_results, results=batch, worker=self.name)
+                await self._db(results.record_results, results=batch, worker=self.name)
             except DatabaseError:
                 if attempt == RECORD_ATTEMPTS:
                     logger.exception("could not record %d delivery results", len(batch))
@@ -223,7 +221,7 @@ class Dispatcher:
         Answers how many were started, and whether more may be waiting.
         """
         if not self._all_tasks() and not await self._db(
-            actions.anything_due, lookahead_s=self.lookahead_s
+            claims.anything_due, lookahead_s=self.lookahead_s
         ):
             return 0, False
         room = {
@@ -244,7 +242,7 @@ class Dispatcher:
             more = False
         return len(jobs), more
 
-    def _claim_jobs(self, *, room: dict[str, int]) -> tuple[list[actions.Job], bool]:
+    def _claim_jobs(self, *, room: dict[str, int]) -> tuple[list[claims.Job], bool]:
         """In the database thread: claim in chunks per platform (so dispatchers share a
         burst) for up to CLAIM_BUDGET_S, then load the jobs. All of it before any call is
         started: claims made while hundreds of calls leave are slowed down many times over."""
@@ -254,7 +252,7 @@ class Dispatcher:
         while full:
             for platform in sorted(full):
                 limit = min(settings.DISPATCHER_CLAIM_CHUNK, room[platform])
-                taken = actions.claim_due(
+                taken = claims.claim_due(
                     worker=self.name, limit=limit, platform=platform, lookahead_s=self.lookahead_s
                 )
                 claimed += taken
@@ -265,7 +263,7 @@ class Dispatcher:
                 break
         if not claimed:
             return [], False
-        return actions.start_jobs(delivery_ids=claimed, worker=self.name), bool(full)
+        return claims.start_jobs(delivery_ids=claimed, worker=self.name), bool(full)
 
     def _finished(self, platform: str) -> Any:
         def done(task: asyncio.Task[None]) -> None:
@@ -277,7 +275,7 @@ class Dispatcher:
 
         return done
 
-    async def _run_job(self, http: Any, job: actions.Job) -> None:
+    async def _run_job(self, http: Any, job: claims.Job) -> None:
         if not job.sending:
             future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
             self.waiting[job.delivery_id] = (job.due_at, future)
@@ -293,7 +291,7 @@ class Dispatcher:
             self.calls_out += 1
             try:
                 client = client_class(job.platform)(job.access, http)
-                if job.check:
+                if job.look:
                     found = await client.find(job.publication, job.since)
                     not_found = found is None
                     outcome = found or Outcome(OutcomeKind.UNKNOWN, code="not_found")
@@ -310,17 +308,17 @@ class Dispatcher:
                 self.calls_out -= 1
         if self.channel_slots.get(job.channel_id) is slot and not slot.locked():
             self.channel_slots.pop(job.channel_id, None)
-        result = actions.Result(
+        result = results.Result(
             delivery_id=job.delivery_id,
             outcome=outcome,
             started_at=started,
-            check=job.check,
+            look=job.look,
             not_found=not_found,
         )
         self.results.put_nowait(result)
 
     async def _refresh_zalo_and_publish(
-        self, http: Any, job: actions.Job, failed: Outcome
+        self, http: Any, job: claims.Job, failed: Outcome
     ) -> Outcome:
         """Zalo access tokens last 25 hours: refresh (one process at a time; the single-use
         refresh token is replaced in the database before anything else), then publish."""

@@ -41,8 +41,8 @@ class Delivery(models.Model):
     # After this moment a delivery still not published gives up with a clear reason.
     give_up_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
-    # Set when a request may have published the post: look on the platform before resending.
-    needs_check = models.BooleanField(default=False)
+    # Set when a request may have published the post: look for it before resending.
+    needs_look = models.BooleanField(default=False)
     first_sent_at = models.DateTimeField(null=True, blank=True)
     claimed_by = models.CharField(max_length=100, blank=True)
     lease_until = models.DateTimeField(null=True, blank=True)
@@ -91,7 +91,7 @@ class DeliveryAttempt(models.Model):
 
     class Kind(models.TextChoices):
         SEND = "send", _("Send")
-        CHECK = "check", _("Check on the platform")
+        LOOK = "look", _("Look for it on the platform")
 
     delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="history")
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.SEND)

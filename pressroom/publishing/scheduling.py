@@ -14,14 +14,15 @@ from django.utils.translation import gettext as _
 from pressroom.audit.actions import record_event
 from pressroom.channels.models import Channel
 from pressroom.content.actions import problems_of
+from pressroom.content.fingerprint import approval_holds
 from pressroom.content.models import Post
 from pressroom.core.db import insert_from_select
 from pressroom.core.errors import ActionError
 from pressroom.orgs.access import capabilities_in
 from pressroom.orgs.models import Capability
 from pressroom.publishing import wakeup
-from pressroom.publishing.actions import update_post_status
 from pressroom.publishing.models import Delivery
+from pressroom.publishing.results import _update_post_status
 
 # A schedule a little in the past (the form took a minute to fill) still counts as "now".
 SCHEDULE_GRACE = timedelta(minutes=2)
@@ -38,7 +39,10 @@ def schedule_post(*, post: Post, by: Any, at: datetime | None = None) -> Post:
         raise ActionError(_("You are not allowed to do this for %(unit)s.") % {"unit": post.unit})
     if post.status != Post.Status.APPROVED:
         raise ActionError(_("Only an approved post can be scheduled."))
-    # Four eyes: the approval must hold for the version that goes out (checked here).
+    if not approval_holds(post):
+        raise ActionError(
+            _("The post changed after it was approved; it must be approved again first.")
+        )
     now = timezone.now()
     if at is not None and at < now - SCHEDULE_GRACE:
         raise ActionError(_("That time is in the past. Choose a later time or publish now."))
@@ -83,7 +87,7 @@ def _create_deliveries(*, post: Post, due_at: datetime) -> None:
     fresh = {
         **fields,
         "attempts": 0,
-        "needs_check": False,
+        "needs_look": False,
         "first_sent_at": None,
         "claimed_by": "",
         "lease_until": None,
@@ -119,5 +123,5 @@ def _create_deliveries(*, post: Post, due_at: datetime) -> None:
         params=[post.pk, post.pk],
     )
     # Everything may have gone out already (scheduled again after it was published).
-    update_post_status(post_id=post.pk)
+    _update_post_status(post_id=post.pk)
     wakeup.announce()

@@ -203,7 +203,7 @@ class SettleUnknownDeliveryTests(ViewTestCase):
         scheduling.schedule_post(post=self.post, by=self.approver)
         self.delivery = Delivery.objects.get(post=self.post)
         Delivery.objects.filter(pk=self.delivery.pk).update(
-            status=Delivery.Status.WAITING_FOR_PERSON, needs_check=True
+            status=Delivery.Status.WAITING_FOR_PERSON, needs_look=True
         )
         self.url = reverse("delivery_settle", args=[self.post.pk, self.delivery.pk])
 
@@ -223,7 +223,7 @@ class SettleUnknownDeliveryTests(ViewTestCase):
         self.client.post(self.url, {"found": "no"})
         self.delivery.refresh_from_db()
         self.assertEqual(self.delivery.status, Delivery.Status.RETRY)
-        self.assertFalse(self.delivery.needs_check)
+        self.assertFalse(self.delivery.needs_look)
 
     def test_only_people_who_may_approve_for_the_unit_settle(self) -> None:
         self.login(self.member)

@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from pressroom.audit.actions import verify_chain
 from pressroom.channels.models import Channel
+from pressroom.content.fingerprint import content_fingerprint
 from pressroom.content.models import Post
-from pressroom.publishing import actions, scheduling, wakeup
+from pressroom.publishing import claims, reaper, scheduling, wakeup
 from pressroom.publishing.models import Delivery
 from pressroom.publishing.tests.base import TOKENS, PublishingTestCase, run_dispatcher_once
 
@@ -100,7 +101,10 @@ class DispatcherTests(PublishingTestCase):
         added = self.connect("facebook")
         post.channels.add(added)
         later = due + timedelta(hours=1)
-        Post.objects.filter(pk=post.pk).update(status=Post.Status.APPROVED)
+        # Approved again, for the version with the added channel.
+        Post.objects.filter(pk=post.pk).update(
+            status=Post.Status.APPROVED, approved_fingerprint=content_fingerprint(post)
+        )
         scheduling.schedule_post(post=post, by=self.approver, at=later)
         again = {d.channel_id: d for d in Delivery.objects.filter(post=post)}
         self.assertEqual(set(again), {good.pk, broken.pk, added.pk})
@@ -112,8 +116,8 @@ class DispatcherTests(PublishingTestCase):
         channels = [self.connect(platform) for platform in TOKENS]
         post = self.approved_post(channels)
         scheduling.schedule_post(post=post, by=self.approver)
-        first = actions.claim_due(worker="a", limit=3)
-        second = actions.claim_due(worker="b", limit=10)
+        first = claims.claim_due(worker="a", limit=3)
+        second = claims.claim_due(worker="b", limit=10)
         self.assertEqual(len(first), 3)
         self.assertEqual(len(second), 1)
         self.assertFalse(set(first) & set(second))
@@ -122,33 +126,33 @@ class DispatcherTests(PublishingTestCase):
         channel = self.connect("zalo")
         post = self.approved_post([channel])
         scheduling.schedule_post(post=post, by=self.approver)
-        (claimed,) = actions.claim_due(worker="dead", limit=5)
+        (claimed,) = claims.claim_due(worker="dead", limit=5)
         self.assertEqual(Delivery.objects.get(pk=claimed).status, Delivery.Status.CLAIMED)
-        self.assertEqual(actions.reap_expired_leases(now=timezone.now() + timedelta(hours=1)), 1)
+        self.assertEqual(reaper.reap_expired_leases(now=timezone.now() + timedelta(hours=1)), 1)
         self.assertEqual(Delivery.objects.get(pk=claimed).status, Delivery.Status.RETRY)
 
     def test_expired_lease_while_sending_becomes_unknown_and_is_looked_for(self) -> None:
         channel = self.connect("zalo")
         post = self.approved_post([channel])
         scheduling.schedule_post(post=post, by=self.approver)
-        (claimed,) = actions.claim_due(worker="dead", limit=5)
-        actions.start_jobs(delivery_ids=[claimed], worker="dead")
+        (claimed,) = claims.claim_due(worker="dead", limit=5)
+        claims.start_jobs(delivery_ids=[claimed], worker="dead")
         self.assertEqual(Delivery.objects.get(pk=claimed).status, Delivery.Status.SENDING)
         # The dispatcher died: its lease runs out.
         Delivery.objects.filter(pk=claimed).update(
             lease_until=timezone.now() - timedelta(seconds=1)
         )
-        self.assertEqual(actions.reap_expired_leases(), 1)
+        self.assertEqual(reaper.reap_expired_leases(), 1)
         delivery = Delivery.objects.get(pk=claimed)
         self.assertEqual(delivery.status, Delivery.Status.UNKNOWN)
-        self.assertTrue(delivery.needs_check)
+        self.assertTrue(delivery.needs_look)
         # Nothing was published, so the check finds nothing and the post is sent once.
         run_dispatcher_once()
         delivery.refresh_from_db()
         self.assertEqual(delivery.status, Delivery.Status.PUBLISHED)
         self.assertEqual(len(self.sandbox.ledger(platform="zalo", top_level=1)), 1)
         kinds = list(delivery.history.values_list("kind", "outcome"))
-        self.assertEqual(kinds, [("check", "not_found"), ("send", "published")])
+        self.assertEqual(kinds, [("look", "not_found"), ("send", "published")])
 
     def test_claimed_ahead_stays_claimed_until_just_before_it_is_due(self) -> None:
         channel = self.connect("telegram")
@@ -156,19 +160,19 @@ class DispatcherTests(PublishingTestCase):
         scheduling.schedule_post(
             post=post, by=self.approver, at=timezone.now() + timedelta(seconds=1)
         )
-        (claimed,) = actions.claim_due(worker="w", limit=5, lookahead_s=2)
-        (job,) = actions.start_jobs(delivery_ids=[claimed], worker="w")
+        (claimed,) = claims.claim_due(worker="w", limit=5, lookahead_s=2)
+        (job,) = claims.start_jobs(delivery_ids=[claimed], worker="w")
         self.assertFalse(job.sending)
         self.assertEqual(Delivery.objects.get(pk=claimed).status, Delivery.Status.CLAIMED)
         # A dispatcher that dies now sent nothing: the delivery is simply queued again.
         expired = timezone.now() - timedelta(seconds=1)
         Delivery.objects.filter(pk=claimed).update(lease_until=expired)
-        actions.reap_expired_leases()
+        reaper.reap_expired_leases()
         delivery = Delivery.objects.get(pk=claimed)
         self.assertEqual(delivery.status, Delivery.Status.RETRY)
-        self.assertFalse(delivery.needs_check)
+        self.assertFalse(delivery.needs_look)
         # Its former worker may no longer mark it as sending.
-        self.assertEqual(actions.promote(delivery_ids=[claimed], worker="w"), [])
+        self.assertEqual(claims.promote(delivery_ids=[claimed], worker="w"), [])
         run_dispatcher_once()
         self.assertEqual(Delivery.objects.get(pk=claimed).status, Delivery.Status.PUBLISHED)
         self.assertEqual(len(self.sandbox.ledger(platform="telegram", top_level=1)), 1)

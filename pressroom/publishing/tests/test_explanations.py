@@ -20,7 +20,7 @@ class ExplanationTests(SimpleTestCase):
             self.assertIn("deadline", explain_error(delivery("telegram", "deadline")))
             self.assertIn("kept failing", explain_error(delivery("facebook", "too_many_attempts")))
             self.assertIn(
-                "checks on the platform", explain_error(delivery("zalo", "lease_expired"))
+                "looks for the post on the", explain_error(delivery("zalo", "lease_expired"))
             )
             self.assertIn("unavailable", explain_error(delivery("zalo", "-100")))
 

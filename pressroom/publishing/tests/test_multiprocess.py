@@ -38,6 +38,9 @@ class MultiProcessTests(PublishingTestCase):
             "DISPATCHER_POLL_S": "0.05",
             "LOG_LEVEL": "ERROR",
         }
+        if settings.SECRET_KEY == settings.DEVELOPMENT_SECRET_KEY:
+            # The tests' own key: a dispatcher refuses it unless it runs for development.
+            env["DEBUG"] = "1"
         database = connection.settings_dict
         if connection.vendor == "postgresql":
             user = database["USER"]

@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from pressroom.content.models import Post
+from pressroom.core.errors import ActionError
 from pressroom.publishing import scheduling
 from pressroom.publishing.models import Delivery
 from pressroom.publishing.tests.base import EXTERNAL_IDS, PublishingTestCase, run_dispatcher_once
@@ -57,7 +58,7 @@ class RescheduleTests(PublishingTestCase):
         scheduling.schedule_post(post=post, by=self.approver)
         later = timezone.now() + timedelta(hours=1)
         Delivery.objects.filter(channel=facebook).update(
-            status=Delivery.Status.UNKNOWN, needs_check=True, attempts=1, due_at=later
+            status=Delivery.Status.UNKNOWN, needs_look=True, attempts=1, due_at=later
         )
         Delivery.objects.filter(channel=mastodon).update(
             status=Delivery.Status.SENDING, claimed_by="another", attempts=1
@@ -65,7 +66,7 @@ class RescheduleTests(PublishingTestCase):
         self.back_to_approved(post)
         scheduling.schedule_post(post=post, by=self.approver)
         self.assertEqual(
-            set(Delivery.objects.values_list("status", "needs_check", "attempts", "claimed_by")),
+            set(Delivery.objects.values_list("status", "needs_look", "attempts", "claimed_by")),
             {
                 (Delivery.Status.UNKNOWN, True, 1, ""),
                 (Delivery.Status.SENDING, False, 1, "another"),
@@ -84,3 +85,16 @@ class RescheduleTests(PublishingTestCase):
         self.assertEqual(self.on_platform("telegram"), 1)
         post.refresh_from_db()
         self.assertEqual(post.status, Post.Status.PUBLISHED)
+
+    def test_a_post_changed_after_its_approval_is_not_scheduled(self) -> None:
+        telegram = self.connect("telegram")
+        post = self.approved_post([telegram])
+        # Changed behind the workflow's back (which sends a changed post back to review).
+        post.variants.update(text="Một nội dung khác, chưa ai duyệt.")
+        with self.assertRaisesMessage(ActionError, "changed after it was approved"):
+            scheduling.schedule_post(post=post, by=self.approver)
+        post.refresh_from_db()
+        self.assertEqual(post.status, Post.Status.APPROVED)
+        self.assertFalse(Delivery.objects.exists())
+        run_dispatcher_once()
+        self.assertEqual(self.on_platform("telegram"), 0)

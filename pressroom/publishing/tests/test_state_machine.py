@@ -15,7 +15,7 @@ from django.utils import timezone
 from pressroom.channels.models import Channel
 from pressroom.core.models import Notification
 from pressroom.platforms.base import Outcome, OutcomeKind
-from pressroom.publishing import actions, scheduling
+from pressroom.publishing import channel_state, claims, looking, reaper, results, scheduling
 from pressroom.publishing.models import Delivery
 from pressroom.publishing.tests.base import (
     EXTERNAL_IDS,
@@ -65,7 +65,7 @@ class StateMachineTests(PublishingTestCase):
         self.assertEqual(entry["remote_id"], delivery.remote_id)
         self.assertEqual(
             list(delivery.history.values_list("kind", "outcome")),
-            [("send", "unknown"), ("check", "published")],
+            [("send", "unknown"), ("look", "published")],
         )
 
     @FAST
@@ -96,7 +96,7 @@ class StateMachineTests(PublishingTestCase):
         self.assertEqual(delivery.status, Delivery.Status.WAITING_FOR_PERSON)
         self.assertEqual(len(published_objects(self.sandbox, "telegram")), 1)
         # Someone looked at the channel and found the post.
-        actions.settle_unknown(delivery=delivery, by=self.owner, published=True)
+        looking.record_look(delivery=delivery, by=self.owner, found=True)
         delivery.refresh_from_db()
         self.assertEqual(delivery.status, Delivery.Status.PUBLISHED)
         self.assertEqual(len(published_objects(self.sandbox, "telegram")), 1)
@@ -132,13 +132,13 @@ class StateMachineTests(PublishingTestCase):
             claimed_by="dead",
             lease_until=timezone.now() - timedelta(seconds=1),
         )
-        self.assertEqual(actions.reap_expired_leases(), 2)
+        self.assertEqual(reaper.reap_expired_leases(), 2)
         waits = Delivery.objects.get(channel=waiting)
         self.assertEqual(waits.status, Delivery.Status.WAITING_FOR_PERSON)
         resent = Delivery.objects.get(channel=resending)
         self.assertEqual(resent.status, Delivery.Status.RETRY)
-        self.assertFalse(resent.needs_check)
-        self.assertEqual(actions.claim_due(worker="w", limit=10), [resent.pk])
+        self.assertFalse(resent.needs_look)
+        self.assertEqual(claims.claim_due(worker="w", limit=10), [resent.pk])
 
     def test_server_error_is_retried_and_published_once(self) -> None:
         delivery = self.send("telegram", kind="error", status=502, code=502, count=2)
@@ -162,7 +162,7 @@ class StateMachineTests(PublishingTestCase):
         # A second post to the same channel waits as long, not hitting the limit again.
         second = self.approved_post([channel])
         scheduling.schedule_post(post=second, by=self.approver)
-        actions._hold_channel(channel.pk, until=delivery.due_at)
+        results._hold_channel(channel.pk, until=delivery.due_at)
         run_dispatcher_once()
         self.assertEqual(Delivery.objects.get(post=second).status, Delivery.Status.PENDING)
 
@@ -190,7 +190,7 @@ class StateMachineTests(PublishingTestCase):
         self.assertTrue(any("Zalo" in m.subject or "zalo" in m.subject for m in mail.outbox))
         # Reconnecting with a working token sends what was paused.
         self.sandbox.add_account("zalo", EXTERNAL_IDS["zalo"], "a-new-token")
-        resumed = actions.reconnect_channel(
+        resumed = channel_state.reconnect_channel(
             channel=bad,
             credentials={"access_token": "a-new-token", "refresh_token": "r"},
             by=self.owner,
@@ -216,7 +216,7 @@ class StateMachineTests(PublishingTestCase):
         urgent.is_emergency = True
         urgent.save()
         scheduling.schedule_post(post=urgent, by=self.approver)
-        first = actions.claim_due(worker="w", limit=2)
+        first = claims.claim_due(worker="w", limit=2)
         self.assertEqual(
             set(Delivery.objects.filter(pk__in=first).values_list("post_id", flat=True)),
             {urgent.pk},
@@ -226,12 +226,12 @@ class StateMachineTests(PublishingTestCase):
         """A Mastodon delivery caught between the reaper's steps is resent with its key."""
         delivery = self.send("mastodon")
         Delivery.objects.filter(pk=delivery.pk).update(
-            status=Delivery.Status.UNKNOWN, needs_check=True, due_at=timezone.now()
+            status=Delivery.Status.UNKNOWN, needs_look=True, due_at=timezone.now()
         )
         drain()
         delivery.refresh_from_db()
         self.assertEqual(delivery.status, Delivery.Status.PUBLISHED)
-        self.assertFalse(delivery.needs_check)
+        self.assertFalse(delivery.needs_look)
         self.assertEqual(len(published_objects(self.sandbox, "mastodon")), 1)
 
     def test_a_batch_with_whole_and_fractional_waits_is_recorded(self) -> None:
@@ -242,9 +242,9 @@ class StateMachineTests(PublishingTestCase):
         deliveries = list(Delivery.objects.filter(post=post).order_by("pk"))
         Delivery.objects.filter(post=post).update(status=Delivery.Status.SENDING, claimed_by="w")
         waits = [5, 2.5, None]
-        recorded = actions.record_results(
+        recorded = results.record_results(
             results=[
-                actions.Result(
+                results.Result(
                     delivery_id=delivery.pk,
                     outcome=Outcome(OutcomeKind.RETRY_LATER, code="429", retry_after_s=wait),
                     started_at=timezone.now(),
@@ -278,8 +278,8 @@ class StateMachineTests(PublishingTestCase):
             status=Delivery.Status.SENDING, claimed_by="w2"
         )
 
-        def result(delivery: Delivery, kind: OutcomeKind) -> actions.Result:
-            return actions.Result(
+        def result(delivery: Delivery, kind: OutcomeKind) -> results.Result:
+            return results.Result(
                 delivery_id=delivery.pk,
                 outcome=Outcome(kind, remote_id=f"r{delivery.pk}", retry_after_s=60),
                 started_at=timezone.now(),
@@ -291,7 +291,7 @@ class StateMachineTests(PublishingTestCase):
             try:
                 with transaction.atomic():
                     # A retry: no audit event, so the audit chain's lock is not held either.
-                    actions.record_results(
+                    results.record_results(
                         results=[result(first, OutcomeKind.RETRY_LATER)], worker="w1"
                     )
                     held.set()
@@ -308,14 +308,14 @@ class StateMachineTests(PublishingTestCase):
                 with transaction.atomic():
                     with connection.cursor() as cursor:
                         cursor.execute("SET LOCAL lock_timeout = '2s'")
-                    actions.record_results(
+                    results.record_results(
                         results=[result(second, OutcomeKind.PUBLISHED)], worker="w2"
                     )
             else:
                 # SQLite has one writer at a time: the second waits for the first to commit.
                 release.set()
                 thread.join(timeout=10)
-                actions.record_results(results=[result(second, OutcomeKind.PUBLISHED)], worker="w2")
+                results.record_results(results=[result(second, OutcomeKind.PUBLISHED)], worker="w2")
         finally:
             release.set()
             thread.join(timeout=10)

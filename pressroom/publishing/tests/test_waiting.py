@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pressroom.content.models import Post
-from pressroom.publishing import actions, scheduling
+from pressroom.publishing import claims, looking, reaper, scheduling
 from pressroom.publishing.models import Delivery
 from pressroom.publishing.tests.base import EXTERNAL_IDS, PublishingTestCase, run_dispatcher_once
 
@@ -41,8 +41,8 @@ class WaitingForAPersonTests(PublishingTestCase):
         self.assertFalse(self.delivery.in_progress)
         # Years later, still nobody has looked: no dispatcher and no reaper touches it.
         with time_machine.travel(timezone.now() + timedelta(days=4000), tick=True):
-            self.assertEqual(actions.reap_expired_leases(), 0)
-            self.assertEqual(actions.due_count(), 0)
+            self.assertEqual(reaper.reap_expired_leases(), 0)
+            self.assertEqual(claims.due_count(), 0)
             run_dispatcher_once()
         self.delivery.refresh_from_db()
         self.assertEqual(self.delivery.status, Delivery.Status.WAITING_FOR_PERSON)
@@ -65,7 +65,7 @@ class WaitingForAPersonTests(PublishingTestCase):
         self.assertContains(self.client.get(reverse("dashboard")), "Waiting for a person to look")
 
     def test_the_person_who_finds_it_there_marks_it_published(self) -> None:
-        actions.settle_unknown(delivery=self.delivery, by=self.approver, published=True)
+        looking.record_look(delivery=self.delivery, by=self.approver, found=True)
         self.delivery.refresh_from_db()
         self.assertEqual(self.delivery.status, Delivery.Status.PUBLISHED)
         self.post.refresh_from_db()
@@ -79,7 +79,7 @@ class WaitingForAPersonTests(PublishingTestCase):
         self.sandbox.add_account(
             "telegram", EXTERNAL_IDS["telegram"], "123456:telegram-token", username="cao_loc"
         )
-        actions.settle_unknown(delivery=self.delivery, by=self.approver, published=False)
+        looking.record_look(delivery=self.delivery, by=self.approver, found=False)
         self.assertEqual(Delivery.objects.get(pk=self.delivery.pk).status, Delivery.Status.RETRY)
         run_dispatcher_once()
         self.delivery.refresh_from_db()
