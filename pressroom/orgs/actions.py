@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.db import connection, transaction
-from django.db.models import CharField, Max, Value
+from django.db.models import CharField, Max, QuerySet, Value
 from django.db.models.functions import Concat, Length, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -48,21 +48,35 @@ def _require_active(unit: Unit) -> None:
         )
 
 
-def _move_subtree(unit: Unit, new_parent: Unit | None) -> tuple[str, str]:
-    """Hang the unit under the new parent and rewrite every path below it (one UPDATE).
+def _replace_prefix(units: QuerySet[Unit], old: str, new: str) -> None:
+    """The paths of these units, which all start with `old`, start with `new` (one UPDATE).
 
-    Run inside the tree lock, with paths read after taking it; returns the old and new path.
+    Run inside the tree lock, with paths read after taking it.
     """
-    old = unit.path
-    new = f"{new_parent.path if new_parent else '/'}{unit.pk}/"
-    subtree = Unit.objects.filter(path__startswith=old)
-    longest = subtree.aggregate(longest=Max(Length("path")))["longest"] or len(old)
+    longest = units.aggregate(longest=Max(Length("path")))["longest"] or len(old)
     if longest - len(old) + len(new) > _PATH_LENGTH:
         raise ActionError(_("The unit tree would be too deep there."))
+    units.update(path=Concat(Value(new), Substr("path", len(old) + 1), output_field=CharField()))
+
+
+def _move_subtree(unit: Unit, new_parent: Unit | None) -> tuple[str, str]:
+    """Hang the unit under the new parent, its whole subtree with it; the old and new path."""
+    old = unit.path
+    new = f"{new_parent.path if new_parent else '/'}{unit.pk}/"
+    _replace_prefix(Unit.objects.filter(path__startswith=old), old, new)
     Unit.objects.filter(pk=unit.pk).update(parent=new_parent)
-    subtree.update(path=Concat(Value(new), Substr("path", len(old) + 1), output_field=CharField()))
     unit.parent, unit.path = new_parent, new
     return old, new
+
+
+def _move_children(source: Unit, into: Unit) -> list[int]:
+    """Hang every child of `source` under `into`, their subtrees with them; their ids."""
+    children = list(Unit.objects.filter(parent=source).order_by("pk").values_list("pk", flat=True))
+    if children:
+        below = Unit.objects.filter(path__startswith=source.path).exclude(pk=source.pk)
+        _replace_prefix(below, source.path, into.path)
+        Unit.objects.filter(pk__in=children).update(parent=into)
+    return children
 
 
 @transaction.atomic(durable=True)
@@ -195,9 +209,7 @@ def merge_units(*, sources: Sequence[Unit], into: Unit, by: AnyUser) -> Unit:
     memberships = 0
     moved: dict[str, int] = {}
     for source in merged:
-        for child in Unit.objects.filter(parent=source).order_by("pk"):
-            _move_subtree(child, into)
-            children.append(child.pk)
+        children += _move_children(source, into)
         memberships += _merge_memberships(source, into)
         for key, count in _repoint_related(source, into).items():
             moved[key] = moved.get(key, 0) + count
