@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pressroom.content.models import Post
+from pressroom.core.errors import ActionError
 from pressroom.publishing import claims, looking, reaper, scheduling
 from pressroom.publishing.models import Delivery
 from pressroom.publishing.tests.base import EXTERNAL_IDS, PublishingTestCase, run_dispatcher_once
@@ -85,3 +86,10 @@ class WaitingForAPersonTests(PublishingTestCase):
         self.delivery.refresh_from_db()
         self.assertEqual(self.delivery.status, Delivery.Status.PUBLISHED)
         self.assertEqual(self.on_telegram(), 1)
+
+    def test_only_someone_who_may_approve_for_the_unit_answers(self) -> None:
+        for person in (self.member, self.outsider):
+            with self.assertRaisesMessage(ActionError, "Only an approver"):
+                looking.record_look(delivery=self.delivery, by=person, found=True)
+        self.delivery.refresh_from_db()
+        self.assertEqual(self.delivery.status, Delivery.Status.WAITING_FOR_PERSON)
