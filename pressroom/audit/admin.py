@@ -12,7 +12,7 @@ from pressroom.audit.models import AuditEvent
 class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
     list_display = ("created_at", "actor_label", "action", "object_type", "object_id")
     list_filter = ("action",)
-    search_fields = ("actor_label", "action", "object_id")
+    search_fields = ("actor_label", "actor_ref", "action", "object_id")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
