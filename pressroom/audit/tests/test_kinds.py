@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.test import TestCase
 from django.utils import translation
 
-from pressroom.audit.actions import record_event, record_events
+from pressroom.audit.actions import record_event, record_events, verify_chain
 from pressroom.audit.kinds import Kind
 from pressroom.audit.models import AuditEvent
 
@@ -28,6 +28,7 @@ class KindTests(TestCase):
             list(AuditEvent.objects.values_list("action", flat=True)),
             ["credentials.rotate", "unit.move"],
         )
+        self.assertTrue(verify_chain().ok)
 
     def test_every_kind_has_a_label_for_people(self) -> None:
         with translation.override("en"):
