@@ -15,14 +15,16 @@ from pressroom.channels.models import Channel
 from pressroom.content.fingerprint import content_fingerprint
 from pressroom.content.models import Media, Post, Theme, Variant
 from pressroom.content.validation import (
+    EXTENSIONS,
     MAX_IMAGES_PER_POST,
+    MAX_TEXT,
     MediaDraft,
     VariantDraft,
     check_for_channel,
     inspect_image,
 )
 from pressroom.core.errors import ActionError
-from pressroom.core.text import nfc
+from pressroom.core.text import has_control_characters, nfc
 from pressroom.orgs.access import capabilities_in
 from pressroom.orgs.models import Capability, Unit
 
@@ -73,8 +75,26 @@ def _add_images(post: Post, images: list[NewImage]) -> None:
             description=nfc(image.description).strip(),
             position=position,
         )
-        media.file.save(image.filename, ContentFile(image.content), save=False)
+        # Stored under a generated name with the extension of the format found.
+        extension = EXTENSIONS[info.content_type]
+        media.file.save(f"image{extension}", ContentFile(image.content), save=False)
         media.save()
+
+
+def _check_text(title: str, body: str, variants: dict[str, tuple[str, str]]) -> None:
+    """Titles are one line; no text is longer than any platform takes."""
+    titles = [title, *(variant_title for variant_title, _text in variants.values())]
+    if any(has_control_characters(text.strip()) for text in titles):
+        raise ActionError(
+            _("A title is one line: remove the line breaks, tabs or control characters.")
+        )
+    texts = [body, *(text for _title, text in variants.values())]
+    longest = max(len(nfc(text)) for text in texts)
+    if longest > MAX_TEXT:
+        raise ActionError(
+            _("A text may have at most %(max)d characters; this one has %(count)d.")
+            % {"max": MAX_TEXT, "count": longest}
+        )
 
 
 def _check_theme(theme: Theme, unit: Unit, *, current: int | None) -> None:
@@ -124,6 +144,7 @@ def save_post(
         _require(by, channel.unit, Capability.COMPOSE)
     if theme is not None:
         _check_theme(theme, unit, current=None if creating else post.theme_id)
+    _check_text(title, body, variants or {})
     before = {"title": post.title, "body": post.body} if not creating else {}
     post.unit = unit
     post.title = nfc(title).strip()
@@ -314,6 +335,10 @@ def save_theme(
     theme: Theme | None = None,
 ) -> Theme:
     _require(by, unit, Capability.MANAGE)
+    if has_control_characters(name):
+        raise ActionError(
+            _("A name is one line: remove the line breaks, tabs or control characters.")
+        )
     if starts_on and ends_on and ends_on < starts_on:
         raise ActionError(_("The theme cannot end before it starts."))
     creating = theme is None

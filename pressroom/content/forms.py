@@ -19,8 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from pressroom.channels.models import Channel
 from pressroom.content.actions import NewImage
 from pressroom.content.models import Media, Post, Theme
-from pressroom.content.validation import MAX_UPLOAD_BYTES, inspect_image
-from pressroom.core.text import nfc
+from pressroom.content.validation import MAX_TEXT, MAX_UPLOAD_BYTES, inspect_image
+from pressroom.core.text import nfc, refuse_control_characters
 from pressroom.orgs.access import AnyUser
 from pressroom.orgs.models import Unit
 from pressroom.platforms.catalog import limits_for
@@ -29,6 +29,30 @@ from pressroom.platforms.registry import Platform
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 # New images per save; more can be added by saving again (the action caps the total).
 NEW_IMAGE_SLOTS = 3
+# Dates a person may ask for: the calendar and schedules stay between these.
+EARLIEST_DATE = date(2000, 1, 1)
+YEARS_AHEAD = 5
+
+
+def latest_date() -> date:
+    """Five years from today (Vietnam time): the furthest a post may be scheduled."""
+    today = timezone.localdate(timezone=VIETNAM)
+    try:
+        return today.replace(year=today.year + YEARS_AHEAD)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year + YEARS_AHEAD, day=28)
+
+
+def check_date_range(value: date) -> None:
+    if not EARLIEST_DATE <= value <= latest_date():
+        raise forms.ValidationError(
+            _("Choose a date between %(first)s and %(last)s."),
+            code="out_of_range",
+            params={
+                "first": EARLIEST_DATE.strftime("%d/%m/%Y"),
+                "last": latest_date().strftime("%d/%m/%Y"),
+            },
+        )
 
 
 class TextField(forms.CharField):
@@ -36,6 +60,12 @@ class TextField(forms.CharField):
 
     def to_python(self, value: Any) -> str:
         return nfc(super().to_python(value) or "")
+
+
+class LineField(TextField):
+    """A one-line text (a title, a name): line breaks and control characters are refused."""
+
+    default_validators = [refuse_control_characters]
 
 
 class UnitChoiceField(forms.ModelChoiceField[Unit]):
@@ -92,9 +122,10 @@ class PostForm(forms.Form):
     """The composer: the post, its channels, one variant per platform and its images."""
 
     unit = UnitChoiceField(queryset=Unit.objects.none(), label=_("Unit"))
-    title = TextField(label=_("Title"), max_length=200)
+    title = LineField(label=_("Title"), max_length=200)
     body = TextField(
         label=_("Main text"),
+        max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 10}),
         help_text=_("Each platform's version starts from this text unless you write one."),
     )
@@ -142,12 +173,13 @@ class PostForm(forms.Form):
         self.platforms = self._platforms_offered()
         for platform in self.platforms:
             name = {"platform": Platform(platform).label}
-            self.fields[f"variant_{platform}_title"] = TextField(
+            self.fields[f"variant_{platform}_title"] = LineField(
                 label=_("Title on %(platform)s") % name, required=False, max_length=200
             )
             self.fields[f"variant_{platform}_text"] = TextField(
                 label=_("Text on %(platform)s") % name,
                 required=False,
+                max_length=MAX_TEXT,
                 widget=forms.Textarea(attrs={"rows": 6}),
             )
         self.existing_media = list(post.media.all()) if post is not None else []
@@ -406,6 +438,7 @@ class ScheduleForm(forms.Form):
         value: datetime = self.cleaned_data["at"]
         # The time is read as Vietnam time whatever the server's or browser's zone.
         naive = timezone.make_naive(value) if timezone.is_aware(value) else value
+        check_date_range(naive.date())
         return naive.replace(tzinfo=VIETNAM)
 
 
@@ -435,7 +468,12 @@ class CalendarFilterForm(PostFilterForm):
         label=_("Show"),
         choices=[("week", _("Week")), ("month", _("Month"))],
     )
-    date = forms.DateField(required=False, label=_("Date"), input_formats=["%Y-%m-%d"])
+    date = forms.DateField(
+        required=False,
+        label=_("Date"),
+        input_formats=["%Y-%m-%d"],
+        validators=[check_date_range],
+    )
     channel = forms.ModelChoiceField(
         queryset=Channel.objects.none(), required=False, label=_("Channel")
     )
@@ -450,9 +488,12 @@ class CalendarFilterForm(PostFilterForm):
 
 class ThemeForm(forms.Form):
     unit = UnitChoiceField(queryset=Unit.objects.none(), label=_("Unit"))
-    name = TextField(label=_("Name"), max_length=200)
+    name = LineField(label=_("Name"), max_length=200)
     description = TextField(
-        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Description"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
     starts_on = forms.DateField(
         label=_("Starts on"), required=False, widget=forms.DateInput(attrs={"type": "date"})

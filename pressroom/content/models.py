@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+from pathlib import PurePosixPath
 from typing import ClassVar
 
 from django.conf import settings
@@ -122,7 +124,10 @@ class Variant(models.Model):
 
 
 def media_path(instance: Media, filename: str) -> str:
-    return f"posts/{instance.post_id}/{filename}"
+    """A generated name: what the sender called the file is never used as a path. The
+    extension is the one of the format found in the file (the caller passes it)."""
+    extension = PurePosixPath(filename).suffix.lower()
+    return f"posts/{instance.post_id}/{uuid.uuid4().hex}{extension}"
 
 
 class Media(models.Model):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from io import BytesIO
 
@@ -13,8 +14,16 @@ from pressroom.platforms.registry import descriptor_for
 
 # Accepted on upload; each platform may accept fewer (Zalo: JPEG and PNG only).
 UPLOAD_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}
+EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "image/gif": ".gif", "image/webp": ".webp"}
 MAX_UPLOAD_BYTES = 8 * 1024 * 1024
 MAX_IMAGES_PER_POST = 10
+# A small file can still claim a huge picture (20,000 by 20,000 pixels in 48 KB): opening it
+# would take gigabytes. No platform takes more than this; Pillow's own guard is set higher.
+MAX_PIXELS = 50_000_000
+# The longest text a platform takes (Facebook: 63,206 characters; Zalo 50,000, Telegram
+# 4,096, Mastodon 500 unless the instance says more). Longer text can never go out, so it is
+# not stored either.
+MAX_TEXT = 63_206
 
 
 @dataclass(frozen=True)
@@ -37,21 +46,41 @@ def inspect_image(data: bytes, filename: str) -> ImageInfo:
             }
         )
     try:
-        with Image.open(BytesIO(data)) as image:
-            image.verify()
-        with Image.open(BytesIO(data)) as image:
-            kind, width, height = image.format, image.width, image.height
+        with warnings.catch_warnings():
+            # Pillow warns, then refuses, past its own limit: both mean "too large" here.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(BytesIO(data)) as image:
+                kind, width, height = image.format, image.width, image.height
+                if width * height <= MAX_PIXELS:
+                    image.verify()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        raise ValueError(_too_many_pixels(filename)) from error
     except (UnidentifiedImageError, OSError, SyntaxError) as error:
         raise ValueError(
             _("%(name)s is not an image Pressroom can read (JPEG, PNG, GIF or WebP).")
             % {"name": filename}
         ) from error
+    if width * height > MAX_PIXELS:
+        raise ValueError(_too_many_pixels(filename, width, height))
     if kind not in UPLOAD_TYPES:
         raise ValueError(
             _("%(name)s is a %(kind)s image; use JPEG, PNG, GIF or WebP.")
             % {"name": filename, "kind": kind}
         )
     return ImageInfo(UPLOAD_TYPES[kind], width, height, len(data))
+
+
+def _too_many_pixels(filename: str, width: int = 0, height: int = 0) -> str:
+    values = {"name": filename, "max": MAX_PIXELS // 1_000_000}
+    if width and height:
+        return _(
+            "%(name)s is %(width)d by %(height)d pixels; images may have at most %(max)d "
+            "million pixels. Make it smaller and upload it again."
+        ) % {**values, "width": width, "height": height}
+    return (
+        _("%(name)s is larger than %(max)d million pixels. Make it smaller and upload it again.")
+        % values
+    )
 
 
 @dataclass(frozen=True)

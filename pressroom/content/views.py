@@ -444,7 +444,11 @@ def post_calendar(request: HttpRequest) -> HttpResponse:
         channels=channels,
         initial={"view": "week", "date": timezone.localdate(timezone=VIETNAM)},
     )
-    filters: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
+    filters: dict[str, Any] = {}
+    if form.is_bound:
+        # What was valid applies; a field that was not (a date out of range) shows its error.
+        form.is_valid()
+        filters = form.cleaned_data
     today = timezone.localdate(timezone=VIETNAM)
     view = filters.get("view") or "week"
     anchor = filters.get("date") or today

@@ -1,9 +1,13 @@
-"""Text as platforms see it: NFC normalisation and the ways each platform counts length."""
+"""Text as platforms see it: NFC normalisation, the ways each platform counts length, and
+what a one-line field refuses."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 
 URL_RE = re.compile(r"https?://[^\s<>\"]+", re.IGNORECASE)
 
@@ -26,3 +30,22 @@ def count_mastodon(text: str) -> int:
     """Mastodon counts every link as 23 characters, whatever its length."""
     normalised = nfc(text)
     return len(URL_RE.sub("x" * 23, normalised))
+
+
+# What has no place in a one-line field (a title, a name): line breaks, tabs and the other
+# control characters, and the Unicode line and paragraph separators. A title with a line break
+# would split a notification's subject or a platform's first line.
+LINE_SEPARATORS = frozenset("\u2028\u2029\x85")
+
+
+def has_control_characters(text: str) -> bool:
+    return any(unicodedata.category(char) == "Cc" or char in LINE_SEPARATORS for char in text)
+
+
+def refuse_control_characters(value: str) -> None:
+    """A form validator for one-line fields."""
+    if has_control_characters(value):
+        raise ValidationError(
+            gettext("Write this on one line, without line breaks, tabs or control characters."),
+            code="control_characters",
+        )

@@ -5,7 +5,7 @@ composer writes it and sends it for confirmation (`save_post`, `submit_post`: th
 problems are found then). A second person with approval rights on every chosen unit confirms
 it after proving again who they are; confirming approves the post and publishes it now
 (`approve_emergency_post`, `schedule_post(at=None)`) in one transaction; `approve_post`
-refuses an emergency post. Its deliveries get the highest priority (`create_deliveries`), so
+refuses an emergency post. Its deliveries get the highest priority (`publishing.scheduling`), so
 the dispatcher sends them before anything else.
 """
 
@@ -22,8 +22,9 @@ from pressroom.audit.actions import record_event
 from pressroom.channels.models import Channel
 from pressroom.content import actions as content
 from pressroom.content.models import Post
+from pressroom.content.validation import MAX_TEXT
 from pressroom.core.errors import ActionError
-from pressroom.core.text import nfc
+from pressroom.core.text import has_control_characters, nfc
 from pressroom.emergency.models import EmergencyAlert, EmergencyTemplate, Hazard
 from pressroom.emergency.templating import TemplateProblem, fields_of, fill
 from pressroom.emergency.two_factor import reauthenticate
@@ -245,6 +246,15 @@ def save_template(
     title, text = nfc(title).strip(), nfc(text).strip()
     if not title or not text:
         raise ActionError(_("A template needs a title and a text."))
+    if has_control_characters(title):
+        raise ActionError(
+            _("A title is one line: remove the line breaks, tabs or control characters.")
+        )
+    if len(text) > MAX_TEXT:
+        raise ActionError(
+            _("A text may have at most %(max)d characters; this one has %(count)d.")
+            % {"max": MAX_TEXT, "count": len(text)}
+        )
     try:
         fields = fields_of(title, text)
     except TemplateProblem as problem:

@@ -14,7 +14,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from pressroom.channels.models import Channel
-from pressroom.content.forms import TextField, UnitChoiceField
+from pressroom.content.forms import LineField, TextField, UnitChoiceField
+from pressroom.content.validation import MAX_TEXT
 from pressroom.emergency.access import templates_for
 from pressroom.emergency.models import EmergencyTemplate, Hazard
 from pressroom.emergency.templating import (
@@ -62,10 +63,11 @@ class AlertForm(forms.Form):
         required=False,
         help_text=_("With a template, the template's hazard is used."),
     )
-    title = TextField(label=_("Title"), required=False, max_length=200)
+    title = LineField(label=_("Title"), required=False, max_length=200)
     text = TextField(
         label=_("Text"),
         required=False,
+        max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_("Used when no template is chosen."),
     )
@@ -113,7 +115,9 @@ class AlertForm(forms.Form):
             else []
         )
         for name in self.template_fields:
-            self.fields[FIELD_PREFIX + name] = TextField(
+            # A long field is a paragraph of the text; the others may end up in the title.
+            field_class = TextField if name in LONG_FIELDS else LineField
+            self.fields[FIELD_PREFIX + name] = field_class(
                 label=label_for(name),
                 required=False,
                 max_length=1000,
@@ -247,9 +251,10 @@ class CancelForm(forms.Form):
 class TemplateForm(forms.Form):
     unit = UnitChoiceField(queryset=Unit.objects.none(), label=_("Unit"))
     hazard = forms.ChoiceField(label=_("Hazard"), choices=Hazard.choices)
-    title = TextField(label=_("Title"), max_length=200)
+    title = LineField(label=_("Title"), max_length=200)
     text = TextField(
         label=_("Text"),
+        max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 10}),
         help_text=_(
             "Write the fields to fill in braces, such as {khu_vuc}, {thoi_gian}, {muc_do} "
