@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
@@ -127,6 +127,7 @@ class ContentFormsFuzzTests(TreeMixin, HypothesisTestCase):
 
     @FUZZ
     @given(when=TEXT, at=TEXT, reason=TEXT)
+    @example(when="at", at="9999-12-31T23:59", reason="\x00")
     def test_the_workflow_forms(self, when: str, at: str, reason: str) -> None:
         self.client.force_login(self.approver)
         schedule = reverse("post_schedule", args=[self.approved.pk])
@@ -142,6 +143,8 @@ class ContentFormsFuzzTests(TreeMixin, HypothesisTestCase):
             TEXT,
         )
     )
+    @example(query={"date": "0001-01-01", "view": "week"})
+    @example(query={"date": "9999-12-31", "view": "month"})
     def test_the_list_and_calendar_filters(self, query: dict[str, str]) -> None:
         self.client.force_login(self.owner)
         self.assert_no_server_error(self.client.get(reverse("post_list"), query))
