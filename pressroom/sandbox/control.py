@@ -63,8 +63,13 @@ def changing(endpoint: Endpoint) -> Endpoint:
     return guarded
 
 
-def routes(store: SandboxStore) -> list[BaseRoute]:
-    async def json_object(request: Request) -> dict[str, Any]:
+class Controls:
+    """The sandbox's own endpoints (see the module's notes), one method each."""
+
+    def __init__(self, store: SandboxStore) -> None:
+        self.store = store
+
+    async def json_object(self, request: Request) -> dict[str, Any]:
         try:
             body = await request.json()
         except ValueError:
@@ -73,23 +78,23 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
             raise ValueError("The body must be a JSON object")
         return body
 
-    async def save_account(request: Request) -> Response:
+    async def save_account(self, request: Request) -> Response:
         try:
-            body = await json_object(request)
+            body = await self.json_object(request)
         except ValueError as error:
             return JSONResponse({"error": str(error)}, status_code=400)
         platform = body.get("platform")
         account_id = str(body.get("account_id") or "").strip()
         token = str(body.get("token") or "")
-        if platform not in store.platforms or not account_id or not token:
+        if platform not in self.store.platforms or not account_id or not token:
             return JSONResponse(
-                {"error": f"needed: platform ({sorted(store.platforms)}), account_id, token"},
+                {"error": f"needed: platform ({sorted(self.store.platforms)}), account_id, token"},
                 status_code=400,
             )
         # Anything else is a platform setting: username, max_characters, verify_id_field, …
         extra = {key: value for key, value in body.items() if key not in ACCOUNT_FIELDS}
-        known = store.account(platform, account_id) is not None
-        account = store.save_account(
+        known = self.store.account(platform, account_id) is not None
+        account = self.store.save_account(
             platform=platform,
             account_id=account_id,
             token=token,
@@ -98,23 +103,26 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
         )
         # A new account under a token_expired profile starts expired; a new token on a known
         # account is a reconnect (the expired token no longer matches).
-        if not known and store.conditions.profiles.effective(platform, account_id).token_expired:
-            store.conditions.expire([account], expired=True)
+        if (
+            not known
+            and self.store.conditions.profiles.effective(platform, account_id).token_expired
+        ):
+            self.store.conditions.expire([account], expired=True)
         return JSONResponse(account.public(), status_code=201)
 
-    async def list_accounts(request: Request) -> Response:
+    async def list_accounts(self, request: Request) -> Response:
         platform = request.query_params.get("platform") or None
-        return JSONResponse([account.public() for account in store.accounts(platform)])
+        return JSONResponse([account.public() for account in self.store.accounts(platform)])
 
-    async def reset(request: Request) -> Response:
+    async def reset(self, request: Request) -> Response:
         try:
-            await json_object(request)
+            await self.json_object(request)
         except ValueError as error:
             return JSONResponse({"error": str(error)}, status_code=400)
-        store.reset()
+        self.store.reset()
         return JSONResponse({"reset": True})
 
-    async def ledger(request: Request) -> Response:
+    async def ledger(self, request: Request) -> Response:
         query = request.query_params
         top_level = query.get("top_level")
         try:
@@ -122,7 +130,7 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
             limit = int(query["limit"]) if query.get("limit") else None
         except ValueError:
             return JSONResponse({"error": "after_seq and limit must be integers"}, status_code=400)
-        entries = store.reports.entries(
+        entries = self.store.reports.entries(
             platform=query.get("platform") or None,
             account_id=query.get("account_id") or None,
             kind=query.get("kind") or None,
@@ -132,98 +140,111 @@ def routes(store: SandboxStore) -> list[BaseRoute]:
         )
         return JSONResponse(entries)
 
-    async def ledger_summary(request: Request) -> Response:
-        return JSONResponse(store.reports.summary(request.query_params.get("platform") or None))
+    async def ledger_summary(self, request: Request) -> Response:
+        return JSONResponse(
+            self.store.reports.summary(request.query_params.get("platform") or None)
+        )
 
-    async def ledger_duplicates(request: Request) -> Response:
+    async def ledger_duplicates(self, request: Request) -> Response:
         platform = request.query_params.get("platform") or None
-        return JSONResponse({"duplicates": store.reports.duplicates(platform)})
+        return JSONResponse({"duplicates": self.store.reports.duplicates(platform)})
 
-    def matching_accounts(profile: profiles.Profile) -> list[Account]:
+    def matching_accounts(self, profile: profiles.Profile) -> list[Account]:
         if profile.account_id is not None:
             platforms = (
-                store.platforms if profile.platform == profiles.ANY_PLATFORM else {profile.platform}
+                self.store.platforms
+                if profile.platform == profiles.ANY_PLATFORM
+                else {profile.platform}
             )
-            found = [store.account(platform, profile.account_id) for platform in sorted(platforms)]
+            found = [
+                self.store.account(platform, profile.account_id) for platform in sorted(platforms)
+            ]
             return [account for account in found if account is not None]
         if profile.platform == profiles.ANY_PLATFORM:
-            return store.accounts()
-        return store.accounts(profile.platform)
+            return self.store.accounts()
+        return self.store.accounts(profile.platform)
 
-    async def put_profile(request: Request) -> Response:
+    async def put_profile(self, request: Request) -> Response:
         try:
-            profile = profiles.parse(await json_object(request), store.platforms)
+            profile = profiles.parse(await self.json_object(request), self.store.platforms)
         except ValueError as error:
             return JSONResponse({"error": str(error)}, status_code=400)
-        conditions = store.conditions
+        conditions = self.store.conditions
         conditions.profiles.put(profile)
         shown = profile.as_dict()
         if "token_expired" in profile.given:
-            accounts = matching_accounts(profile)
+            accounts = self.matching_accounts(profile)
             conditions.expire(accounts, expired=profile.given["token_expired"])
             shown["accounts_affected"] = len(accounts)
         return JSONResponse(shown)
 
-    async def list_profiles(request: Request) -> Response:
+    async def list_profiles(self, request: Request) -> Response:
         return JSONResponse(
             {
-                "profiles": [profile.as_dict() for profile in store.conditions.profiles.all()],
-                "expired_tokens": store.conditions.expired_accounts(),
+                "profiles": [profile.as_dict() for profile in self.store.conditions.profiles.all()],
+                "expired_tokens": self.store.conditions.expired_accounts(),
             }
         )
 
-    async def clear_profiles(request: Request) -> Response:
+    async def clear_profiles(self, request: Request) -> Response:
         query = request.query_params
         platform = query.get("platform") or None
         account_id = query.get("account_id") or None
-        removed = store.conditions.profiles.clear(platform, account_id)
-        store.conditions.clear_expired(platform, account_id)
+        removed = self.store.conditions.profiles.clear(platform, account_id)
+        self.store.conditions.clear_expired(platform, account_id)
         return JSONResponse({"removed": len(removed)})
 
-    async def put_settings(request: Request) -> Response:
+    async def put_settings(self, request: Request) -> Response:
         try:
-            store.conditions.settings.update(await json_object(request))
+            self.store.conditions.settings.update(await self.json_object(request))
         except ValueError as error:
             return JSONResponse({"error": str(error)}, status_code=400)
-        return JSONResponse(store.conditions.settings.as_dict())
+        return JSONResponse(self.store.conditions.settings.as_dict())
 
-    async def get_settings(request: Request) -> Response:
-        return JSONResponse(store.conditions.settings.as_dict())
+    async def get_settings(self, request: Request) -> Response:
+        return JSONResponse(self.store.conditions.settings.as_dict())
 
-    async def add_fault(request: Request) -> Response:
+    async def add_fault(self, request: Request) -> Response:
         try:
-            fault = store.faults.add(await json_object(request))
+            fault = self.store.faults.add(await self.json_object(request))
         except ValueError as error:
             return JSONResponse({"error": str(error)}, status_code=400)
         return JSONResponse(fault.as_dict(), status_code=201)
 
-    async def list_faults(request: Request) -> Response:
-        return JSONResponse([fault.as_dict() for fault in store.faults.pending()])
+    async def list_faults(self, request: Request) -> Response:
+        return JSONResponse([fault.as_dict() for fault in self.store.faults.pending()])
 
-    async def clear_faults(request: Request) -> Response:
-        removed = store.faults.clear(request.query_params.get("platform") or None)
+    async def clear_faults(self, request: Request) -> Response:
+        removed = self.store.faults.clear(request.query_params.get("platform") or None)
         return JSONResponse({"removed": removed})
 
-    async def serve_file(request: Request) -> Response:
-        media = store.files.by_file(request.path_params["platform"], request.path_params["name"])
+    async def serve_file(self, request: Request) -> Response:
+        media = self.store.files.by_file(
+            request.path_params["platform"], request.path_params["name"]
+        )
         if media is None:
             return Response("Not found", status_code=404, media_type="text/plain")
-        return FileResponse(store.files.path(media), media_type=media.content_type)
+        return FileResponse(self.store.files.path(media), media_type=media.content_type)
 
-    return [
-        Route("/_control/accounts", changing(save_account), methods=["POST"]),
-        Route("/_control/accounts", list_accounts, methods=["GET"]),
-        Route("/_control/reset", changing(reset), methods=["POST"]),
-        Route("/_control/faults", changing(add_fault), methods=["POST"]),
-        Route("/_control/faults", list_faults, methods=["GET"]),
-        Route("/_control/faults", changing(clear_faults), methods=["DELETE"]),
-        Route("/_control/profile", changing(put_profile), methods=["PUT"]),
-        Route("/_control/profile", list_profiles, methods=["GET"]),
-        Route("/_control/profile", changing(clear_profiles), methods=["DELETE"]),
-        Route("/_control/settings", changing(put_settings), methods=["PUT"]),
-        Route("/_control/settings", get_settings, methods=["GET"]),
-        Route("/_ledger", ledger, methods=["GET"]),
-        Route("/_ledger/summary", ledger_summary, methods=["GET"]),
-        Route("/_ledger/duplicates", ledger_duplicates, methods=["GET"]),
-        Route("/files/{platform}/{name}", serve_file, methods=["GET"]),
-    ]
+    def routes(self) -> list[BaseRoute]:
+        return [
+            Route("/_control/accounts", changing(self.save_account), methods=["POST"]),
+            Route("/_control/accounts", self.list_accounts, methods=["GET"]),
+            Route("/_control/reset", changing(self.reset), methods=["POST"]),
+            Route("/_control/faults", changing(self.add_fault), methods=["POST"]),
+            Route("/_control/faults", self.list_faults, methods=["GET"]),
+            Route("/_control/faults", changing(self.clear_faults), methods=["DELETE"]),
+            Route("/_control/profile", changing(self.put_profile), methods=["PUT"]),
+            Route("/_control/profile", self.list_profiles, methods=["GET"]),
+            Route("/_control/profile", changing(self.clear_profiles), methods=["DELETE"]),
+            Route("/_control/settings", changing(self.put_settings), methods=["PUT"]),
+            Route("/_control/settings", self.get_settings, methods=["GET"]),
+            Route("/_ledger", self.ledger, methods=["GET"]),
+            Route("/_ledger/summary", self.ledger_summary, methods=["GET"]),
+            Route("/_ledger/duplicates", self.ledger_duplicates, methods=["GET"]),
+            Route("/files/{platform}/{name}", self.serve_file, methods=["GET"]),
+        ]
+
+
+def routes(store: SandboxStore) -> list[BaseRoute]:
+    return Controls(store).routes()

@@ -90,32 +90,36 @@ def text_html(text: str, entities: Any = ()) -> str:
     return "".join(pieces)
 
 
-def routes(store: SandboxStore, looks: Mapping[str, Look]) -> list[BaseRoute]:
+class Viewer:
     """The feeds of every platform in `looks` (platform name → how it looks)."""
 
-    def account_url(account: Account) -> str:
+    def __init__(self, store: SandboxStore, looks: Mapping[str, Look]) -> None:
+        self.store = store
+        self.looks = looks
+
+    def account_url(self, account: Account) -> str:
         return f"/view/{account.platform}/{quote(account.account_id, safe='@')}"
 
-    def image_urls(item: Item) -> list[str]:
+    def image_urls(self, item: Item) -> list[str]:
         urls = []
         for reference in item.media:
-            media = store.files.get(item.platform, reference)
+            media = self.store.files.get(item.platform, reference)
             if media is not None:
                 urls.append(media.url_path)
             elif reference.startswith(("http://", "https://")):
                 urls.append(reference)
         return urls
 
-    def header(account: Account) -> str:
-        label = looks[account.platform].brand
+    def header(self, account: Account) -> str:
+        label = self.looks[account.platform].brand
         return (
-            f'<header><a href="{account_url(account)}"><h1>{escape(account.name)}</h1></a>'
+            f'<header><a href="{self.account_url(account)}"><h1>{escape(account.name)}</h1></a>'
             f"<p>{escape(label)} · {escape(account.account_id)} · "
             '<a href="/view/">Tất cả tài khoản (All accounts)</a></p></header>'
         )
 
-    def card(account: Account, item: Item) -> str:
-        permalink = f"{account_url(account)}/{quote(item.remote_id, safe='')}"
+    def card(self, account: Account, item: Item) -> str:
+        permalink = f"{self.account_url(account)}/{quote(item.remote_id, safe='')}"
         parts = ['<article class="card">']
         if item.title:
             parts.append(f"<h2>{escape(item.title)}</h2>")
@@ -131,14 +135,14 @@ def routes(store: SandboxStore, looks: Mapping[str, Look]) -> list[BaseRoute]:
             parts.append(
                 f'<a class="link" href="{escape(href)}" rel="noopener">{escape(item.link)}</a>'
             )
-        urls = image_urls(item)
+        urls = self.image_urls(item)
         if urls:
             images = "".join(f'<img src="{escape(url)}" alt="" loading="lazy">' for url in urls)
             parts.append(f'<div class="photos">{images}</div>')
         parts.append("</article>")
         return "".join(parts)
 
-    def not_found(what: str) -> HTMLResponse:
+    def not_found(self, what: str) -> HTMLResponse:
         response = page(
             "Không tìm thấy (Not found)",
             '<header><a href="/view/"><h1>Sandbox</h1></a></header><main>'
@@ -147,13 +151,13 @@ def routes(store: SandboxStore, looks: Mapping[str, Look]) -> list[BaseRoute]:
         response.status_code = 404
         return response
 
-    async def index(request: Request) -> Response:
+    async def index(self, request: Request) -> Response:
         sections = []
-        for platform, look in looks.items():
+        for platform, look in self.looks.items():
             label = look.brand
-            accounts = store.accounts(platform)
+            accounts = self.store.accounts(platform)
             links = "".join(
-                f'<li><a href="{account_url(account)}">{escape(account.name)}</a> '
+                f'<li><a href="{self.account_url(account)}">{escape(account.name)}</a> '
                 f"<small>{escape(account.account_id)}</small></li>"
                 for account in accounts
             )
@@ -168,47 +172,53 @@ def routes(store: SandboxStore, looks: Mapping[str, Look]) -> list[BaseRoute]:
             f"<main>{''.join(sections)}</main>",
         )
 
-    async def feed(request: Request) -> Response:
+    async def feed(self, request: Request) -> Response:
         platform, account_id = request.path_params["platform"], request.path_params["account_id"]
-        account = store.account(platform, account_id) if platform in looks else None
+        account = self.store.account(platform, account_id) if platform in self.looks else None
         if account is None:
-            return not_found(f"{platform}/{account_id}")
-        items = store.items(
+            return self.not_found(f"{platform}/{account_id}")
+        items = self.store.items(
             platform=platform,
             account_id=account_id,
             top_level=True,
             newest_first=True,
             limit=FEED_LENGTH,
         )
-        cards = "".join(card(account, item) for item in items) or (
+        cards = "".join(self.card(account, item) for item in items) or (
             '<p class="card empty">Chưa có bài nào (Nothing published yet)</p>'
         )
         return page(
             f"{account.name} · Bảng tin (Feed)",
-            f"{header(account)}<main><h2>Bảng tin (Feed)</h2>{cards}</main>",
-            look=looks[platform],
+            f"{self.header(account)}<main><h2>Bảng tin (Feed)</h2>{cards}</main>",
+            look=self.looks[platform],
         )
 
-    async def one(request: Request) -> Response:
+    async def one(self, request: Request) -> Response:
         platform, account_id = request.path_params["platform"], request.path_params["account_id"]
-        account = store.account(platform, account_id) if platform in looks else None
-        item = store.item(platform, request.path_params["remote_id"], account_id)
+        account = self.store.account(platform, account_id) if platform in self.looks else None
+        item = self.store.item(platform, request.path_params["remote_id"], account_id)
         if account is None or item is None or not item.top_level:
-            return not_found(request.path_params["remote_id"])
-        label = looks[platform].item
+            return self.not_found(request.path_params["remote_id"])
+        label = self.looks[platform].item
         return page(
             f"{account.name} · {label}",
-            f"{header(account)}<main><h2>{escape(label)}</h2>{card(account, item)}</main>",
-            look=looks[platform],
+            f"{self.header(account)}<main><h2>{escape(label)}</h2>"
+            f"{self.card(account, item)}</main>",
+            look=self.looks[platform],
         )
 
-    async def root(request: Request) -> Response:
+    async def root(self, request: Request) -> Response:
         return RedirectResponse("/view/")
 
-    return [
-        Route("/", root, methods=["GET"]),
-        Route("/view", root, methods=["GET"]),
-        Route("/view/", index, methods=["GET"]),
-        Route("/view/{platform}/{account_id}", feed, methods=["GET"]),
-        Route("/view/{platform}/{account_id}/{remote_id}", one, methods=["GET"]),
-    ]
+    def routes(self) -> list[BaseRoute]:
+        return [
+            Route("/", self.root, methods=["GET"]),
+            Route("/view", self.root, methods=["GET"]),
+            Route("/view/", self.index, methods=["GET"]),
+            Route("/view/{platform}/{account_id}", self.feed, methods=["GET"]),
+            Route("/view/{platform}/{account_id}/{remote_id}", self.one, methods=["GET"]),
+        ]
+
+
+def routes(store: SandboxStore, looks: Mapping[str, Look]) -> list[BaseRoute]:
+    return Viewer(store, looks).routes()
