@@ -288,7 +288,12 @@ def validated_article(incoming: Incoming) -> dict[str, Any]:
         or not cover.get("photo_url")
     ):
         raise ZaloError(BAD_PARAMETER, "cover must be a photo with a photo_url")
-    body = article.get("body")
+    check_body(article.get("body"))
+    return article
+
+
+def check_body(body: Any) -> None:
+    """An article's body: text blocks with content, image and video blocks with a url."""
     if not isinstance(body, list) or not body:
         raise ZaloError(BAD_PARAMETER, "body is required")
     for block in body:
@@ -298,7 +303,6 @@ def validated_article(incoming: Incoming) -> dict[str, Any]:
         if kind in {"image", "video"} and block.get("url"):
             continue
         raise ZaloError(BAD_PARAMETER, "every body block needs a type and its content or url")
-    return article
 
 
 def fault_error(fault: faults.Fault) -> ZaloError:
