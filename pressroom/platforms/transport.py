@@ -15,7 +15,7 @@ import urllib.request
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 import aiohttp
 from multidict import CIMultiDict, CIMultiDictProxy
@@ -176,8 +176,33 @@ class Call:
         return await request(self.http, method, url, timeout=self.timeout, **kwargs)
 
 
+@dataclass(frozen=True)
+class Renewal:
+    """What a keeper gives a client whose credentials expired."""
+
+    credentials: Mapping[str, Any]
+    # False when another process renewed them already: use them as they are.
+    renew: bool = True
+
+
+class CredentialKeeper(Protocol):
+    """The caller's side of renewing a channel's credentials (Zalo's access token): one
+    process renews at a time, and new credentials are stored before they are used."""
+
+    async def begin(self, expired: Mapping[str, Any]) -> Renewal | Outcome:
+        """The credentials to renew (held until `store` or `release`), or an outcome."""
+        ...
+
+    async def store(self, credentials: Mapping[str, Any]) -> None: ...
+
+    async def release(self) -> None: ...
+
+
 class HttpPlatformClient(abc.ABC):
-    """A client for one channel: `publish` never raises, it answers with an Outcome."""
+    """A client for one channel: `publish` never raises, it answers with an Outcome.
+
+    A platform whose credentials expire renews them itself through `keeper`, when given.
+    """
 
     platform: ClassVar[str] = ""
 
@@ -188,8 +213,10 @@ class HttpPlatformClient(abc.ABC):
         *,
         timeout: float | None = None,
         total_timeout: float | None = None,
+        keeper: CredentialKeeper | None = None,
     ) -> None:
         self.access = access
+        self.keeper = keeper
         self.http = http
         self.timeout = timeout if timeout is not None else default_timeout()
         self.total_timeout = (

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import logging
 import os
 import signal
@@ -30,7 +29,6 @@ from pressroom.core.runtime import quiet_garbage_collector
 from pressroom.platforms.base import Outcome, OutcomeKind
 from pressroom.platforms.clients import client_class, make_http_client
 from pressroom.platforms.registry import Platform
-from pressroom.platforms.zalo.oauth import refresh_tokens
 from pressroom.publishing import claims, reaper, results, wakeup
 
 logger = logging.getLogger(__name__)
@@ -290,15 +288,15 @@ class Dispatcher:
         async with slot:
             self.calls_out += 1
             try:
-                client = client_class(job.platform)(job.access, http)
+                # Expired credentials are renewed by the client and stored at once.
+                keeper = tokens.ChannelKeeper(job.channel_id, self._db)
+                client = client_class(job.platform)(job.access, http, keeper=keeper)
                 if job.look:
                     found = await client.find(job.publication, job.since)
                     not_found = found is None
                     outcome = found or Outcome(OutcomeKind.UNKNOWN, code="not_found")
                 else:
                     outcome = await client.publish(job.publication)
-                    if outcome.kind is OutcomeKind.CREDENTIALS_EXPIRED and job.platform == "zalo":
-                        outcome = await self._refresh_zalo_and_publish(http, job, outcome)
             except Exception as error:
                 # A bug or unreadable media must not kill the dispatcher. The request may have
                 # gone out, so the outcome is unknown: the delivery is looked for, not resent.
@@ -316,55 +314,6 @@ class Dispatcher:
             not_found=not_found,
         )
         self.results.put_nowait(result)
-
-    async def _refresh_zalo_and_publish(
-        self, http: Any, job: claims.Job, failed: Outcome
-    ) -> Outcome:
-        """Zalo access tokens last 25 hours: refresh (one process at a time; the single-use
-        refresh token is replaced in the database before anything else), then publish."""
-        credentials = job.access.credentials
-        if not all(credentials.get(key) for key in ("refresh_token", "app_id", "secret_key")):
-            return failed
-        state = await self._db(
-            tokens.begin_refresh,
-            channel_id=job.channel_id,
-            failed_token=str(credentials.get("access_token", "")),
-        )
-        if state == tokens.BUSY:
-            return Outcome(
-                OutcomeKind.RETRY_LATER,
-                code="token_refreshing",
-                reason="Another dispatcher is refreshing this channel's token",
-                retry_after_s=2.0,
-            )
-        if state == tokens.ALREADY_REFRESHED:
-            fresh = await self._db(tokens.current_credentials, channel_id=job.channel_id)
-        else:
-            assert isinstance(state, dict)
-            result = await refresh_tokens(
-                http,
-                oauth_base=str(job.options.get("oauth_base") or settings.ZALO_OAUTH_URL),
-                app_id=str(state["app_id"]),
-                secret_key=str(state["secret_key"]),
-                refresh_token=str(state["refresh_token"]),
-                timeout=settings.PLATFORM_TIMEOUT_S,
-            )
-            if isinstance(result, Outcome):
-                await self._db(tokens.release_refresh, channel_id=job.channel_id)
-                return result
-            await self._db(
-                tokens.store_refreshed,
-                channel_id=job.channel_id,
-                access_token=result.access_token,
-                refresh_token=result.refresh_token,
-            )
-            fresh = {
-                **state,
-                "access_token": result.access_token,
-                "refresh_token": result.refresh_token,
-            }
-        access = dataclasses.replace(job.access, credentials=fresh)
-        return await client_class(job.platform)(access, http).publish(job.publication)
 
     def _close_db_threads(self) -> None:
         """Close every database thread's connection, then the pool.

@@ -19,6 +19,7 @@ from pressroom.platforms.transport import (
     text_with_link,
     unexpected_outcome,
 )
+from pressroom.platforms.zalo.oauth import renew
 
 # -216, -124, -201 from platforms.md; -220 "access token has expired" from Zalo's error table.
 TOKEN_ERRORS = frozenset({-216, -124, -201, -220})
@@ -36,6 +37,20 @@ class Client(HttpPlatformClient):
     @property
     def _headers(self) -> dict[str, str]:
         return {"access_token": str(self.access.credentials["access_token"])}
+
+    async def publish(self, publication: Publication) -> Outcome:
+        """Publish; an access token that expired (they last 25 hours) is renewed with the
+        refresh token through the keeper, and the publish is tried once more."""
+        outcome = await super().publish(publication)
+        if outcome.kind is not OutcomeKind.CREDENTIALS_EXPIRED or self.keeper is None:
+            return outcome
+        renewed = await renew(self.access, self.http, self.keeper, timeout=self.timeout)
+        if renewed is None:
+            return outcome
+        if isinstance(renewed, Outcome):
+            return self._redacted(renewed)
+        self.access = renewed
+        return await super().publish(publication)
 
     async def _publish(self, publication: Publication, call: Call) -> Outcome:
         if not publication.title.strip():

@@ -2,14 +2,59 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import aiohttp
 
-from pressroom.platforms.base import Outcome, OutcomeKind
-from pressroom.platforms.transport import TransportError, json_body, request, transport_outcome
+from pressroom.platforms.base import ChannelAccess, Outcome, OutcomeKind
+from pressroom.platforms.transport import (
+    CredentialKeeper,
+    TransportError,
+    json_body,
+    request,
+    transport_outcome,
+)
 
 REAL_OAUTH_BASE = "https://oauth.zaloapp.com"
+# What a refresh needs besides the refresh token: the OA's app and its secret.
+REFRESH_KEYS = ("refresh_token", "app_id", "secret_key")
+
+
+def oauth_base(access: ChannelAccess) -> str:
+    """Zalo's OAuth service, or the channel's own (the sandbox's)."""
+    from django.conf import settings
+
+    return str(access.options.get("oauth_base") or settings.ZALO_OAUTH_URL)
+
+
+async def renew(
+    access: ChannelAccess, http: aiohttp.ClientSession, keeper: CredentialKeeper, *, timeout: float
+) -> ChannelAccess | Outcome | None:
+    """The channel's access with renewed tokens, stored by the keeper before they are used
+    (the old refresh token no longer works anywhere); the outcome to report instead; or None
+    when the channel has nothing to renew with."""
+    if not all(access.credentials.get(key) for key in REFRESH_KEYS):
+        return None
+    renewal = await keeper.begin(access.credentials)
+    if isinstance(renewal, Outcome):
+        return renewal
+    credentials = dict(renewal.credentials)
+    if renewal.renew:
+        tokens = await refresh_tokens(
+            http,
+            oauth_base=oauth_base(access),
+            app_id=str(credentials["app_id"]),
+            secret_key=str(credentials["secret_key"]),
+            refresh_token=str(credentials["refresh_token"]),
+            timeout=timeout,
+        )
+        if isinstance(tokens, Outcome):
+            await keeper.release()
+            return tokens
+        credentials.update(access_token=tokens.access_token, refresh_token=tokens.refresh_token)
+        await keeper.store(credentials)
+    return dataclasses.replace(access, credentials=credentials)
 
 
 @dataclass(frozen=True)

@@ -58,14 +58,18 @@ class ZaloRefreshTests(PublishingTestCase):
 
     def test_only_one_process_refreshes_at_a_time(self) -> None:
         channel = self.zalo_channel(refresh_token="r-1")
-        first = tokens.begin_refresh(channel_id=channel.pk, failed_token="expired")
-        self.assertIsInstance(first, dict)
-        self.assertEqual(
-            tokens.begin_refresh(channel_id=channel.pk, failed_token="expired"), tokens.BUSY
+        expired = channel.credentials
+        first = tokens.begin_refresh(channel_id=channel.pk, expired=expired)
+        self.assertEqual(first, expired)
+        self.assertEqual(tokens.begin_refresh(channel_id=channel.pk, expired=expired), tokens.BUSY)
+        tokens.store_refreshed(
+            channel_id=channel.pk, credentials={"access_token": "a-2", "refresh_token": "r-2"}
         )
-        tokens.store_refreshed(channel_id=channel.pk, access_token="a-2", refresh_token="r-2")
         # A process that failed with the old token now uses the stored one.
         self.assertEqual(
-            tokens.begin_refresh(channel_id=channel.pk, failed_token="expired"),
-            tokens.ALREADY_REFRESHED,
+            tokens.begin_refresh(channel_id=channel.pk, expired=expired), tokens.ALREADY_REFRESHED
+        )
+        self.assertEqual(
+            tokens.current_credentials(channel_id=channel.pk),
+            {**APP, "access_token": "a-2", "refresh_token": "r-2"},
         )
