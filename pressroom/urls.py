@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from pressroom.content import views as content_views
+from pressroom.content import calendar_views
 from pressroom.content.urls import theme_urlpatterns
 from pressroom.desk import views as desk_views
 
@@ -19,7 +19,7 @@ urlpatterns = [
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("posts/", include("pressroom.content.urls")),
-    path("calendar/", content_views.post_calendar, name="calendar"),
+    path("calendar/", calendar_views.post_calendar, name="calendar"),
     path("channels/", include("pressroom.channels.urls")),
     path("themes/", include(theme_urlpatterns)),
     path("notifications/", include("pressroom.desk.urls")),

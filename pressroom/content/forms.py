@@ -462,6 +462,21 @@ class PostFilterForm(forms.Form):
         status_field.choices = [("", _("All statuses")), *Post.Status.choices]
 
 
+def filter_posts(posts: QuerySet[Post], filters: dict[str, Any]) -> QuerySet[Post]:
+    """The posts that match what a PostFilterForm or CalendarFilterForm cleaned."""
+    if filters.get("unit"):
+        posts = posts.filter(unit__path__startswith=filters["unit"].path)
+    if filters.get("status"):
+        posts = posts.filter(status=filters["status"])
+    if filters.get("theme"):
+        posts = posts.filter(theme=filters["theme"])
+    if filters.get("q"):
+        posts = posts.filter(title__icontains=filters["q"])
+    if filters.get("channel"):
+        posts = posts.filter(channels=filters["channel"])
+    return posts
+
+
 class CalendarFilterForm(PostFilterForm):
     view = forms.ChoiceField(
         required=False,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from pressroom.content import views
+from pressroom.content import theme_views, views
 
 urlpatterns = [
     path("", views.post_list, name="post_list"),
@@ -25,7 +25,7 @@ urlpatterns = [
 ]
 
 theme_urlpatterns = [
-    path("", views.theme_list, name="theme_list"),
-    path("new/", views.theme_create, name="theme_create"),
-    path("<int:theme_id>/edit/", views.theme_edit, name="theme_edit"),
+    path("", theme_views.theme_list, name="theme_list"),
+    path("new/", theme_views.theme_create, name="theme_create"),
+    path("<int:theme_id>/edit/", theme_views.theme_edit, name="theme_edit"),
 ]

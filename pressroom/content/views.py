@@ -1,16 +1,17 @@
-"""Pages of posts (list, composer, post page and its workflow), the calendar and themes."""
+"""Pages of posts: the list, the composer, the post page and its workflow buttons.
+
+The calendar and the themes have their own modules (calendar_views, theme_views)."""
 
 from __future__ import annotations
 
-import calendar as calendar_module
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Case, DateTimeField, F, QuerySet, When
+from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,21 +21,19 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.middleware import HtmxDetails
 
-from pressroom.channels.models import Channel
 from pressroom.content import actions
-from pressroom.content.access import get_post_for, get_theme_for, visible_posts, visible_themes
+from pressroom.content.access import get_post_for, visible_posts, visible_themes
 from pressroom.content.forms import (
     VIETNAM,
-    CalendarFilterForm,
     PostFilterForm,
     PostForm,
     RejectForm,
     ScheduleForm,
-    ThemeForm,
+    filter_posts,
 )
 from pressroom.content.history import history_of
 from pressroom.content.models import Post
-from pressroom.core.errors import ActionError
+from pressroom.core.errors import ActionError, add_to_form, add_to_messages
 from pressroom.orgs.access import units_for
 from pressroom.orgs.models import Capability, Unit
 from pressroom.publishing import looking, scheduling
@@ -86,7 +85,7 @@ def post_list(request: HttpRequest) -> HttpResponse:
         .prefetch_related("channels")
     )
     if form.is_valid():
-        posts = _filter_posts(posts, form.cleaned_data)
+        posts = filter_posts(posts, form.cleaned_data)
     page = Paginator(posts.order_by("-created_at"), POSTS_PER_PAGE).get_page(
         request.GET.get("page")
     )
@@ -99,20 +98,6 @@ def post_list(request: HttpRequest) -> HttpResponse:
             "can_compose": units_for(request.user, Capability.COMPOSE).exists(),
         },
     )
-
-
-def _filter_posts(posts: QuerySet[Post], filters: dict[str, Any]) -> QuerySet[Post]:
-    if filters.get("unit"):
-        posts = posts.filter(unit__path__startswith=filters["unit"].path)
-    if filters.get("status"):
-        posts = posts.filter(status=filters["status"])
-    if filters.get("theme"):
-        posts = posts.filter(theme=filters["theme"])
-    if filters.get("q"):
-        posts = posts.filter(title__icontains=filters["q"])
-    if filters.get("channel"):
-        posts = posts.filter(channels=filters["channel"])
-    return posts
 
 
 # Composer
@@ -155,8 +140,7 @@ def _compose(
             try:
                 saved = actions.save_post(by=request.user, post=post, **form.save_arguments())
             except ActionError as error:
-                for message in error.messages:
-                    form.add_error(None, message)
+                add_to_form(form, error)
             else:
                 return _after_save(request, saved)
         messages.error(request, _("The post was not saved. Correct what is marked below."))
@@ -180,8 +164,7 @@ def _after_save(request: HttpRequest, post: Post) -> HttpResponse:
             actions.submit_post(post=post, by=request.user)
         except ActionError as error:
             messages.error(request, _("It cannot be sent for review yet:"))
-            for message in error.messages:
-                messages.error(request, message)
+            add_to_messages(request, error)
         else:
             messages.success(request, _("The post is sent for review."))
     elif actions.problems_of(post):
@@ -310,8 +293,7 @@ def post_submit(request: HttpRequest, post_id: int) -> HttpResponse:
         actions.submit_post(post=post, by=request.user)
     except ActionError as error:
         messages.error(request, _("It cannot be sent for review yet:"))
-        for message in error.messages:
-            messages.error(request, message)
+        add_to_messages(request, error)
     else:
         messages.success(request, _("The post is sent for review."))
     return redirect("post_detail", post_id=post.pk)
@@ -351,8 +333,7 @@ def post_approve(request: HttpRequest, post_id: int) -> HttpResponse:
     try:
         actions.approve_post(post=post, by=request.user)
     except ActionError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        add_to_messages(request, error)
     else:
         messages.success(request, _("The post is approved. Publish it now or schedule it."))
     return redirect("post_detail", post_id=post.pk)
@@ -373,8 +354,7 @@ def post_reject(request: HttpRequest, post_id: int) -> HttpResponse:
         try:
             actions.reject_post(post=post, by=request.user, reason=form.cleaned_data["reason"])
         except ActionError as error:
-            for message in error.messages:
-                form.add_error(None, message)
+            add_to_form(form, error)
         else:
             messages.success(request, _("The post is sent back to its author as a draft."))
             return redirect("post_detail", post_id=post.pk)
@@ -397,8 +377,7 @@ def post_schedule(request: HttpRequest, post_id: int) -> HttpResponse:
             scheduling.schedule_post(post=post, by=request.user, at=None)
         except ActionError as error:
             messages.error(request, _("The post was not published:"))
-            for message in error.messages:
-                messages.error(request, message)
+            add_to_messages(request, error)
         else:
             messages.success(request, _("The post is going out now."))
         return redirect("post_detail", post_id=post.pk)
@@ -408,8 +387,7 @@ def post_schedule(request: HttpRequest, post_id: int) -> HttpResponse:
         try:
             scheduling.schedule_post(post=post, by=request.user, at=at)
         except ActionError as error:
-            for message in error.messages:
-                form.add_error("at", message)
+            add_to_form(form, error, "at")
         else:
             messages.success(
                 request,
@@ -419,194 +397,3 @@ def post_schedule(request: HttpRequest, post_id: int) -> HttpResponse:
             return redirect("post_detail", post_id=post.pk)
     messages.error(request, _("The post was not scheduled."))
     return _render_post(request, post, capabilities, schedule_form=form)
-
-
-# Calendar
-
-
-@dataclass
-class CalendarDay:
-    day: date
-    in_month: bool
-    is_today: bool
-    posts: list[Post]
-
-
-@login_required
-@require_GET
-def post_calendar(request: HttpRequest) -> HttpResponse:
-    units = units_for(request.user, Capability.VIEW)
-    channels = Channel.objects.filter(unit__in=units).select_related("unit")
-    form = CalendarFilterForm(
-        request.GET or None,
-        units=units,
-        themes=visible_themes(request.user),
-        channels=channels,
-        initial={"view": "week", "date": timezone.localdate(timezone=VIETNAM)},
-    )
-    filters: dict[str, Any] = {}
-    if form.is_bound:
-        # What was valid applies; a field that was not (a date out of range) shows its error.
-        form.is_valid()
-        filters = form.cleaned_data
-    today = timezone.localdate(timezone=VIETNAM)
-    view = filters.get("view") or "week"
-    anchor = filters.get("date") or today
-    if view == "month":
-        first = anchor.replace(day=1)
-        last = first.replace(day=calendar_module.monthrange(first.year, first.month)[1])
-        start = first - timedelta(days=first.weekday())
-        end = last + timedelta(days=7 - last.isoweekday())
-        previous = (first - timedelta(days=1)).replace(day=1)
-        following = last + timedelta(days=1)
-    else:
-        first = start = anchor - timedelta(days=anchor.weekday())
-        last = end = start + timedelta(days=6)
-        previous, following = start - timedelta(days=7), start + timedelta(days=7)
-    posts = (
-        _filter_posts(visible_posts(request.user), filters)
-        .annotate(
-            when=Case(
-                When(scheduled_at__isnull=False, then=F("scheduled_at")),
-                default=F("created_at"),
-                output_field=DateTimeField(),
-            )
-        )
-        .filter(
-            when__gte=datetime.combine(start, time.min, tzinfo=VIETNAM),
-            when__lt=datetime.combine(end + timedelta(days=1), time.min, tzinfo=VIETNAM),
-        )
-        .select_related("unit", "theme")
-        .order_by("when")
-        .distinct()
-    )
-    by_day: dict[date, list[Post]] = {}
-    for post in posts:
-        by_day.setdefault(timezone.localtime(post.when, VIETNAM).date(), []).append(post)
-    days = [
-        CalendarDay(
-            day=day,
-            in_month=first <= day <= last,
-            is_today=day == today,
-            posts=by_day.get(day, []),
-        )
-        for day in (start + timedelta(days=offset) for offset in range((end - start).days + 1))
-    ]
-    weeks = [days[index : index + 7] for index in range(0, len(days), 7)]
-    return render(
-        request,
-        "content/calendar.html",
-        {
-            "form": form,
-            "view": view,
-            "first": first,
-            "last": last,
-            "weeks": weeks,
-            "days": days,
-            "previous": previous.isoformat(),
-            "following": following.isoformat(),
-            "today": today.isoformat(),
-            "total": sum(len(day.posts) for day in days),
-        },
-    )
-
-
-# Themes
-
-
-@login_required
-@require_GET
-def theme_list(request: HttpRequest) -> HttpResponse:
-    view_units = units_for(request.user, Capability.VIEW)
-    own_ids = set(view_units.values_list("pk", flat=True))
-    manage_ids = set(units_for(request.user, Capability.MANAGE).values_list("pk", flat=True))
-    themes = visible_themes(request.user).order_by("unit__path", "-is_active", "-starts_on")
-    rows = [
-        {
-            "theme": theme,
-            "inherited": theme.unit_id not in own_ids,
-            "can_edit": theme.unit_id in manage_ids,
-        }
-        for theme in themes
-    ]
-    return render(
-        request,
-        "content/theme_list.html",
-        {"rows": rows, "can_create": bool(manage_ids)},
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def theme_create(request: HttpRequest) -> HttpResponse:
-    units = units_for(request.user, Capability.MANAGE)
-    if not units.exists():
-        messages.error(request, _("Only a unit administrator can create themes."))
-        return redirect("theme_list")
-    form = ThemeForm(request.POST or None, units=units)
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                theme = actions.save_theme(
-                    by=request.user,
-                    unit=data["unit"],
-                    name=data["name"],
-                    description=data["description"],
-                    starts_on=data["starts_on"],
-                    ends_on=data["ends_on"],
-                    is_active=data["is_active"],
-                )
-            except ActionError as error:
-                for message in error.messages:
-                    form.add_error(None, message)
-            else:
-                messages.success(request, _("Theme “%(name)s” is created.") % {"name": theme})
-                return redirect("theme_list")
-        messages.error(request, _("The theme was not saved. Correct what is marked below."))
-    return render(request, "content/theme_form.html", {"form": form, "theme": None})
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def theme_edit(request: HttpRequest, theme_id: int) -> HttpResponse:
-    theme, capabilities = get_theme_for(request, theme_id)
-    if Capability.MANAGE not in capabilities:
-        messages.error(
-            request,
-            _("Only an administrator of %(unit)s can change this theme.") % {"unit": theme.unit},
-        )
-        return redirect("theme_list")
-    units = Unit.objects.filter(pk=theme.unit_id)
-    initial = {
-        "unit": theme.unit,
-        "name": theme.name,
-        "description": theme.description,
-        "starts_on": theme.starts_on,
-        "ends_on": theme.ends_on,
-        "is_active": theme.is_active,
-    }
-    form = ThemeForm(request.POST or None, units=units, initial=initial)
-    form.fields["unit"].disabled = True
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                actions.save_theme(
-                    by=request.user,
-                    unit=theme.unit,
-                    theme=theme,
-                    name=data["name"],
-                    description=data["description"],
-                    starts_on=data["starts_on"],
-                    ends_on=data["ends_on"],
-                    is_active=data["is_active"],
-                )
-            except ActionError as error:
-                for message in error.messages:
-                    form.add_error(None, message)
-            else:
-                messages.success(request, _("Theme “%(name)s” is saved.") % {"name": theme})
-                return redirect("theme_list")
-        messages.error(request, _("The theme was not saved. Correct what is marked below."))
-    return render(request, "content/theme_form.html", {"form": form, "theme": theme})

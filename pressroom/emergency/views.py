@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.middleware import HtmxDetails
 
 from pressroom.content.actions import problems_of
-from pressroom.core.errors import ActionError
+from pressroom.core.errors import ActionError, add_to_form, add_to_messages
 from pressroom.emergency import actions, two_factor
 from pressroom.emergency.access import get_alert_for, get_template_for, visible_alerts
 from pressroom.emergency.access import visible_templates as visible_template_list
@@ -95,8 +95,7 @@ def alert_compose(request: HtmxHttpRequest) -> HttpResponse:
             try:
                 alert = actions.compose_alert(by=request.user, **form.compose_arguments())
             except ActionError as error:
-                for message in error.messages:
-                    form.add_error(None, message)
+                add_to_form(form, error)
             else:
                 messages.success(
                     request,
@@ -175,8 +174,7 @@ def alert_confirm(request: HttpRequest, alert_id: int) -> HttpResponse:
         except ActionError as error:
             messages.error(request, _("The alert was not confirmed; nothing was sent."))
             # Shown at the top of the page: the form is not shown to everyone who may post it.
-            for message in error.messages:
-                messages.error(request, message)
+            add_to_messages(request, error)
         else:
             messages.success(request, _("Confirmed. The alert is going out on every channel now."))
             return redirect("emergency_board", alert_id=alert.pk)
@@ -196,8 +194,7 @@ def alert_cancel(request: HttpRequest, alert_id: int) -> HttpResponse:
             actions.cancel_alert(alert=alert, by=request.user, reason=form.cleaned_data["reason"])
         except ActionError as error:
             messages.error(request, _("The alert was not cancelled."))
-            for message in error.messages:
-                messages.error(request, message)
+            add_to_messages(request, error)
         else:
             messages.success(request, _("The alert is cancelled; nothing was sent."))
             return redirect("emergency_detail", alert_id=alert.pk)
@@ -268,8 +265,7 @@ def template_create(request: HttpRequest) -> HttpResponse:
                     is_active=data["is_active"],
                 )
             except ActionError as error:
-                for message in error.messages:
-                    form.add_error(None, message)
+                add_to_form(form, error)
             else:
                 messages.success(
                     request, _("Template “%(title)s” is created.") % {"title": template}
@@ -315,8 +311,7 @@ def template_edit(request: HttpRequest, template_id: int) -> HttpResponse:
                     is_active=data["is_active"],
                 )
             except ActionError as error:
-                for message in error.messages:
-                    form.add_error(None, message)
+                add_to_form(form, error)
             else:
                 messages.success(request, _("Template “%(title)s” is saved.") % {"title": template})
                 return redirect("emergency_template_list")
@@ -354,8 +349,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
                     messages.success(request, _("Two-factor sign-in is off."))
                     return redirect("two_factor")
         except ActionError as error:
-            for message in error.messages:
-                form.add_error(None, message)
+            add_to_form(form, error)
     is_on = two_factor.has_two_factor(user)
     device = None if is_on else two_factor.pending_device(user)
     context: dict[str, Any] = {"form": form, "is_on": is_on, "device": device}
