@@ -22,7 +22,9 @@ class Kind(models.TextChoices):
     REAUTH_LOCKED = "reauth.locked", _("Confirming locked after wrong passwords")
     TWO_FACTOR_ON = "two_factor.on", _("Two-factor sign-in turned on")
     TWO_FACTOR_OFF = "two_factor.off", _("Two-factor sign-in turned off")
-    # The unit tree
+    # The unit tree and the roles in it
+    MEMBERSHIP_SET = "membership.set", _("Role given or changed")
+    MEMBERSHIP_REMOVE = "membership.remove", _("Role taken away")
     UNIT_MOVE = "unit.move", _("Unit moved")
     UNIT_MERGE = "unit.merge", _("Units merged")
     # Channels

@@ -1,7 +1,9 @@
-"""People leave by being deactivated, never deleted: their name stays on what they did.
+"""People: their roles in units, and their accounts.
 
-A deactivated person cannot sign in, and a session they had open ends at its next request
-(Django's backend refuses inactive accounts). Reactivating gives back the same account.
+Roles are given and taken through `set_role` / `remove_role` (audited). People leave by
+being deactivated, never deleted: their name stays on what they did. A deactivated person
+cannot sign in, and a session they had open ends at its next request (Django's backend
+refuses inactive accounts). Reactivating gives back the same account.
 """
 
 from __future__ import annotations
@@ -11,9 +13,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from pressroom.audit.actions import record_event
+from pressroom.audit.kinds import Kind
 from pressroom.core.errors import ActionError
 from pressroom.orgs.access import AnyUser, capabilities_in
-from pressroom.orgs.models import Capability, Unit
+from pressroom.orgs.models import Capability, Membership, Role, Unit
 
 
 def _require_may_change(by: AnyUser, person: AnyUser) -> None:
@@ -69,3 +72,60 @@ def deactivate_user(*, user: AnyUser, by: AnyUser) -> AnyUser:
 def reactivate_user(*, user: AnyUser, by: AnyUser) -> AnyUser:
     """Let a deactivated person sign in again; audited."""
     return _set_active(person=user, by=by, active=True)
+
+
+def _require_manage(by: AnyUser, unit: Unit) -> None:
+    if getattr(by, "is_superuser", False):
+        return
+    if Capability.MANAGE not in capabilities_in(by, unit):
+        raise ActionError(_("You are not allowed to do this for %(unit)s.") % {"unit": unit})
+
+
+def _role_event(*, by: AnyUser, action: str, membership: Membership, before: str | None) -> None:
+    after = membership.role if action == Kind.MEMBERSHIP_SET else None
+    record_event(
+        actor=by,
+        action=action,
+        obj=membership,
+        unit_id=membership.unit_id,
+        data={
+            "user": membership.user_id,
+            "username": membership.user.get_username(),
+            "role": {"before": before, "after": after},
+        },
+    )
+
+
+@transaction.atomic
+def set_role(*, user: AnyUser, unit: Unit, role: str, by: AnyUser) -> Membership:
+    """Give someone a role in a unit, or change the one they have there; audited.
+
+    The person doing it manages the unit. A role holds for every unit below it too.
+    """
+    unit = Unit.objects.get(pk=unit.pk)
+    _require_manage(by, unit)
+    if not unit.is_active:
+        raise ActionError(
+            _("%(unit)s was merged into another unit and can no longer change.") % {"unit": unit}
+        )
+    if role not in Role.values:
+        raise ActionError(_("Choose a role."))
+    membership = Membership.objects.select_for_update().filter(
+        user=user, unit=unit
+    ).first() or Membership(user=user, unit=unit, role="")
+    before = membership.role or None
+    if before == role:
+        return membership
+    membership.role = role
+    membership.save()
+    _role_event(by=by, action=Kind.MEMBERSHIP_SET, membership=membership, before=before)
+    return membership
+
+
+@transaction.atomic
+def remove_role(*, membership: Membership, by: AnyUser) -> None:
+    """Take away someone's role in a unit; audited. The person doing it manages the unit."""
+    membership = Membership.objects.select_related("unit", "user").get(pk=membership.pk)
+    _require_manage(by, membership.unit)
+    _role_event(by=by, action=Kind.MEMBERSHIP_REMOVE, membership=membership, before=membership.role)
+    membership.delete()

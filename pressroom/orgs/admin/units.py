@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from pressroom.core.errors import ActionError
 from pressroom.orgs.actions import merge_units, move_unit
 from pressroom.orgs.models import Membership, Unit
+from pressroom.orgs.people import remove_role, set_role
 
 
 def _active(unit: Unit | None) -> Unit | None:
@@ -131,6 +132,22 @@ class UnitAdmin(admin.ModelAdmin[Unit]):
             return ()
         return ("parent", "path", "is_active", "merged_into", "merged_at")
 
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        """The memberships of the unit's page change through the audited role actions."""
+        formset.save(commit=False)
+        unit = form.instance
+        try:
+            for membership in formset.deleted_objects:
+                remove_role(membership=membership, by=request.user)
+            for membership, changed in formset.changed_objects:
+                if "user" in changed:
+                    remove_role(membership=membership, by=request.user)
+                set_role(user=membership.user, unit=unit, role=membership.role, by=request.user)
+            for membership in formset.new_objects:
+                set_role(user=membership.user, unit=unit, role=membership.role, by=request.user)
+        except ActionError as error:
+            self.message_user(request, str(error), messages.ERROR)
+
     def has_delete_permission(self, request: HttpRequest, obj: Unit | None = None) -> bool:
         # A merged unit is history: old events and posts name it.
         return (obj is None or obj.is_active) and super().has_delete_permission(request, obj)
@@ -179,3 +196,17 @@ class MembershipAdmin(admin.ModelAdmin[Membership]):
     list_filter = ("role",)
     search_fields = ("user__username", "unit__name")
     autocomplete_fields = ("user", "unit")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Membership | None = None) -> Any:
+        # Another person or unit is another membership: remove this one, add that one.
+        return ("user", "unit") if obj is not None else ()
+
+    def save_model(self, request: HttpRequest, obj: Membership, form: Any, change: bool) -> None:
+        obj.pk = set_role(user=obj.user, unit=obj.unit, role=obj.role, by=request.user).pk
+
+    def delete_model(self, request: HttpRequest, obj: Membership) -> None:
+        remove_role(membership=obj, by=request.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
+        for membership in queryset:
+            remove_role(membership=membership, by=request.user)

@@ -8,7 +8,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth import get_user_model
 
 from pressroom.audit.models import AuditEvent
-from pressroom.orgs.models import Unit
+from pressroom.orgs.models import Membership, Unit
 from pressroom.testing import BaseTestCase
 
 CHANGELIST = "/admin/orgs/unit/"
@@ -109,3 +109,68 @@ class UnitAdminTests(BaseTestCase):
         page = self.client.get(f"{CHANGELIST}{self.ward.pk}/delete/")
         self.assertEqual(page.status_code, 403)
         self.assertTrue(Unit.objects.filter(pk=self.ward.pk).exists())
+
+    def role_events(self) -> list[AuditEvent]:
+        return list(AuditEvent.objects.filter(action__startswith="membership.").order_by("id"))
+
+    def test_roles_change_through_the_audited_actions(self) -> None:
+        data = {"user": self.outsider.pk, "unit": self.commune.pk, "role": "viewer"}
+        self.assertEqual(self.client.post("/admin/orgs/membership/add/", data).status_code, 302)
+        membership = Membership.objects.get(user=self.outsider, unit=self.commune)
+        url = f"/admin/orgs/membership/{membership.pk}/change/"
+        self.client.post(url, {"role": "editor"})
+        self.client.post(f"/admin/orgs/membership/{membership.pk}/delete/", {"post": "yes"})
+        self.assertFalse(Membership.objects.filter(pk=membership.pk).exists())
+        self.assertEqual(
+            [(e.action, e.data["role"]) for e in self.role_events()],
+            [
+                ("membership.set", {"before": None, "after": "viewer"}),
+                ("membership.set", {"before": "viewer", "after": "editor"}),
+                ("membership.remove", {"before": "editor", "after": None}),
+            ],
+        )
+
+    def test_roles_on_the_unit_page_change_through_the_audited_actions(self) -> None:
+        existing = Membership.objects.get(user=self.member)
+        data = {
+            "name": self.commune.name,
+            "slug": self.commune.slug,
+            "kind": self.commune.kind,
+            "memberships-TOTAL_FORMS": "2",
+            "memberships-INITIAL_FORMS": "1",
+            "memberships-0-id": existing.pk,
+            "memberships-0-unit": self.commune.pk,
+            "memberships-0-user": self.member.pk,
+            "memberships-0-role": "approver",
+            "memberships-1-unit": self.commune.pk,
+            "memberships-1-user": self.outsider.pk,
+            "memberships-1-role": "viewer",
+        }
+        response = self.client.post(f"{CHANGELIST}{self.commune.pk}/change/", data)
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(
+            dict(self.commune.memberships.values_list("user__username", "role")),
+            {"member": "approver", "outsider": "viewer"},
+        )
+        events = self.role_events()
+        self.assertEqual(
+            [(e.data["username"], e.data["role"]) for e in events],
+            [
+                ("member", {"before": "editor", "after": "approver"}),
+                ("outsider", {"before": None, "after": "viewer"}),
+            ],
+        )
+        self.assertEqual({e.actor for e in events}, {self.root})
+        data.update(
+            {
+                "memberships-TOTAL_FORMS": "2",
+                "memberships-INITIAL_FORMS": "2",
+                "memberships-1-id": Membership.objects.get(
+                    user=self.outsider, unit=self.commune
+                ).pk,
+                "memberships-1-DELETE": "on",
+            }
+        )
+        self.client.post(f"{CHANGELIST}{self.commune.pk}/change/", data)
+        self.assertFalse(self.commune.memberships.filter(user=self.outsider).exists())
+        self.assertEqual(self.role_events()[-1].action, "membership.remove")

@@ -10,8 +10,9 @@ from django.utils import translation
 
 from pressroom.audit.models import AuditEvent
 from pressroom.core.errors import ActionError
+from pressroom.orgs.actions import merge_units
 from pressroom.orgs.models import Membership, Role
-from pressroom.orgs.people import deactivate_user, reactivate_user
+from pressroom.orgs.people import deactivate_user, reactivate_user, remove_role, set_role
 from pressroom.testing import BaseTestCase, ViewTestCase
 
 User = get_user_model()
@@ -81,6 +82,55 @@ class DeactivateUserTests(BaseTestCase):
 
     def make_nobody(self) -> Any:
         return User.objects.create_user("nobody", password=self.password)
+
+
+class RoleTests(BaseTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.enterContext(translation.override("en"))
+
+    def test_a_unit_administrator_gives_changes_and_takes_roles_below(self) -> None:
+        set_role(user=self.outsider, unit=self.commune, role=Role.VIEWER, by=self.owner)
+        membership = set_role(
+            user=self.outsider, unit=self.commune, role=Role.APPROVER, by=self.owner
+        )
+        self.assertEqual(membership.role, Role.APPROVER)
+        remove_role(membership=membership, by=self.owner)
+        self.assertFalse(Membership.objects.filter(user=self.outsider, unit=self.commune).exists())
+        events = list(AuditEvent.objects.order_by("id"))
+        self.assertEqual(
+            [(e.action, e.data["role"]) for e in events],
+            [
+                ("membership.set", {"before": None, "after": "viewer"}),
+                ("membership.set", {"before": "viewer", "after": "approver"}),
+                ("membership.remove", {"before": "approver", "after": None}),
+            ],
+        )
+        for event in events:
+            self.assertEqual(event.actor, self.owner)
+            self.assertEqual(event.object_type, "orgs.membership")
+            self.assertEqual(event.unit_id, self.commune.pk)
+            self.assertEqual(event.data["username"], "outsider")
+
+    def test_only_someone_who_manages_the_unit(self) -> None:
+        for by, unit in [(self.owner, self.sibling), (self.approver, self.commune)]:
+            with self.subTest(by=by.username), self.assertRaises(ActionError) as raised:
+                set_role(user=self.outsider, unit=unit, role=Role.ADMIN, by=by)
+            self.assertIn("not allowed", str(raised.exception))
+        outsider_role = Membership.objects.get(user=self.outsider)
+        with self.assertRaises(ActionError):
+            remove_role(membership=outsider_role, by=self.owner)
+        self.assertTrue(Membership.objects.filter(pk=outsider_role.pk).exists())
+        self.assertFalse(AuditEvent.objects.exists())
+
+    def test_no_role_in_a_merged_unit_and_no_made_up_role(self) -> None:
+        root = User.objects.create_superuser("root", "root@example.gov.vn", None)
+        merge_units(sources=[self.commune], into=self.sibling, by=root)
+        with self.assertRaises(ActionError) as raised:
+            set_role(user=self.outsider, unit=self.commune, role=Role.VIEWER, by=root)
+        self.assertIn("was merged", str(raised.exception))
+        with self.assertRaises(ActionError):
+            set_role(user=self.outsider, unit=self.district, role="owner", by=root)
 
 
 class DeactivatedPersonTests(ViewTestCase):
