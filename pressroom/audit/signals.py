@@ -9,17 +9,18 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 
 from pressroom.audit.actions import record_event
+from pressroom.audit.kinds import Kind
 
 
 @receiver(user_logged_in)
 def _signed_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    record_event(actor=user, action="user.sign_in", obj=user)
+    record_event(actor=user, action=Kind.USER_SIGN_IN, obj=user)
 
 
 @receiver(user_logged_out)
 def _signed_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     if user is not None:
-        record_event(actor=user, action="user.sign_out", obj=user)
+        record_event(actor=user, action=Kind.USER_SIGN_OUT, obj=user)
 
 
 @receiver(user_login_failed)
@@ -27,7 +28,7 @@ def _sign_in_failed(sender: Any, credentials: dict[str, Any], **kwargs: Any) -> 
     # Only the username that was tried; never the password.
     record_event(
         actor="anonymous",
-        action="user.sign_in_failed",
+        action=Kind.USER_SIGN_IN_FAILED,
         data={"username": str(credentials.get("username", ""))[:150]},
     )
 
@@ -35,5 +36,5 @@ def _sign_in_failed(sender: Any, credentials: dict[str, Any], **kwargs: Any) -> 
 @receiver(user_locked_out)
 def _locked_out(sender: Any, request: Any, username: str | None = None, **kwargs: Any) -> None:
     record_event(
-        actor="anonymous", action="user.locked_out", data={"username": str(username or "")[:150]}
+        actor="anonymous", action=Kind.USER_LOCKED_OUT, data={"username": str(username or "")[:150]}
     )

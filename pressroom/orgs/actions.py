@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pressroom.audit.actions import record_event
+from pressroom.audit.kinds import Kind
 from pressroom.core.errors import ActionError
 from pressroom.orgs.access import AnyUser, capabilities_in
 from pressroom.orgs.models import Capability, Membership, Role, Unit
@@ -105,7 +106,7 @@ def move_unit(*, unit: Unit, new_parent: Unit | None, by: AnyUser) -> Unit:
     old_path, new_path = _move_subtree(unit, target)
     record_event(
         actor=by,
-        action="unit.move",
+        action=Kind.UNIT_MOVE,
         obj=unit,
         unit_id=unit.pk,
         data={
@@ -218,7 +219,7 @@ def merge_units(*, sources: Sequence[Unit], into: Unit, by: AnyUser) -> Unit:
     )
     record_event(
         actor=by,
-        action="unit.merge",
+        action=Kind.UNIT_MERGE,
         obj=into,
         unit_id=into.pk,
         data={

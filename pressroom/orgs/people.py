@@ -52,7 +52,7 @@ def _set_active(*, person: AnyUser, by: AnyUser, active: bool) -> AnyUser:
     person.save(update_fields=["is_active"])
     record_event(
         actor=by,
-        action="user.reactivate" if active else "user.deactivate",
+        action=Kind.USER_REACTIVATE if active else Kind.USER_DEACTIVATE,
         obj=person,
         data={
             "username": person.get_username(),
