@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
@@ -10,7 +10,11 @@ from django.shortcuts import get_object_or_404
 
 from pressroom.orgs.models import ROLE_CAPABILITIES, Capability, Membership, Unit
 
-AnyUser = Any  # a User or AnonymousUser; django-stubs types lookups by the concrete User
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
+
+# Whoever is asking: a signed-in person, or a visitor who is not signed in.
+type AnyUser = User | AnonymousUser
 
 
 def capabilities_in(user: AnyUser, unit: Unit) -> frozenset[str]:

@@ -8,6 +8,8 @@ refuses inactive accounts). Reactivating gives back the same account.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -18,8 +20,11 @@ from pressroom.core.errors import ActionError
 from pressroom.orgs.access import AnyUser, capabilities_in
 from pressroom.orgs.models import Capability, Membership, Role, Unit
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
-def _require_may_change(by: AnyUser, person: AnyUser) -> None:
+
+def _require_may_change(by: AnyUser, person: User) -> None:
     """A superuser, or an administrator of every unit where the person has a role."""
     if getattr(by, "is_superuser", False):
         return
@@ -34,7 +39,7 @@ def _require_may_change(by: AnyUser, person: AnyUser) -> None:
         raise refused
 
 
-def _set_active(*, person: AnyUser, by: AnyUser, active: bool) -> AnyUser:
+def _set_active(*, person: User, by: AnyUser, active: bool) -> User:
     person = get_user_model().objects.select_for_update().get(pk=person.pk)
     _require_may_change(by, person)
     if person.pk == getattr(by, "pk", None):
@@ -63,13 +68,13 @@ def _set_active(*, person: AnyUser, by: AnyUser, active: bool) -> AnyUser:
 
 
 @transaction.atomic(durable=True)
-def deactivate_user(*, user: AnyUser, by: AnyUser) -> AnyUser:
+def deactivate_user(*, user: User, by: AnyUser) -> User:
     """Stop someone from signing in (they left, or their account is compromised); audited."""
     return _set_active(person=user, by=by, active=False)
 
 
 @transaction.atomic(durable=True)
-def reactivate_user(*, user: AnyUser, by: AnyUser) -> AnyUser:
+def reactivate_user(*, user: User, by: AnyUser) -> User:
     """Let a deactivated person sign in again; audited."""
     return _set_active(person=user, by=by, active=True)
 
@@ -97,7 +102,7 @@ def _role_event(*, by: AnyUser, action: str, membership: Membership, before: str
 
 
 @transaction.atomic
-def set_role(*, user: AnyUser, unit: Unit, role: str, by: AnyUser) -> Membership:
+def set_role(*, user: User, unit: Unit, role: str, by: AnyUser) -> Membership:
     """Give someone a role in a unit, or change the one they have there; audited.
 
     The person doing it manages the unit. A role holds for every unit below it too.
