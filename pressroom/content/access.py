@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
+from pressroom.content.catalogue import get_in_tree_for, visible_in_tree
 from pressroom.content.models import Post, Theme
-from pressroom.orgs.access import AnyUser, capabilities_in, units_for, units_with_ancestors
+from pressroom.orgs.access import AnyUser, capabilities_in, units_for
 from pressroom.orgs.models import Capability
 
 # A post in these states has not been sent anywhere yet.
@@ -35,18 +36,10 @@ def visible_posts(user: AnyUser) -> QuerySet[Post]:
 
 def visible_themes(user: AnyUser) -> QuerySet[Theme]:
     """Themes of the units the user may view and of every unit above them (inherited)."""
-    return Theme.objects.filter(
-        unit_id__in=units_with_ancestors(units_for(user, Capability.VIEW))
-    ).select_related("unit")
+    return visible_in_tree(Theme.objects.all(), user)
 
 
 def get_theme_for(request: HttpRequest, theme_id: int) -> tuple[Theme, set[str]]:
-    """The theme and the user's capabilities in its unit; 404 unless the user sees the theme.
-
-    A theme is visible to the people of its unit and of every unit below it (inherited).
-    """
-    theme = get_object_or_404(Theme.objects.select_related("unit"), pk=theme_id)
-    below = Q(path__startswith=theme.unit.path)
-    if not units_for(request.user, Capability.VIEW).filter(below).exists():
-        raise Http404
-    return theme, set(capabilities_in(request.user, theme.unit))
+    """The theme and the user's capabilities in its unit; 404 unless the user sees the theme
+    (the people of its unit and of every unit below it)."""
+    return get_in_tree_for(request, Theme.objects.all(), theme_id)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pressroom.channels.models import Channel
 from pressroom.content.actions import NewImage
+from pressroom.content.catalogue import offered_to
 from pressroom.content.models import Media, Post, Theme
 from pressroom.content.validation import MAX_TEXT, MAX_UPLOAD_BYTES, inspect_image
 from pressroom.core.text import nfc, refuse_control_characters
@@ -228,14 +229,7 @@ class PostForm(forms.Form):
         return initial
 
     def _available_themes(self) -> QuerySet[Theme]:
-        ids: set[int] = set()
-        for unit in self.compose_units:
-            ids.update(unit.ancestor_ids())
-        return (
-            Theme.objects.filter(unit_id__in=ids, is_active=True)
-            .select_related("unit")
-            .order_by("unit__path", "name")
-        )
+        return offered_to(Theme.objects.all(), self.compose_units).order_by("unit__path", "name")
 
     def _platforms_offered(self) -> list[str]:
         offered = {channel.platform for channel in self.available_channels}

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from pressroom.content import actions
 from pressroom.content.access import get_theme_for, visible_themes
+from pressroom.content.catalogue import catalogue_rows
 from pressroom.content.forms import ThemeForm
 from pressroom.core.errors import ActionError, add_to_form
 from pressroom.orgs.access import units_for
@@ -20,22 +21,12 @@ from pressroom.orgs.models import Capability, Unit
 @login_required
 @require_GET
 def theme_list(request: HttpRequest) -> HttpResponse:
-    view_units = units_for(request.user, Capability.VIEW)
-    own_ids = set(view_units.values_list("pk", flat=True))
-    manage_ids = set(units_for(request.user, Capability.MANAGE).values_list("pk", flat=True))
     themes = visible_themes(request.user).order_by("unit__path", "-is_active", "-starts_on")
-    rows = [
-        {
-            "theme": theme,
-            "inherited": theme.unit_id not in own_ids,
-            "can_edit": theme.unit_id in manage_ids,
-        }
-        for theme in themes
-    ]
+    rows, can_create = catalogue_rows(themes, request.user)
     return render(
         request,
         "content/theme_list.html",
-        {"rows": rows, "can_create": bool(manage_ids)},
+        {"rows": rows, "can_create": can_create},
     )
 
 

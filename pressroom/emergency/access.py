@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
+from pressroom.content.catalogue import get_in_tree_for, offered_to, visible_in_tree
 from pressroom.emergency.models import EmergencyAlert, EmergencyTemplate
-from pressroom.orgs.access import AnyUser, capabilities_in, units_for, units_with_ancestors
+from pressroom.orgs.access import AnyUser, capabilities_in, units_for
 from pressroom.orgs.models import Capability, Unit
 
 
@@ -32,25 +33,15 @@ def get_alert_for(request: HttpRequest, alert_id: int) -> tuple[EmergencyAlert, 
 
 def visible_templates(user: AnyUser) -> QuerySet[EmergencyTemplate]:
     """Templates of the units the user may view and of every unit above them (inherited)."""
-    return EmergencyTemplate.objects.filter(
-        unit_id__in=units_with_ancestors(units_for(user, Capability.VIEW))
-    ).select_related("unit")
+    return visible_in_tree(EmergencyTemplate.objects.all(), user)
 
 
 def templates_for(units: QuerySet[Unit]) -> QuerySet[EmergencyTemplate]:
     """The active templates offered to these units: their own and those of every unit above."""
-    return EmergencyTemplate.objects.filter(
-        unit_id__in=units_with_ancestors(units), is_active=True
-    ).select_related("unit")
+    return offered_to(EmergencyTemplate.objects.all(), units)
 
 
 def get_template_for(request: HttpRequest, template_id: int) -> tuple[EmergencyTemplate, set[str]]:
-    """The template and the user's capabilities in its unit; 404 unless the user sees it.
-
-    A template is visible to the people of its unit and of every unit below it (inherited).
-    """
-    template = get_object_or_404(EmergencyTemplate.objects.select_related("unit"), pk=template_id)
-    below = Q(path__startswith=template.unit.path)
-    if not units_for(request.user, Capability.VIEW).filter(below).exists():
-        raise Http404
-    return template, set(capabilities_in(request.user, template.unit))
+    """The template and the user's capabilities in its unit; 404 unless the user sees it (the
+    people of its unit and of every unit below it)."""
+    return get_in_tree_for(request, EmergencyTemplate.objects.all(), template_id)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.middleware import HtmxDetails
 
 from pressroom.content.actions import problems_of
+from pressroom.content.catalogue import catalogue_rows
 from pressroom.core.errors import ActionError, add_to_form, add_to_messages
 from pressroom.emergency import actions, two_factor
 from pressroom.emergency.access import get_alert_for, get_template_for, visible_alerts
@@ -224,23 +225,14 @@ def alert_board(request: HtmxHttpRequest, alert_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def template_list(request: HttpRequest) -> HttpResponse:
-    own_ids = set(units_for(request.user, Capability.VIEW).values_list("pk", flat=True))
-    manage_ids = set(units_for(request.user, Capability.MANAGE).values_list("pk", flat=True))
     templates = visible_template_list(request.user).order_by(
         "unit__path", "-is_active", "hazard", "title"
     )
-    rows = [
-        {
-            "template": template,
-            "inherited": template.unit_id not in own_ids,
-            "can_edit": template.unit_id in manage_ids,
-        }
-        for template in templates
-    ]
+    rows, can_create = catalogue_rows(templates, request.user)
     return render(
         request,
         "emergency/template_list.html",
-        {"rows": rows, "can_create": bool(manage_ids)},
+        {"rows": rows, "can_create": can_create},
     )
 
 
