@@ -187,9 +187,10 @@ def problems_of(post: Post) -> list[str]:
     media = [MediaDraft(m.content_type, m.size, m.description) for m in post.media.all()]
     for channel in channels:
         variant = variants.get(channel.platform)
+        # The title that goes out: the variant's, or the post's when it has none.
         draft = VariantDraft(
             channel.platform,
-            variant.title if variant else post.title,
+            (variant.title if variant else "") or post.title,
             variant.text if variant else post.body,
         )
         problems += check_for_channel(
