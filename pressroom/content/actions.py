@@ -336,6 +336,9 @@ def save_theme(
     theme: Theme | None = None,
 ) -> Theme:
     _require(by, unit, Capability.MANAGE)
+    if theme is not None and theme.unit_id != unit.pk:
+        # The permission checked is the one of the theme's own unit.
+        raise ActionError(_("A theme stays with its unit."))
     if has_control_characters(name):
         raise ActionError(
             _("A name is one line: remove the line breaks, tabs or control characters.")

@@ -63,6 +63,20 @@ class SavePostPermissionTests(BaseTestCase):
             self.draft(theme=theme)
 
 
+class SaveThemePermissionTests(BaseTestCase):
+    def setUp(self) -> None:
+        self.enterContext(translation.override("en"))
+
+    def test_an_administrator_cannot_change_another_units_theme_through_their_own(self) -> None:
+        theme = Theme.objects.create(unit=self.province, name="Province theme")
+        with self.assertRaisesMessage(ActionError, "stays with its unit"):
+            actions.save_theme(by=self.owner, unit=self.district, theme=theme, name="Renamed")
+        theme.refresh_from_db()
+        self.assertEqual((theme.unit, theme.name), (self.province, "Province theme"))
+        with self.assertRaisesMessage(ActionError, "not allowed"):
+            actions.save_theme(by=self.owner, unit=self.province, theme=theme, name="Renamed")
+
+
 class EmergencyPostTests(BaseTestCase):
     """An alert's post is confirmed only through the alert, after re-authenticating."""
 
