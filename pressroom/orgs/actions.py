@@ -130,10 +130,21 @@ def _role_rank(role: str) -> int:
     return list(Role).index(Role(role))
 
 
-def _merge_memberships(source: Unit, into: Unit) -> int:
-    """Move the source's memberships to `into`; someone in both keeps the stronger role."""
-    moved = 0
-    for membership in Membership.objects.filter(unit=source).order_by("pk"):
+def _merge_memberships(source: Unit, into: Unit) -> tuple[int, list[dict[str, object]]]:
+    """Move the source's roles to `into`; someone in both keeps the stronger role.
+
+    Merging into a unit above the source (a district abolished into its province) would widen
+    the district's roles to the whole province: they are taken away instead, and returned
+    (who had which) for the record. Returns how many moved and the ones taken away.
+    """
+    moved, removed = 0, []
+    upward = source.path.startswith(into.path)
+    for membership in Membership.objects.filter(unit=source).select_related("user").order_by("pk"):
+        if upward:
+            user, role = membership.user, membership.role
+            removed.append({"user": user.pk, "username": user.get_username(), "role": role})
+            membership.delete()
+            continue
         kept = Membership.objects.filter(user_id=membership.user_id, unit=into).first()
         if kept is None:
             membership.unit = into
@@ -144,7 +155,7 @@ def _merge_memberships(source: Unit, into: Unit) -> int:
                 kept.save(update_fields=["role"])
             membership.delete()
         moved += 1
-    return moved
+    return moved, removed
 
 
 def _repoint_related(source: Unit, into: Unit) -> dict[str, int]:
@@ -179,7 +190,8 @@ def merge_units(*, sources: Sequence[Unit], into: Unit, by: AnyUser) -> Unit:
     """Merge units into one (communes merged in 2025): everything of theirs moves to `into`.
 
     Their child units move under `into`; their channels, posts, themes, templates, alerts and
-    memberships are `into`'s from now on. The merged units stay, inactive, as history: they
+    memberships are `into`'s from now on (roles are not carried up into a unit above them:
+    see `_merge_memberships`). The merged units stay, inactive, as history: they
     say which unit took them over and when, and old events still name them.
     The person manages `into` and the parent of every merged unit.
     """
@@ -208,10 +220,13 @@ def merge_units(*, sources: Sequence[Unit], into: Unit, by: AnyUser) -> Unit:
                 )
     children: list[int] = []
     memberships = 0
+    roles_removed: list[dict[str, object]] = []
     moved: dict[str, int] = {}
     for source in merged:
         children += _move_children(source, into)
-        memberships += _merge_memberships(source, into)
+        count, removed = _merge_memberships(source, into)
+        memberships += count
+        roles_removed += removed
         for key, count in _repoint_related(source, into).items():
             moved[key] = moved.get(key, 0) + count
     Unit.objects.filter(pk__in=[s.pk for s in merged]).update(
@@ -226,6 +241,7 @@ def merge_units(*, sources: Sequence[Unit], into: Unit, by: AnyUser) -> Unit:
             "sources": [{"id": s.pk, "name": s.name, "path": s.path} for s in merged],
             "children": children,
             "memberships": memberships,
+            "roles_removed": roles_removed,
             "moved": moved,
         },
     )

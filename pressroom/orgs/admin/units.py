@@ -87,7 +87,8 @@ class MergeForm(forms.Form):
         label=gettext_lazy("Merge into"),
         help_text=gettext_lazy(
             "This unit takes over their child units, channels, posts, themes, templates and "
-            "people; the merged units are kept, inactive, as history."
+            "people (roles are not carried up into a unit above them); the merged units are "
+            "kept, inactive, as history."
         ),
     )
 

@@ -267,6 +267,32 @@ class MergeUnitsTests(EnglishTestCase):
         self.village.refresh_from_db()
         self.assertIn(Capability.MANAGE, capabilities_in(only_a, self.village))
 
+    def test_abolishing_a_district_into_its_province_carries_no_role_up(self) -> None:
+        rows = self.make_rows(self.district)
+        merge_units(sources=[self.district], into=self.province, by=self.province_admin)
+        for commune in (self.commune, self.a):
+            commune.refresh_from_db()
+            self.assertEqual(commune.parent, self.province)
+            self.assertEqual(commune.path, f"/{self.province.pk}/{commune.pk}/")
+        rows["post"].refresh_from_db()
+        self.assertEqual(rows["post"].unit_id, self.province.pk)
+        # The district's administrator and approver administered the district, not the province.
+        self.province.refresh_from_db()
+        self.assertEqual(capabilities_in(self.owner, self.province), frozenset())
+        self.assertEqual(capabilities_in(self.approver, self.commune), frozenset())
+        self.assertEqual(set(units_for(self.owner, Capability.VIEW)), set())
+        # Roles given below the district stay where they were.
+        self.assertIn(Capability.COMPOSE, capabilities_in(self.member, self.commune))
+        event = AuditEvent.objects.get(action="unit.merge")
+        self.assertEqual(
+            event.data["roles_removed"],
+            [
+                {"user": self.owner.pk, "username": "owner", "role": "admin"},
+                {"user": self.approver.pk, "username": "approver", "role": "approver"},
+            ],
+        )
+        self.assertEqual(event.data["memberships"], 0)
+
     def test_a_merge_is_audited(self) -> None:
         self.make_rows(self.a)
         merge_units(sources=[self.a, self.b], into=self.commune, by=self.province_admin)
