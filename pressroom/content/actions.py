@@ -28,6 +28,10 @@ from pressroom.core.text import has_control_characters, nfc
 from pressroom.orgs.access import capabilities_in
 from pressroom.orgs.models import Capability, Unit
 
+# What the database stores (Post.title, Variant.title, Media.description).
+MAX_TITLE = 200
+MAX_DESCRIPTION = 1500
+
 
 @dataclass(frozen=True)
 class NewImage:
@@ -81,12 +85,22 @@ def _add_images(post: Post, images: list[NewImage]) -> None:
         media.save()
 
 
-def _check_text(title: str, body: str, variants: dict[str, tuple[str, str]]) -> None:
-    """Titles are one line; no text is longer than any platform takes."""
-    titles = [title, *(variant_title for variant_title, _text in variants.values())]
-    if any(has_control_characters(text.strip()) for text in titles):
+def _check_text(
+    title: str, body: str, variants: dict[str, tuple[str, str]], descriptions: list[str]
+) -> None:
+    """Titles are one line; no text is longer than any platform takes, nor than is stored."""
+    titles = [nfc(title).strip()]
+    titles += [nfc(variant_title).strip() for variant_title, _text in variants.values()]
+    if any(has_control_characters(text) for text in titles):
         raise ActionError(
             _("A title is one line: remove the line breaks, tabs or control characters.")
+        )
+    if any(len(text) > MAX_TITLE for text in titles):
+        raise ActionError(_("A title may have at most %(max)d characters.") % {"max": MAX_TITLE})
+    if any(len(nfc(text).strip()) > MAX_DESCRIPTION for text in descriptions):
+        raise ActionError(
+            _("An image description may have at most %(max)d characters.")
+            % {"max": MAX_DESCRIPTION}
         )
     texts = [body, *(text for _title, text in variants.values())]
     longest = max(len(nfc(text)) for text in texts)
@@ -144,7 +158,8 @@ def save_post(
         _require(by, channel.unit, Capability.COMPOSE)
     if theme is not None:
         _check_theme(theme, unit, current=None if creating else post.theme_id)
-    _check_text(title, body, variants or {})
+    descriptions = [image.description for image in images or []]
+    _check_text(title, body, variants or {}, [*descriptions, *(image_descriptions or {}).values()])
     before = {"title": post.title, "body": post.body} if not creating else {}
     post.unit = unit
     post.title = nfc(title).strip()
@@ -343,6 +358,8 @@ def save_theme(
         raise ActionError(
             _("A name is one line: remove the line breaks, tabs or control characters.")
         )
+    if len(nfc(name).strip()) > MAX_TITLE:
+        raise ActionError(_("A name may have at most %(max)d characters.") % {"max": MAX_TITLE})
     if starts_on and ends_on and ends_on < starts_on:
         raise ActionError(_("The theme cannot end before it starts."))
     creating = theme is None

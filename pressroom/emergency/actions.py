@@ -250,6 +250,10 @@ def save_template(
         raise ActionError(
             _("A title is one line: remove the line breaks, tabs or control characters.")
         )
+    if len(title) > content.MAX_TITLE:
+        raise ActionError(
+            _("A title may have at most %(max)d characters.") % {"max": content.MAX_TITLE}
+        )
     if len(text) > MAX_TEXT:
         raise ActionError(
             _("A text may have at most %(max)d characters; this one has %(count)d.")

@@ -128,6 +128,25 @@ class ComposeBadInputTests(ViewTestCase):
             by=self.owner, unit=self.district, title="Tin", body="Dòng 1\nDòng 2", channels=[]
         )
 
+    def test_the_action_refuses_what_the_database_cannot_store(self) -> None:
+        # PostgreSQL refuses a value longer than its column; the action says so first.
+        with self.assertRaisesMessage(ActionError, "at most 200 characters"):
+            actions.save_post(
+                by=self.owner, unit=self.district, title="t" * 201, body="Tin", channels=[]
+            )
+        with self.assertRaisesMessage(ActionError, "at most 1500 characters"):
+            actions.save_post(
+                by=self.owner,
+                unit=self.district,
+                title="Tin",
+                body="Tin",
+                channels=[],
+                images=[actions.NewImage("a.png", make_image(), "d" * 1501)],
+            )
+        self.assertFalse(Post.objects.exists())
+        with self.assertRaisesMessage(ActionError, "at most 200 characters"):
+            actions.save_theme(by=self.owner, unit=self.district, name="n" * 201)
+
     def test_a_theme_name_is_one_line(self) -> None:
         response = self.client.post(
             reverse("theme_create"),

@@ -71,6 +71,10 @@ class AlertBadInputTests(AlertSetup, ViewTestCase):
             actions.save_template(
                 by=self.owner, unit=self.district, hazard="flood", title="A", text="x" * 70_000
             )
+        with self.assertRaisesMessage(ActionError, "at most 200 characters"):
+            actions.save_template(
+                by=self.owner, unit=self.district, hazard="flood", title="t" * 201, text="Văn bản"
+            )
         self.assertFalse(EmergencyTemplate.objects.exists())
 
 
