@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import CharField, Max, QuerySet, Value
 from django.db.models.functions import Concat, Length, Substr
 from django.utils import timezone
@@ -19,17 +19,9 @@ from pressroom.audit.actions import record_event
 from pressroom.audit.kinds import Kind
 from pressroom.core.errors import ActionError
 from pressroom.orgs.access import AnyUser, capabilities_in
-from pressroom.orgs.models import Capability, Membership, Role, Unit
+from pressroom.orgs.models import Capability, Membership, Role, Unit, lock_tree
 
-# Any number, distinct from the audit chain's: the key of the lock that serialises tree changes.
-_TREE_LOCK = 7_311_205
 _PATH_LENGTH = Unit._meta.get_field("path").max_length or 500
-
-
-def _lock_tree() -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_TREE_LOCK])
 
 
 def _require_manage(by: AnyUser, unit: Unit | None) -> None:
@@ -87,7 +79,7 @@ def move_unit(*, unit: Unit, new_parent: Unit | None, by: AnyUser) -> Unit:
     The person manages both the unit's current parent and the new one; making a unit a top-level
     unit (`new_parent=None`) is for superusers only.
     """
-    _lock_tree()
+    lock_tree()
     unit = Unit.objects.select_related("parent").get(pk=unit.pk)
     target = Unit.objects.get(pk=new_parent.pk) if new_parent is not None else None
     old_parent = unit.parent
@@ -195,7 +187,7 @@ def merge_units(*, sources: Sequence[Unit], into: Unit, by: AnyUser) -> Unit:
     say which unit took them over and when, and old events still name them.
     The person manages `into` and the parent of every merged unit.
     """
-    _lock_tree()
+    lock_tree()
     into = Unit.objects.get(pk=into.pk)
     wanted = {source.pk for source in sources}
     merged = list(Unit.objects.select_related("parent").filter(pk__in=wanted).order_by("path"))

@@ -5,8 +5,21 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models, transaction
 from django.utils.translation import gettext_lazy as _
+
+# Any number, distinct from the audit chain's: the key of the lock that serialises tree changes.
+_TREE_LOCK = 7_311_205
+
+
+def lock_tree() -> None:
+    """Serialise changes to the tree's paths until the transaction ends (call inside one).
+
+    A PostgreSQL advisory lock; SQLite write transactions are serial already.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_TREE_LOCK])
 
 
 class Unit(models.Model):
@@ -67,14 +80,16 @@ class Unit(models.Model):
             else Unit.objects.filter(pk=self.pk).values_list("parent_id", "path").first()
         )
         if stored is None:
-            super().save(*args, **kwargs)
-            parent_path = (
-                Unit.objects.values_list("path", flat=True).get(pk=self.parent_id)
-                if self.parent_id
-                else "/"
-            )
-            self.path = f"{parent_path}{self.pk}/"
-            Unit.objects.filter(pk=self.pk).update(path=self.path)
+            with transaction.atomic():
+                lock_tree()  # the parent's path cannot change while the new one is written
+                super().save(*args, **kwargs)
+                parent_path = (
+                    Unit.objects.values_list("path", flat=True).get(pk=self.parent_id)
+                    if self.parent_id
+                    else "/"
+                )
+                self.path = f"{parent_path}{self.pk}/"
+                Unit.objects.filter(pk=self.pk).update(path=self.path)
             return
         parent_id, self.path = stored
         if self.parent_id != parent_id:
