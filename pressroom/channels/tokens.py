@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from pressroom.audit.actions import record_event
+from pressroom.audit.kinds import Kind
 from pressroom.channels.models import Channel
 from pressroom.platforms.base import Outcome, OutcomeKind
 from pressroom.platforms.transport import Renewal
@@ -49,7 +50,10 @@ def store_refreshed(*, channel_id: int, credentials: Mapping[str, Any]) -> None:
     channel.refresh_lock_until = None
     channel.save(update_fields=["credentials_encrypted", "refresh_lock_until"])
     record_event(
-        actor="dispatcher", action="channel.token_refreshed", obj=channel, unit_id=channel.unit_id
+        actor="dispatcher",
+        action=Kind.CHANNEL_TOKEN_REFRESHED,
+        obj=channel,
+        unit_id=channel.unit_id,
     )
 
 

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from pressroom.audit.actions import record_event
+from pressroom.audit.kinds import Kind
 from pressroom.channels.models import Channel
 from pressroom.publishing import tasks, wakeup
 from pressroom.publishing.models import Delivery
@@ -32,7 +33,9 @@ def _pause_channel(*, channel: Channel, reason: str, by: Any) -> None:
     ).update(status=Delivery.Status.PAUSED)
     if not changed:
         return
-    record_event(actor=by, action="channel.needs_reconnect", obj=channel, unit_id=channel.unit_id)
+    record_event(
+        actor=by, action=Kind.CHANNEL_NEEDS_RECONNECT, obj=channel, unit_id=channel.unit_id
+    )
     channel_id = channel.pk
     transaction.on_commit(lambda: tasks.notify_channel_needs_reconnect.enqueue(channel_id))
 
@@ -52,7 +55,7 @@ def reconnect_channel(*, channel: Channel, credentials: dict[str, Any], by: Any)
     wakeup.announce()
     record_event(
         actor=by,
-        action="channel.reconnect",
+        action=Kind.CHANNEL_RECONNECT,
         obj=channel,
         unit_id=channel.unit_id,
         data={"resumed_deliveries": resumed},
@@ -80,7 +83,7 @@ def set_unknown_outcome(*, channel: Channel, choice: str, by: Any) -> Channel:
     channel.save(update_fields=["options"])
     record_event(
         actor=by,
-        action="channel.unknown_outcome",
+        action=Kind.CHANNEL_UNKNOWN_OUTCOME,
         obj=channel,
         unit_id=channel.unit_id,
         data={"before": before, "after": choice},

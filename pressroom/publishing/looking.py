@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pressroom.audit.actions import record_event
+from pressroom.audit.kinds import Kind
 from pressroom.core.errors import ActionError
 from pressroom.orgs.access import capabilities_in
 from pressroom.orgs.models import Capability
@@ -43,7 +44,7 @@ def record_look(*, delivery: Delivery, by: Any, found: bool, link: str = "") -> 
     delivery.save()
     record_event(
         actor=by,
-        action="delivery.settled",
+        action=Kind.DELIVERY_SETTLED,
         obj=delivery,
         unit_id=delivery.channel.unit_id,
         data={"published": found},

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from pressroom.audit.actions import record_events
+from pressroom.audit.kinds import Kind
 from pressroom.content.models import Post
 from pressroom.core.db import insert_many, update_many
 from pressroom.platforms.base import Outcome, OutcomeKind
@@ -97,7 +98,7 @@ def record_results(*, results: list[Result], worker: str = "") -> dict[int, Deli
             finished_posts.add(delivery.post_id)
             events.append(
                 {
-                    "action": f"delivery.{delivery.status}",
+                    "action": _FINISHED[delivery.status],
                     "obj": delivery,
                     "unit_id": delivery.channel.unit_id,
                     "data": {
@@ -122,6 +123,12 @@ def record_results(*, results: list[Result], worker: str = "") -> dict[int, Deli
     record_events(actor="dispatcher", events=events)
     return {delivery.pk: delivery for delivery in changed}
 
+
+# The audit kind of a delivery that reached a terminal state.
+_FINISHED: dict[str, Kind] = {
+    Delivery.Status.PUBLISHED: Kind.DELIVERY_PUBLISHED,
+    Delivery.Status.FAILED: Kind.DELIVERY_FAILED,
+}
 
 _RESULT_FIELDS = [
     "status",

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pressroom.audit.actions import record_event
+from pressroom.audit.kinds import Kind
 from pressroom.channels.models import Channel
 from pressroom.content.actions import problems_of
 from pressroom.content.fingerprint import approval_holds
@@ -56,7 +57,7 @@ def schedule_post(*, post: Post, by: Any, at: datetime | None = None) -> Post:
     _create_deliveries(post=post, due_at=due)
     record_event(
         actor=by,
-        action="post.schedule",
+        action=Kind.POST_SCHEDULE,
         obj=post,
         unit_id=post.unit_id,
         data={"at": due.isoformat(), "now": at is None},
