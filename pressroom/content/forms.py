@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
@@ -21,27 +20,15 @@ from pressroom.content.actions import NewImage
 from pressroom.content.catalogue import offered_to
 from pressroom.content.models import Media, Post, Theme
 from pressroom.content.validation import MAX_TEXT, MAX_UPLOAD_BYTES, inspect_image
+from pressroom.core.dates import EARLIEST_DATE, VIETNAM, latest_date
 from pressroom.core.text import nfc, refuse_control_characters
 from pressroom.orgs.access import AnyUser
 from pressroom.orgs.models import Unit
 from pressroom.platforms.catalog import limits_for
 from pressroom.platforms.registry import Platform
 
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 # New images per save; more can be added by saving again (the action caps the total).
 NEW_IMAGE_SLOTS = 3
-# Dates a person may ask for: the calendar and schedules stay between these.
-EARLIEST_DATE = date(2000, 1, 1)
-YEARS_AHEAD = 5
-
-
-def latest_date() -> date:
-    """Five years from today (Vietnam time): the furthest a post may be scheduled."""
-    today = timezone.localdate(timezone=VIETNAM)
-    try:
-        return today.replace(year=today.year + YEARS_AHEAD)
-    except ValueError:  # 29 February
-        return today.replace(year=today.year + YEARS_AHEAD, day=28)
 
 
 def check_date_range(value: date) -> None:

@@ -17,6 +17,7 @@ from pressroom.channels.models import Channel
 from pressroom.content.actions import problems_of
 from pressroom.content.fingerprint import approval_holds
 from pressroom.content.models import Post
+from pressroom.core.dates import VIETNAM, YEARS_AHEAD, latest_date
 from pressroom.core.db import insert_from_select
 from pressroom.core.errors import ActionError
 from pressroom.orgs.access import capabilities_in
@@ -47,6 +48,10 @@ def schedule_post(*, post: Post, by: Any, at: datetime | None = None) -> Post:
     now = timezone.now()
     if at is not None and at < now - SCHEDULE_GRACE:
         raise ActionError(_("That time is in the past. Choose a later time or publish now."))
+    if at is not None and timezone.localtime(at, VIETNAM).date() > latest_date():
+        raise ActionError(
+            _("A post can be scheduled at most %(years)d years ahead.") % {"years": YEARS_AHEAD}
+        )
     due = max(at or now, now)
     problems = problems_of(post)
     if problems:

@@ -98,3 +98,18 @@ class RescheduleTests(PublishingTestCase):
         self.assertFalse(Delivery.objects.exists())
         run_dispatcher_once()
         self.assertEqual(self.on_platform("telegram"), 0)
+
+    def test_a_schedule_years_ahead_is_refused_by_the_action_itself(self) -> None:
+        from django.utils import translation
+
+        telegram = self.connect("telegram")
+        post = self.approved_post([telegram])
+        for far in (timezone.now() + timedelta(days=6 * 366), timezone.now().replace(year=9999)):
+            with (
+                translation.override("en"),
+                self.assertRaisesMessage(ActionError, "at most 5 years ahead"),
+            ):
+                scheduling.schedule_post(post=post, by=self.approver, at=far)
+        post.refresh_from_db()
+        self.assertEqual(post.status, Post.Status.APPROVED)
+        self.assertFalse(Delivery.objects.exists())
