@@ -16,8 +16,9 @@ from django.views.decorators.http import require_GET
 
 from pressroom.channels.models import Channel
 from pressroom.content.access import visible_posts, visible_themes
-from pressroom.content.forms import VIETNAM, CalendarFilterForm, filter_posts
+from pressroom.content.forms import CalendarFilterForm, filter_posts
 from pressroom.content.models import Post
+from pressroom.core.dates import VIETNAM
 from pressroom.orgs.access import units_for
 from pressroom.orgs.models import Capability
 

@@ -261,7 +261,7 @@ class PostForm(forms.Form):
     def _clean_new_images(self, cleaned: dict[str, Any]) -> None:
         images: list[NewImage] = []
         for number in self._slots():
-            upload: UploadedFile | None = cleaned.get(f"new_image_{number}")
+            upload: UploadedFile[bytes] | None = cleaned.get(f"new_image_{number}")
             description = cleaned.get(f"new_image_{number}_description", "")
             if upload is None:
                 if description:

@@ -24,7 +24,6 @@ from django_htmx.middleware import HtmxDetails
 from pressroom.content import actions
 from pressroom.content.access import get_post_for, visible_posts, visible_themes
 from pressroom.content.forms import (
-    VIETNAM,
     PostFilterForm,
     PostForm,
     RejectForm,
@@ -33,6 +32,7 @@ from pressroom.content.forms import (
 )
 from pressroom.content.history import history_of
 from pressroom.content.models import Post
+from pressroom.core.dates import VIETNAM
 from pressroom.core.errors import ActionError, add_to_form, add_to_messages
 from pressroom.orgs.access import units_for
 from pressroom.orgs.models import Capability, Unit

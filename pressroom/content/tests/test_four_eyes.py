@@ -3,6 +3,7 @@ holds for that exact version only."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
@@ -98,7 +99,7 @@ class FourEyesTests(BaseTestCase):
         post.refresh_from_db()
         self.assertTrue(approval_holds(post))
 
-        changes = [
+        changes: list[Callable[[], object]] = [
             lambda: Post.objects.filter(pk=post.pk).update(title="Khác"),
             lambda: Post.objects.filter(pk=post.pk).update(body="Khác"),
             lambda: Post.objects.filter(pk=post.pk).update(link="https://example.gov.vn/"),

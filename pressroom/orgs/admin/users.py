@@ -22,7 +22,7 @@ from pressroom.orgs.people import deactivate_user, reactivate_user
 User = get_user_model()
 
 
-class PersonAdmin(UserAdmin):
+class PersonAdmin(UserAdmin):  # type: ignore[type-arg]  # generic only in the stubs
     list_display = ("username", "email", "first_name", "last_name", "is_active", "is_staff")
     actions = ("deactivate", "reactivate")
 

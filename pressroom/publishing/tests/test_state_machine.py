@@ -32,7 +32,10 @@ TASKS_NOW = override_settings(
 
 
 def published_objects(sandbox: Any, platform: str) -> list[dict[str, Any]]:
-    return sandbox.ledger(platform=platform, account_id=EXTERNAL_IDS[platform], top_level=1)
+    entries: list[dict[str, Any]] = sandbox.ledger(
+        platform=platform, account_id=EXTERNAL_IDS[platform], top_level=1
+    )
+    return entries
 
 
 def drain(times: int = 6) -> None:
