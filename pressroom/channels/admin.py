@@ -13,12 +13,27 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.text import format_lazy
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from pressroom.audit.actions import record_event
+from pressroom.audit.kinds import Kind
 from pressroom.channels.models import Channel
+from pressroom.platforms.registry import DESCRIPTORS
 from pressroom.publishing.channel_state import pause_channel, reconnect_channel
+
+
+def credential_shapes() -> str:
+    """The keys each platform's credentials hold, as its descriptor lists them:
+    `Facebook {"page_token": …}, Zalo {"access_token": …, "refresh_token": …}, …`."""
+    return ", ".join(
+        descriptor.label
+        + " {"
+        + ", ".join(f'"{credential.key}": …' for credential in descriptor.credentials)
+        + "}"
+        for descriptor in DESCRIPTORS.values()
+    )
 
 
 class ChannelAdminForm(forms.ModelForm[Channel]):
@@ -26,10 +41,8 @@ class ChannelAdminForm(forms.ModelForm[Channel]):
         label=_("New credentials (JSON)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "off"}),
-        help_text=_(
-            'Leave empty to keep the stored ones. Facebook {"page_token": …}, Zalo '
-            '{"access_token": …, "refresh_token": …}, Telegram {"bot_token": …}, '
-            'Mastodon {"access_token": …}.'
+        help_text=format_lazy(
+            "{} {}.", _("Leave empty to keep the stored ones."), credential_shapes()
         ),
     )
 
@@ -91,7 +104,7 @@ class ChannelAdmin(admin.ModelAdmin[Channel]):
             reconnect_channel(channel=obj, credentials=credentials, by=request.user)
         record_event(
             actor=request.user,
-            action="channel.edit" if change else "channel.create",
+            action=Kind.CHANNEL_EDIT if change else Kind.CHANNEL_CREATE,
             obj=obj,
             unit_id=obj.unit_id,
             data={"credentials_replaced": bool(credentials)},

@@ -1,5 +1,5 @@
-"""Channel forms: new credentials (the fields each platform uses), and what a Telegram
-channel does after a send whose answer was lost."""
+"""Channel forms: new credentials (the fields the platform's descriptor lists), and what a
+channel on a platform nobody can ask does after a send whose answer was lost."""
 
 from __future__ import annotations
 
@@ -8,25 +8,26 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-# The credential fields of each platform, in the order people find them on the platform.
-CREDENTIAL_FIELDS: dict[str, list[tuple[str, Any]]] = {
-    "facebook": [("page_token", _("Page access token"))],
-    "zalo": [("access_token", _("Access token")), ("refresh_token", _("Refresh token"))],
-    "telegram": [("bot_token", _("Bot token"))],
-    "mastodon": [("access_token", _("Access token"))],
-}
+from pressroom.platforms.registry import descriptor_for
 
 
 class ReconnectForm(forms.Form):
     def __init__(self, *args: Any, platform: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name, label in CREDENTIAL_FIELDS[platform]:
-            self.fields[name] = forms.CharField(
-                label=label,
+        # In the order people find them on the platform, as its descriptor lists them.
+        for credential in descriptor_for(platform).credentials:
+            self.fields[credential.key] = forms.CharField(
+                # Built for each request: the labels are translated into its language.
+                label=str(credential.label),
+                help_text=str(credential.help_text),
                 max_length=2000,
                 strip=True,
-                # Never shown back: a password field renders empty.
-                widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+                # A secret is never shown back: a password field renders empty.
+                widget=(
+                    forms.PasswordInput(attrs={"autocomplete": "off"})
+                    if credential.secret
+                    else forms.TextInput(attrs={"autocomplete": "off"})
+                ),
             )
 
     def credentials(self) -> dict[str, str]:
@@ -35,7 +36,6 @@ class ReconnectForm(forms.Form):
 
 class UnknownOutcomeForm(forms.Form):
     choice = forms.ChoiceField(
-        label=_("When Telegram does not confirm a send"),
         choices=[
             (
                 "wait",
@@ -48,3 +48,9 @@ class UnknownOutcomeForm(forms.Form):
         ],
         widget=forms.RadioSelect,
     )
+
+    def __init__(self, *args: Any, platform: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["choice"].label = _("When %(platform)s does not confirm a send") % {
+            "platform": descriptor_for(platform).label
+        }

@@ -15,6 +15,7 @@ from pressroom.channels.forms import ReconnectForm, UnknownOutcomeForm
 from pressroom.channels.models import Channel
 from pressroom.orgs.access import units_for
 from pressroom.orgs.models import Capability, Unit
+from pressroom.platforms.registry import descriptor_for
 from pressroom.publishing.channel_state import reconnect_channel, set_unknown_outcome
 from pressroom.publishing.models import Delivery
 from pressroom.publishing.rows import delivery_rows
@@ -63,15 +64,18 @@ def _render_channel(
     rows = delivery_rows(deliveries, openable_posts=openable)
     viewer_url = channel.options.get("viewer_url", "") if channel.is_sandbox else ""
     may_manage = Capability.MANAGE in capabilities
-    if may_manage and channel.platform == "telegram" and outcome_form is None:
+    descriptor = descriptor_for(channel.platform)
+    if may_manage and descriptor.asks_after_lost_answer and outcome_form is None:
         outcome_form = UnknownOutcomeForm(
-            initial={"choice": channel.options.get("unknown_outcome", "wait")}
+            initial={"choice": channel.options.get("unknown_outcome", "wait")},
+            platform=channel.platform,
         )
     return render(
         request,
         "channels/channel_detail.html",
         {
             "channel": channel,
+            "platform": descriptor,
             "rows": rows,
             "waiting_for_person": channel.deliveries.filter(
                 status=Delivery.Status.WAITING_FOR_PERSON
@@ -113,23 +117,31 @@ def channel_reconnect(request: HttpRequest, channel_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def channel_unknown_outcome(request: HttpRequest, channel_id: int) -> HttpResponse:
-    """A unit administrator chooses what a Telegram channel does after a send whose answer
-    was lost: wait for a person, or send again."""
+    """A unit administrator chooses what a channel on a platform that can neither be asked
+    nor take a resend safely (Telegram) does after a send whose answer was lost: wait for a
+    person, or send again."""
     channel, capabilities = get_channel_for(request, channel_id)
     if Capability.MANAGE not in capabilities:
         messages.error(request, _("Only an administrator of the unit can change this setting."))
         return redirect("channel_detail", channel_id=channel.pk)
-    if channel.platform != "telegram":
-        messages.error(request, _("This setting is for Telegram channels only."))
+    descriptor = descriptor_for(channel.platform)
+    if not descriptor.asks_after_lost_answer:
+        messages.error(
+            request,
+            _(
+                "%(platform)s can be asked whether a post went out, or takes a post sent "
+                "again without showing it twice: there is nothing to choose."
+            )
+            % {"platform": descriptor.label},
+        )
         return redirect("channel_detail", channel_id=channel.pk)
-    form = UnknownOutcomeForm(request.POST)
+    form = UnknownOutcomeForm(request.POST, platform=channel.platform)
     if not form.is_valid():
         return _render_channel(request, channel, capabilities, outcome_form=form)
     set_unknown_outcome(channel=channel, choice=form.cleaned_data["choice"], by=request.user)
     if form.cleaned_data["choice"] == "resend":
-        messages.success(request, _("Saved: a send Telegram does not confirm will be sent again."))
+        saved = _("Saved: a send %(platform)s does not confirm will be sent again.")
     else:
-        messages.success(
-            request, _("Saved: a send Telegram does not confirm will wait for a person to look.")
-        )
+        saved = _("Saved: a send %(platform)s does not confirm will wait for a person to look.")
+    messages.success(request, saved % {"platform": descriptor.label})
     return redirect("channel_detail", channel_id=channel.pk)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Container, Iterable
 from dataclasses import dataclass
 
+from pressroom.platforms.registry import descriptor_for
 from pressroom.publishing.explanations import explain_error, explain_status
 from pressroom.publishing.models import Delivery
 
@@ -18,6 +19,8 @@ class DeliveryRow:
     delivery: Delivery
     status_explanation: str
     error_explanation: str
+    # The channel's platform by its brand name ("Telegram"), for the words around the row.
+    platform_label: str = ""
     # Whether the viewer may open the delivery's post (otherwise its title is not a link).
     post_link: bool = True
 
@@ -32,6 +35,7 @@ def delivery_rows(
             delivery=delivery,
             status_explanation=explain_status(delivery),
             error_explanation=explain_error(delivery),
+            platform_label=descriptor_for(delivery.channel.platform).label,
             post_link=openable_posts is None or delivery.post_id in openable_posts,
         )
         for delivery in deliveries

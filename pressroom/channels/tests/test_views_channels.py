@@ -193,7 +193,6 @@ class UnknownOutcomeSettingTests(ViewTestCase):
         self.client.defaults["HTTP_ACCEPT_LANGUAGE"] = "vi"
         self.login(self.owner)
         page = self.client.get(self.page)
-        self.assertContains(page, "Khi Telegram không xác nhận một lần gửi")
         self.assertContains(page, "Gửi lại (bài không bao giờ bị thiếu")
 
     def test_a_choice_that_does_not_exist_is_refused_and_nothing_changes(self) -> None:
@@ -215,7 +214,13 @@ class UnknownOutcomeSettingTests(ViewTestCase):
         self.channel.refresh_from_db()
         self.assertNotIn("unknown_outcome", self.channel.options)
 
-    def test_only_telegram_channels_have_it(self) -> None:
+    def test_the_setting_names_the_platform(self) -> None:
+        self.login(self.owner)
+        page = self.client.get(self.page)
+        self.assertContains(page, "When Telegram does not confirm a send")
+        self.assertContains(page, "Telegram cannot be asked whether the post went out")
+
+    def test_only_a_platform_that_asks_after_a_lost_answer_has_it(self) -> None:
         facebook = self.make_channel(self.district, "facebook")
         self.login(self.owner)
         self.assertNotContains(
@@ -223,7 +228,11 @@ class UnknownOutcomeSettingTests(ViewTestCase):
         )
         url = reverse("channel_unknown_outcome", args=[facebook.pk])
         response = self.client.post(url, {"choice": "resend"}, follow=True)
-        self.assertIn("This setting is for Telegram channels only.", self.messages_of(response))
+        self.assertIn(
+            "Facebook can be asked whether a post went out, or takes a post sent again without "
+            "showing it twice: there is nothing to choose.",
+            self.messages_of(response),
+        )
         facebook.refresh_from_db()
         self.assertNotIn("unknown_outcome", facebook.options)
 

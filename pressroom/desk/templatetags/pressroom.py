@@ -9,6 +9,7 @@ from django import template
 from django.db.models import QuerySet
 
 from pressroom.orgs.models import Membership
+from pressroom.platforms.registry import DESCRIPTORS
 
 register = template.Library()
 
@@ -33,14 +34,10 @@ def person(user: Any) -> str:
 @register.filter
 def platforms_of(channels: Any) -> str:
     """The platforms a set of channels is on, by their brand names, for compact lists."""
-    brands = {
-        "facebook": "Facebook",
-        "zalo": "Zalo",
-        "telegram": "Telegram",
-        "mastodon": "Mastodon",
-    }
     found = sorted({channel.platform for channel in channels})
-    return " · ".join(brands.get(platform, platform) for platform in found)
+    return " · ".join(
+        DESCRIPTORS[platform].label if platform in DESCRIPTORS else platform for platform in found
+    )
 
 
 @register.filter
