@@ -29,10 +29,10 @@ from django.core.management import call_command
 from django.db import connections
 
 from pressroom.channels.models import Channel
-from pressroom.demo.province import PLATFORM_PATHS
 from pressroom.orgs.models import Membership, Role, Unit
+from pressroom.platforms.registry import DESCRIPTORS, descriptor_for
 
-PLATFORMS = ["facebook", "zalo", "telegram", "mastodon"]
+PLATFORMS = list(DESCRIPTORS)
 
 
 def free_port() -> int:
@@ -214,13 +214,8 @@ class Harness:
         for index in range(count):
             platform = PLATFORMS[index % len(PLATFORMS)]
             token = secrets.token_urlsafe(18)
-            external_id = {
-                "facebook": f"{10**14 + index}",
-                "zalo": f"{42 * 10**15 + index}",
-                "telegram": f"@bench_{index}",
-                "mastodon": f"bench-{index}",
-            }[platform]
-            extra = {"username": external_id[1:]} if platform == "telegram" else {}
+            descriptor = descriptor_for(platform)
+            external_id = descriptor.sandbox_account(number=index, name=f"bench_{index}")
             self.sandbox(
                 "POST",
                 "/_control/accounts",
@@ -229,7 +224,6 @@ class Harness:
                     "account_id": external_id,
                     "token": token,
                     "name": f"Bench {index}",
-                    **extra,
                 },
             )
             channel = Channel(
@@ -237,7 +231,7 @@ class Harness:
                 platform=platform,
                 name=f"Bench {platform} {index}",
                 external_id=external_id,
-                api_base=self.sandbox_url + PLATFORM_PATHS[platform],
+                api_base=self.sandbox_url + descriptor.sandbox_path,
                 is_sandbox=True,
             )
             channel.credentials = credentials_for(platform, token)
@@ -250,12 +244,8 @@ class Harness:
 
 
 def credentials_for(platform: str, token: str) -> dict[str, str]:
-    return {
-        "facebook": {"page_token": token},
-        "zalo": {"access_token": token, "refresh_token": "bench-refresh"},
-        "telegram": {"bot_token": token},
-        "mastodon": {"access_token": token},
-    }[platform]
+    """A bench channel's credentials, holding its sandbox account's token."""
+    return descriptor_for(platform).sandbox_credentials(token)
 
 
 def duplicates_in(ledger: list[dict[str, Any]]) -> int:

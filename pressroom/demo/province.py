@@ -18,6 +18,7 @@ from pressroom.channels.models import Channel
 from pressroom.content import actions as content
 from pressroom.demo.alerts import demo_templates
 from pressroom.orgs.models import Membership, Role, Unit
+from pressroom.platforms.registry import DESCRIPTORS, descriptor_for
 from pressroom.publishing import scheduling
 
 
@@ -60,12 +61,7 @@ USERS = [
     ("caoloc.pheduyet", "cao-loc", Role.APPROVER, "Vi Văn Cao Lộc"),
 ]
 
-PLATFORM_PATHS = {
-    "facebook": "/facebook/v24.0",
-    "zalo": "/zalo",
-    "telegram": "/telegram",
-    "mastodon": "/mastodon",
-}
+# How the demo names its channels, by platform (any other: by the platform's brand name).
 PLATFORM_NAMES = {
     "facebook": "Trang Facebook",
     "zalo": "Zalo OA",
@@ -87,16 +83,16 @@ def point_channels_at_sandbox(sandbox_url: str) -> int:
     count = 0
     with httpx.Client(timeout=10) as http:
         for channel in Channel.objects.filter(is_sandbox=True):
-            channel.api_base = sandbox_url + PLATFORM_PATHS[channel.platform]
+            descriptor = descriptor_for(channel.platform)
+            channel.api_base = sandbox_url + descriptor.sandbox_path
             viewer = f"{sandbox_url}/view/{channel.platform}/{channel.external_id}"
             channel.options = {**channel.options, "viewer_url": viewer, "permalink_base": viewer}
             channel.save(update_fields=["api_base", "options"])
             token = next(iter(channel.credentials.values()))
             extra: dict[str, Any] = {}
-            if channel.platform == "telegram":
-                extra["username"] = channel.external_id.lstrip("@")
-            if channel.platform == "mastodon":
-                extra["max_characters"] = channel.options.get("max_characters", 500)
+            if channel.options.get("max_characters"):
+                # The account's own limit (a Mastodon instance's), as the channel says.
+                extra["max_characters"] = channel.options["max_characters"]
             response = http.post(
                 f"{sandbox_url}/_control/accounts",
                 json={
@@ -112,23 +108,20 @@ def point_channels_at_sandbox(sandbox_url: str) -> int:
     return count
 
 
-def _credentials(platform: str) -> dict[str, str]:
-    token = secrets.token_urlsafe(24)
-    return {
-        "facebook": {"page_token": token},
-        "zalo": {"access_token": token, "refresh_token": secrets.token_urlsafe(24)},
-        "telegram": {"bot_token": f"{secrets.randbelow(10**9)}:{token}"},
-        "mastodon": {"access_token": token},
-    }[platform]
-
-
-def _external_id(platform: str, unit: Unit) -> str:
-    return {
-        "facebook": f"10{unit.pk:013d}",
-        "zalo": f"42{unit.pk:016d}",
-        "telegram": f"@{unit.slug.replace('-', '_')}",
-        "mastodon": f"{unit.slug}",
-    }[platform]
+def _channel(unit: Unit, platform: str) -> Channel:
+    """A sandbox channel of the unit: an account id shaped like the platform's, and a token
+    shaped like a bot token (fine for every platform)."""
+    descriptor = descriptor_for(platform)
+    channel = Channel(
+        unit=unit,
+        platform=platform,
+        name=f"{PLATFORM_NAMES.get(platform, descriptor.label)} {unit.name}",
+        external_id=descriptor.sandbox_account(number=unit.pk, name=unit.slug.replace("-", "_")),
+        is_sandbox=True,
+    )
+    token = f"{secrets.randbelow(10**9)}:{secrets.token_urlsafe(24)}"
+    channel.credentials = descriptor.sandbox_credentials(token)
+    return channel
 
 
 @transaction.atomic
@@ -166,17 +159,8 @@ def load_demo() -> DemoResult:
         Membership.objects.create(user=user, unit=by_slug[slug], role=role)
         users[username] = user
     for unit in units:
-        for platform in PLATFORM_PATHS:
-            channel = Channel(
-                unit=unit,
-                platform=platform,
-                name=f"{PLATFORM_NAMES[platform]} {unit.name}",
-                external_id=_external_id(platform, unit),
-                is_sandbox=True,
-                options={"max_characters": 500} if platform == "mastodon" else {},
-            )
-            channel.credentials = _credentials(platform)
-            channel.save()
+        for platform in DESCRIPTORS:
+            _channel(unit, platform).save()
     _demo_content(province, by_slug["cao-loc"], users)
     return DemoResult(True, len(units), Channel.objects.count())
 

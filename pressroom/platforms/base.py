@@ -141,6 +141,10 @@ class Descriptor:
     # module whose `mounts(store)` serves it.
     sandbox_path: str = ""
     emulation: str = ""
+    # What an account's id looks like on the platform, for the sandbox's accounts (the demo,
+    # the benchmarks): a format of {number} (unique among them) and {name} (letters, digits
+    # and underscores).
+    sandbox_account_id: str = "{name}"
 
     @property
     def offers_title(self) -> bool:
@@ -156,6 +160,10 @@ class Descriptor:
         return {
             field.key: f"refresh-{token}" if field.renews else token for field in self.credentials
         }
+
+    def sandbox_account(self, *, number: int, name: str) -> str:
+        """The id of a sandbox account, shaped like the platform's own."""
+        return self.sandbox_account_id.format(number=number, name=name)
 
     def counted_text(self, title: str, text: str) -> str:
         """The text whose length the platform limits, the title included where it is part of

@@ -31,4 +31,5 @@ DESCRIPTOR = Descriptor(
     },
     sandbox_path="/telegram",
     emulation="pressroom.platforms.telegram.sandbox",
+    sandbox_account_id="@{name}",
 )

@@ -36,4 +36,5 @@ DESCRIPTOR = Descriptor(
     },
     sandbox_path="/zalo",
     emulation="pressroom.platforms.zalo.sandbox",
+    sandbox_account_id="42{number:016d}",
 )
