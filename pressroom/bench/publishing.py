@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from pressroom.bench.harness import BenchChannel, Harness, credentials_for, duplicates_in
+from pressroom.bench.loadcheck import call_for
 from pressroom.channels.models import Channel
 from pressroom.content import actions as content
 from pressroom.content.models import Post, Variant
@@ -91,50 +92,22 @@ def fanout(*, channels: int, latency_ms: int, db: str, dispatchers: int) -> dict
 
 
 async def _reference(harness: Harness, channels: list[BenchChannel]) -> float:
-    """The same publish calls straight to the sandbox with a bare aiohttp client."""
+    """The same publish calls straight to the sandbox with a bare aiohttp client (the load
+    check's)."""
     base = harness.sandbox_url
     connector = aiohttp.TCPConnector(limit=0)
     async with aiohttp.ClientSession(connector=connector) as session:
 
         async def one(index: int, channel: BenchChannel) -> None:
-            text = f"Tham chiếu {index} ref#{index}#"
-            if channel.platform == "facebook":
-                url = f"{base}/facebook/v24.0/{channel.external_id}/feed"
-                headers = {"Authorization": f"Bearer {channel.token}"}
-                async with session.post(url, data={"message": text}, headers=headers) as r:
-                    await r.read()
-            elif channel.platform == "telegram":
-                url = f"{base}/telegram/bot{channel.token}/sendMessage"
-                data = {"chat_id": channel.external_id, "text": text}
-                async with session.post(url, data=data) as r:
-                    await r.read()
-            elif channel.platform == "mastodon":
-                url = f"{base}/mastodon/api/v1/statuses"
-                headers = {"Authorization": f"Bearer {channel.token}"}
-                async with session.post(url, data={"status": text}, headers=headers) as r:
-                    await r.read()
-            else:
-                headers = {"access_token": channel.token}
-                article = {
-                    "type": "normal",
-                    "title": f"Tham chiếu {index}",
-                    "author": "Bench",
-                    "description": text,
-                    "cover": {
-                        "cover_type": "photo",
-                        "photo_url": f"{base}/x.png",
-                        "status": "show",
-                    },
-                    "body": [{"type": "text", "content": text}],
-                    "status": "show",
-                    "comment": "show",
-                }
-                url = f"{base}/zalo/v2.0/article/create"
-                async with session.post(url, json=article, headers=headers) as r:
-                    token = (await r.json())["data"]["token"]
-                verify = f"{base}/zalo/v2.0/article/verify"
-                async with session.post(verify, json={"token": token}, headers=headers) as r:
-                    await r.read()
+            call = call_for(
+                session,
+                base,
+                platform=channel.platform,
+                external_id=channel.external_id,
+                token=channel.token,
+                n=index,
+            )
+            await call()
 
         started = time.perf_counter()
         await asyncio.gather(*(one(index, channel) for index, channel in enumerate(channels)))

@@ -19,10 +19,10 @@ SKIPPED = ("platforms", "tests", "migrations", "locale")
 # Still branching on a platform's name, each for a reason of its own (keep this list short):
 # a whole module, or one of its functions.
 KNOWN = {
-    # The sandbox's load check and the fan-out benchmark's bare reference calls: raw HTTP
-    # requests shaped by hand for each platform, the yardstick the clients are measured by.
+    # The sandbox's load check, whose bare calls are also the fan-out benchmark's reference:
+    # raw HTTP requests shaped by hand for each platform, the yardstick the clients are
+    # measured by.
     ("bench/loadcheck.py", None),
-    ("bench/publishing.py", "_reference"),
     # The real services' addresses by platform, from the environment.
     ("settings.py", None),
 }
