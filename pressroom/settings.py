@@ -182,12 +182,6 @@ TASKS = {
 
 # Platform credentials are encrypted with these keys (comma separated, newest first).
 PRESSROOM_CREDENTIAL_KEYS = envlist("PRESSROOM_CREDENTIAL_KEYS", [])
-# Platform base URLs: the real services in production, the sandbox in the demo and tests.
-PLATFORM_BASE_URLS = {
-    "facebook": envstr("FACEBOOK_BASE_URL", "https://graph.facebook.com/v24.0"),
-    "zalo": envstr("ZALO_BASE_URL", "https://openapi.zalo.me"),
-    "telegram": envstr("TELEGRAM_BASE_URL", "https://api.telegram.org"),
-}
 ZALO_OAUTH_URL = envstr("ZALO_OAUTH_URL", "https://oauth.zaloapp.com")
 # Hard limit on every outgoing platform call, in seconds.
 PLATFORM_TIMEOUT_S = envfloat("PLATFORM_TIMEOUT_S", 15.0)

@@ -23,8 +23,6 @@ KNOWN = {
     # raw HTTP requests shaped by hand for each platform, the yardstick the clients are
     # measured by.
     ("bench/loadcheck.py", None),
-    # The real services' addresses by platform, from the environment.
-    ("settings.py", None),
 }
 # The demo names its channels in Vietnamese, by platform (any other: by its brand label).
 DATA_TABLES = {("demo/province.py", "PLATFORM_NAMES")}
