@@ -14,6 +14,8 @@ class ChannelAdminTests(BaseTestCase):
     def setUp(self) -> None:
         self.superuser = get_user_model().objects.create_superuser("root", password="x" * 12)
         self.client.force_login(self.superuser)
+        # The admin in English, so that the tests read like the code.
+        self.client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
         self.channel = self.make_channel(self.district, "telegram")
         self.channel.credentials = {"bot_token": "111:very-secret-token"}
         self.channel.status = Channel.Status.NEEDS_RECONNECT
