@@ -54,11 +54,7 @@ def _value_getter(field: Field[Any, Any]) -> Callable[[models.Model], Any]:
 
 
 def _all_but_key(model: type[models.Model]) -> list[Field[Any, Any]]:
-    return [
-        field
-        for field in model._meta.concrete_fields
-        if not field.primary_key
-    ]
+    return [field for field in model._meta.concrete_fields if not field.primary_key]
 
 
 def insert_many(
