@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from pressroom.channels.access import get_channel_for
 from pressroom.channels.forms import ReconnectForm, UnknownOutcomeForm
 from pressroom.channels.models import Channel
+from pressroom.core.http import AuthenticatedHttpRequest
 from pressroom.orgs.access import units_for
 from pressroom.orgs.models import Capability, Unit
 from pressroom.platforms.registry import descriptor_for
@@ -25,7 +26,7 @@ RECENT_DELIVERIES = 20
 
 @login_required
 @require_GET
-def channel_list(request: HttpRequest) -> HttpResponse:
+def channel_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     channels = Channel.objects.filter(
         unit__in=units_for(request.user, Capability.VIEW)
     ).select_related("unit")
@@ -37,7 +38,7 @@ def channel_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def channel_detail(request: HttpRequest, channel_id: int) -> HttpResponse:
+def channel_detail(request: AuthenticatedHttpRequest, channel_id: int) -> HttpResponse:
     channel, capabilities = get_channel_for(request, channel_id)
     return _render_channel(request, channel, capabilities)
 
@@ -91,7 +92,7 @@ def _render_channel(
 
 @login_required
 @require_POST
-def channel_reconnect(request: HttpRequest, channel_id: int) -> HttpResponse:
+def channel_reconnect(request: AuthenticatedHttpRequest, channel_id: int) -> HttpResponse:
     """A unit administrator gives new credentials: the channel is connected again and the
     deliveries that waited for it go out."""
     channel, capabilities = get_channel_for(request, channel_id)
@@ -116,7 +117,7 @@ def channel_reconnect(request: HttpRequest, channel_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def channel_unknown_outcome(request: HttpRequest, channel_id: int) -> HttpResponse:
+def channel_unknown_outcome(request: AuthenticatedHttpRequest, channel_id: int) -> HttpResponse:
     """A unit administrator chooses what a channel on a platform that can neither be asked
     nor take a resend safely (Telegram) does after a send whose answer was lost: wait for a
     person, or send again."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -125,7 +126,7 @@ def _check_theme(theme: Theme, unit: Unit, *, current: int | None) -> None:
 @transaction.atomic
 def save_post(
     *,
-    by: Any,
+    by: User,
     unit: Unit,
     title: str,
     body: str,
@@ -223,7 +224,7 @@ def _lock(post: Post) -> Post:
 
 
 @transaction.atomic
-def submit_post(*, post: Post, by: Any) -> Post:
+def submit_post(*, post: Post, by: User) -> Post:
     post = _lock(post)
     _require(by, post.unit, Capability.COMPOSE)
     if post.status != Post.Status.DRAFT:
@@ -240,7 +241,7 @@ def submit_post(*, post: Post, by: Any) -> Post:
 
 
 @transaction.atomic
-def approve_post(*, post: Post, by: Any) -> Post:
+def approve_post(*, post: Post, by: User) -> Post:
     """An approver other than its author approves a post in review.
 
     Never an emergency post: a second person confirms those on the alert's page after
@@ -255,7 +256,7 @@ def approve_post(*, post: Post, by: Any) -> Post:
 
 
 @transaction.atomic
-def approve_emergency_post(*, post: Post, by: Any) -> Post:
+def approve_emergency_post(*, post: Post, by: User) -> Post:
     """Approve an emergency alert's post: only for `confirm_alert`, which re-authenticated `by`
     and checked that they may confirm for every chosen unit, in the same transaction."""
     post = _lock(post)
@@ -264,7 +265,7 @@ def approve_emergency_post(*, post: Post, by: Any) -> Post:
     return _approve(post, by)
 
 
-def _approve(post: Post, by: Any) -> Post:
+def _approve(post: Post, by: User) -> Post:
     """Approve a locked post (inside the caller's transaction)."""
     _require(by, post.unit, Capability.APPROVE)
     if post.status != Post.Status.IN_REVIEW:
@@ -307,7 +308,7 @@ def _approve(post: Post, by: Any) -> Post:
 
 
 @transaction.atomic
-def reject_post(*, post: Post, by: Any, reason: str) -> Post:
+def reject_post(*, post: Post, by: User, reason: str) -> Post:
     post = _lock(post)
     _require(by, post.unit, Capability.APPROVE)
     if post.is_emergency:
@@ -341,7 +342,7 @@ def reject_post(*, post: Post, by: Any, reason: str) -> Post:
 @transaction.atomic
 def save_theme(
     *,
-    by: Any,
+    by: User,
     unit: Unit,
     name: str,
     description: str = "",

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Case, DateTimeField, F, When
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -19,6 +19,7 @@ from pressroom.content.access import visible_posts, visible_themes
 from pressroom.content.forms import CalendarFilterForm, filter_posts
 from pressroom.content.models import Post
 from pressroom.core.dates import VIETNAM
+from pressroom.core.http import AuthenticatedHttpRequest
 from pressroom.orgs.access import units_for
 from pressroom.orgs.models import Capability
 
@@ -33,7 +34,7 @@ class CalendarDay:
 
 @login_required
 @require_GET
-def post_calendar(request: HttpRequest) -> HttpResponse:
+def post_calendar(request: AuthenticatedHttpRequest) -> HttpResponse:
     units = units_for(request.user, Capability.VIEW)
     channels = Channel.objects.filter(unit__in=units).select_related("unit")
     form = CalendarFilterForm(

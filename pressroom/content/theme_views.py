@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -14,13 +14,14 @@ from pressroom.content.access import get_theme_for, visible_themes
 from pressroom.content.catalogue import catalogue_rows
 from pressroom.content.forms import ThemeForm
 from pressroom.core.errors import ActionError, add_to_form
+from pressroom.core.http import AuthenticatedHttpRequest
 from pressroom.orgs.access import units_for
 from pressroom.orgs.models import Capability, Unit
 
 
 @login_required
 @require_GET
-def theme_list(request: HttpRequest) -> HttpResponse:
+def theme_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     themes = visible_themes(request.user).order_by("unit__path", "-is_active", "-starts_on")
     rows, can_create = catalogue_rows(themes, request.user)
     return render(
@@ -32,7 +33,7 @@ def theme_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def theme_create(request: HttpRequest) -> HttpResponse:
+def theme_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     units = units_for(request.user, Capability.MANAGE)
     if not units.exists():
         messages.error(request, _("Only a unit administrator can create themes."))
@@ -62,7 +63,7 @@ def theme_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def theme_edit(request: HttpRequest, theme_id: int) -> HttpResponse:
+def theme_edit(request: AuthenticatedHttpRequest, theme_id: int) -> HttpResponse:
     theme, capabilities = get_theme_for(request, theme_id)
     if Capability.MANAGE not in capabilities:
         messages.error(

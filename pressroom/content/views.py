@@ -19,7 +19,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.middleware import HtmxDetails
 
 from pressroom.content import actions
 from pressroom.content.access import get_post_for, visible_posts, visible_themes
@@ -34,18 +33,13 @@ from pressroom.content.history import history_of
 from pressroom.content.models import Post
 from pressroom.core.dates import VIETNAM
 from pressroom.core.errors import ActionError, add_to_form, add_to_messages
+from pressroom.core.http import AuthenticatedHttpRequest
 from pressroom.orgs.access import units_for
 from pressroom.orgs.models import Capability, Unit
 from pressroom.publishing import looking, scheduling
 from pressroom.publishing.rows import any_running, delivery_rows
 
 POSTS_PER_PAGE = 25
-
-
-class HtmxHttpRequest(HttpRequest):
-    """A request that went through django-htmx's middleware."""
-
-    htmx: HtmxDetails
 
 
 # Statuses in which what blocks a post (problems_of) is worth showing.
@@ -76,7 +70,7 @@ POST_STATUS_HELP: dict[str, Any] = {
 
 @login_required
 @require_GET
-def post_list(request: HttpRequest) -> HttpResponse:
+def post_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     units = units_for(request.user, Capability.VIEW)
     form = PostFilterForm(request.GET or None, units=units, themes=visible_themes(request.user))
     posts = (
@@ -105,7 +99,7 @@ def post_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def post_create(request: HttpRequest) -> HttpResponse:
+def post_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     compose_units = units_for(request.user, Capability.COMPOSE)
     if not compose_units.exists():
         messages.error(request, _("You may not write posts in any unit."))
@@ -115,7 +109,7 @@ def post_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
+def post_edit(request: AuthenticatedHttpRequest, post_id: int) -> HttpResponse:
     post, capabilities = get_post_for(request, post_id)
     if Capability.COMPOSE not in capabilities:
         messages.error(request, _("You may not change posts of %(unit)s.") % {"unit": post.unit})
@@ -130,7 +124,7 @@ def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
 
 
 def _compose(
-    request: HttpRequest, *, compose_units: QuerySet[Unit], post: Post | None
+    request: AuthenticatedHttpRequest, *, compose_units: QuerySet[Unit], post: Post | None
 ) -> HttpResponse:
     if request.method == "POST":
         form = PostForm(
@@ -157,7 +151,7 @@ def _compose(
     return render(request, "content/post_form.html", {"form": form, "post": post})
 
 
-def _after_save(request: HttpRequest, post: Post) -> HttpResponse:
+def _after_save(request: AuthenticatedHttpRequest, post: Post) -> HttpResponse:
     messages.success(request, _("The draft is saved."))
     if request.POST.get("then") == "submit":
         try:
@@ -180,14 +174,14 @@ def _after_save(request: HttpRequest, post: Post) -> HttpResponse:
 
 @login_required
 @require_GET
-def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
+def post_detail(request: AuthenticatedHttpRequest, post_id: int) -> HttpResponse:
     post, capabilities = get_post_for(request, post_id)
     return _render_post(request, post, capabilities)
 
 
 @login_required
 @require_GET
-def post_image(request: HttpRequest, post_id: int, media_id: int) -> FileResponse:
+def post_image(request: AuthenticatedHttpRequest, post_id: int, media_id: int) -> FileResponse:
     """An image of a post, only for people who may see the post (drafts are not public)."""
     post, _capabilities = get_post_for(request, post_id)
     media = get_object_or_404(post.media, pk=media_id)
@@ -198,7 +192,7 @@ def post_image(request: HttpRequest, post_id: int, media_id: int) -> FileRespons
 
 @login_required
 @require_GET
-def post_deliveries(request: HtmxHttpRequest, post_id: int) -> HttpResponse:
+def post_deliveries(request: AuthenticatedHttpRequest, post_id: int) -> HttpResponse:
     """The deliveries table alone; htmx polls it while a delivery is under way."""
     post, capabilities = get_post_for(request, post_id)
     if not request.htmx:
@@ -283,7 +277,7 @@ def _refuse(request: HttpRequest, post: Post, message: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def post_submit(request: HttpRequest, post_id: int) -> HttpResponse:
+def post_submit(request: AuthenticatedHttpRequest, post_id: int) -> HttpResponse:
     post, capabilities = get_post_for(request, post_id)
     if Capability.COMPOSE not in capabilities:
         return _refuse(
@@ -301,7 +295,9 @@ def post_submit(request: HttpRequest, post_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def delivery_settle(request: HttpRequest, post_id: int, delivery_id: int) -> HttpResponse:
+def delivery_settle(
+    request: AuthenticatedHttpRequest, post_id: int, delivery_id: int
+) -> HttpResponse:
     """Someone looked at the channel: the post is there, or it is not and goes out again."""
     post, capabilities = get_post_for(request, post_id)
     delivery = get_object_or_404(post.deliveries, pk=delivery_id)
@@ -322,7 +318,7 @@ def delivery_settle(request: HttpRequest, post_id: int, delivery_id: int) -> Htt
 
 @login_required
 @require_POST
-def post_approve(request: HttpRequest, post_id: int) -> HttpResponse:
+def post_approve(request: AuthenticatedHttpRequest, post_id: int) -> HttpResponse:
     post, capabilities = get_post_for(request, post_id)
     if Capability.APPROVE not in capabilities:
         return _refuse(
@@ -341,7 +337,7 @@ def post_approve(request: HttpRequest, post_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def post_reject(request: HttpRequest, post_id: int) -> HttpResponse:
+def post_reject(request: AuthenticatedHttpRequest, post_id: int) -> HttpResponse:
     post, capabilities = get_post_for(request, post_id)
     if Capability.APPROVE not in capabilities:
         return _refuse(
@@ -364,7 +360,7 @@ def post_reject(request: HttpRequest, post_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def post_schedule(request: HttpRequest, post_id: int) -> HttpResponse:
+def post_schedule(request: AuthenticatedHttpRequest, post_id: int) -> HttpResponse:
     post, capabilities = get_post_for(request, post_id)
     if Capability.APPROVE not in capabilities:
         return _refuse(

@@ -8,7 +8,9 @@ from django.http import HttpRequest
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
+    from django_htmx.middleware import HtmxDetails
 
 
 class AuthenticatedHttpRequest(HttpRequest):
     user: User
+    htmx: HtmxDetails

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from django.contrib.auth.models import User
 
 from pressroom.emergency.actions import save_template
 from pressroom.emergency.models import EmergencyTemplate, Hazard
@@ -51,7 +51,7 @@ DEMO_TEMPLATES = [
 ]
 
 
-def demo_templates(*, by: Any, unit: Unit) -> list[EmergencyTemplate]:
+def demo_templates(*, by: User, unit: Unit) -> list[EmergencyTemplate]:
     return [
         save_template(by=by, unit=unit, hazard=hazard, title=title, text=text)
         for hazard, title, text in DEMO_TEMPLATES

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from pressroom.content.models import Post
+from pressroom.core.http import AuthenticatedHttpRequest
 from pressroom.orgs.access import units_for
 from pressroom.orgs.models import Capability
 from pressroom.publishing.models import Delivery
@@ -27,7 +28,7 @@ TROUBLED = (
 
 @login_required
 @require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     view_units = units_for(user, Capability.VIEW)
     to_approve = (

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -59,7 +60,7 @@ def render_template(template: EmergencyTemplate, values: dict[str, str]) -> tupl
 @transaction.atomic
 def compose_alert(
     *,
-    by: Any,
+    by: User,
     unit: Unit,
     hazard: str = "",
     units: Iterable[Unit] | None = None,
@@ -125,7 +126,7 @@ def compose_alert(
     return alert
 
 
-def check_confirmer(alert: EmergencyAlert, by: Any) -> None:
+def check_confirmer(alert: EmergencyAlert, by: User) -> None:
     """Why this person cannot confirm this alert now (raises), before asking them for a code."""
     if alert.status != EmergencyAlert.Status.WAITING:
         raise ActionError(
@@ -150,7 +151,7 @@ def check_confirmer(alert: EmergencyAlert, by: Any) -> None:
 
 
 def confirm_alert(
-    *, alert: EmergencyAlert, by: Any, code: str = "", password: str = ""
+    *, alert: EmergencyAlert, by: User, code: str = "", password: str = ""
 ) -> EmergencyAlert:
     """The second person confirms: re-authenticate, then approve and publish now, atomically.
 
@@ -164,7 +165,7 @@ def confirm_alert(
 
 
 @transaction.atomic
-def _confirm(*, alert: EmergencyAlert, by: Any, method: str) -> EmergencyAlert:
+def _confirm(*, alert: EmergencyAlert, by: User, method: str) -> EmergencyAlert:
     alert = (
         EmergencyAlert.objects.select_for_update(of=("self",))
         .select_related("post", "unit")
@@ -190,7 +191,7 @@ def _confirm(*, alert: EmergencyAlert, by: Any, method: str) -> EmergencyAlert:
 
 
 @transaction.atomic
-def cancel_alert(*, alert: EmergencyAlert, by: Any, reason: str) -> EmergencyAlert:
+def cancel_alert(*, alert: EmergencyAlert, by: User, reason: str) -> EmergencyAlert:
     """Stop an alert before it is confirmed: its composer or an approver, with a reason."""
     alert = (
         EmergencyAlert.objects.select_for_update(of=("self",))
@@ -229,7 +230,7 @@ def cancel_alert(*, alert: EmergencyAlert, by: Any, reason: str) -> EmergencyAle
 @transaction.atomic
 def save_template(
     *,
-    by: Any,
+    by: User,
     unit: Unit,
     hazard: str,
     title: str,

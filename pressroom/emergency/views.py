@@ -12,11 +12,11 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.middleware import HtmxDetails
 
 from pressroom.content.actions import problems_of
 from pressroom.content.catalogue import catalogue_rows
 from pressroom.core.errors import ActionError, add_to_form, add_to_messages
+from pressroom.core.http import AuthenticatedHttpRequest
 from pressroom.emergency import actions, two_factor
 from pressroom.emergency.access import get_alert_for, get_template_for, visible_alerts
 from pressroom.emergency.access import visible_templates as visible_template_list
@@ -29,18 +29,12 @@ from pressroom.orgs.models import Capability, Unit
 ALERTS_PER_PAGE = 25
 
 
-class HtmxHttpRequest(HttpRequest):
-    """A request that went through django-htmx's middleware."""
-
-    htmx: HtmxDetails
-
-
 # Alerts list
 
 
 @login_required
 @require_GET
-def alert_list(request: HttpRequest) -> HttpResponse:
+def alert_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     alerts = (
         visible_alerts(request.user)
         .select_related("unit", "post", "composed_by", "confirmed_by", "cancelled_by")
@@ -84,7 +78,7 @@ def _initial_from(data: QueryDict, compose_units: list[Unit]) -> dict[str, Any]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def alert_compose(request: HtmxHttpRequest) -> HttpResponse:
+def alert_compose(request: AuthenticatedHttpRequest) -> HttpResponse:
     compose_units = units_for(request.user, Capability.COMPOSE)
     unit_list = list(compose_units.order_by("path"))
     if not unit_list:
@@ -148,14 +142,14 @@ def _render_alert(
 
 @login_required
 @require_GET
-def alert_detail(request: HttpRequest, alert_id: int) -> HttpResponse:
+def alert_detail(request: AuthenticatedHttpRequest, alert_id: int) -> HttpResponse:
     alert, capabilities = get_alert_for(request, alert_id)
     return _render_alert(request, alert, capabilities)
 
 
 @login_required
 @require_POST
-def alert_confirm(request: HttpRequest, alert_id: int) -> HttpResponse:
+def alert_confirm(request: AuthenticatedHttpRequest, alert_id: int) -> HttpResponse:
     alert, capabilities = get_alert_for(request, alert_id)
     if Capability.APPROVE not in capabilities:
         messages.error(
@@ -187,7 +181,7 @@ def alert_confirm(request: HttpRequest, alert_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def alert_cancel(request: HttpRequest, alert_id: int) -> HttpResponse:
+def alert_cancel(request: AuthenticatedHttpRequest, alert_id: int) -> HttpResponse:
     alert, capabilities = get_alert_for(request, alert_id)
     form = CancelForm(request.POST)
     if form.is_valid():
@@ -210,7 +204,7 @@ def alert_cancel(request: HttpRequest, alert_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def alert_board(request: HtmxHttpRequest, alert_id: int) -> HttpResponse:
+def alert_board(request: AuthenticatedHttpRequest, alert_id: int) -> HttpResponse:
     """Every channel of the alert as it happens; htmx polls the board part every second."""
     alert, _capabilities = get_alert_for(request, alert_id)
     context = {"alert": alert, "board": board_of(alert)}
@@ -224,7 +218,7 @@ def alert_board(request: HtmxHttpRequest, alert_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def template_list(request: HttpRequest) -> HttpResponse:
+def template_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     templates = visible_template_list(request.user).order_by(
         "unit__path", "-is_active", "hazard", "title"
     )
@@ -238,7 +232,7 @@ def template_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def template_create(request: HttpRequest) -> HttpResponse:
+def template_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     units = units_for(request.user, Capability.MANAGE)
     if not units.exists():
         messages.error(request, _("Only a unit administrator can create alert templates."))
@@ -269,7 +263,7 @@ def template_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def template_edit(request: HttpRequest, template_id: int) -> HttpResponse:
+def template_edit(request: AuthenticatedHttpRequest, template_id: int) -> HttpResponse:
     template, capabilities = get_template_for(request, template_id)
     if Capability.MANAGE not in capabilities:
         messages.error(
@@ -316,7 +310,7 @@ def template_edit(request: HttpRequest, template_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def two_factor_setup(request: HttpRequest) -> HttpResponse:
+def two_factor_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Turn two-factor on (secret, then one code to prove it works) or off (a current code)."""
     user = request.user
     form = CodeForm()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -17,12 +18,12 @@ from pressroom.publishing.policy import CHOOSING_PLATFORMS, UNKNOWN_OUTCOME_CHOI
 
 
 @transaction.atomic(durable=True)
-def pause_channel(*, channel: Channel, reason: str, by: Any) -> None:
+def pause_channel(*, channel: Channel, reason: str, by: User | str) -> None:
     """An administrator stops a channel whose credentials must be replaced (say, leaked)."""
     _pause_channel(channel=channel, reason=reason, by=by)
 
 
-def _pause_channel(*, channel: Channel, reason: str, by: Any) -> None:
+def _pause_channel(*, channel: Channel, reason: str, by: User | str) -> None:
     """Expired or revoked credentials stop this channel only, and its people are told.
     Runs inside the caller's transaction."""
     changed = Channel.objects.filter(pk=channel.pk, status=Channel.Status.CONNECTED).update(
@@ -41,7 +42,7 @@ def _pause_channel(*, channel: Channel, reason: str, by: Any) -> None:
 
 
 @transaction.atomic
-def reconnect_channel(*, channel: Channel, credentials: dict[str, Any], by: Any) -> int:
+def reconnect_channel(*, channel: Channel, credentials: dict[str, Any], by: User | str) -> int:
     """New credentials: the channel is connected again and its paused posts go out.
     (Not durable: the admin saves a channel and reconnects it in one transaction.)"""
     channel = Channel.objects.select_for_update().get(pk=channel.pk)
@@ -64,7 +65,7 @@ def reconnect_channel(*, channel: Channel, credentials: dict[str, Any], by: Any)
 
 
 @transaction.atomic(durable=True)
-def set_unknown_outcome(*, channel: Channel, choice: str, by: Any) -> Channel:
+def set_unknown_outcome(*, channel: Channel, choice: str, by: User) -> Channel:
     """Choose, for a channel nobody can look on (Telegram), what follows a send whose answer
     was lost: wait for a person to look (the default: never twice) or send again (never
     missing, maybe twice). Applies to the sends that follow, not to those already waiting."""

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +18,7 @@ from pressroom.publishing.results import _update_post_status
 
 
 @transaction.atomic(durable=True)
-def record_look(*, delivery: Delivery, by: Any, found: bool, link: str = "") -> Delivery:
+def record_look(*, delivery: Delivery, by: User, found: bool, link: str = "") -> Delivery:
     """Someone who may approve the post looked on the channel: the post is there
     (published) or it is not (sent again). Only a delivery waiting for a person changes."""
     delivery = (

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -31,7 +31,7 @@ SCHEDULE_GRACE = timedelta(minutes=2)
 
 
 @transaction.atomic
-def schedule_post(*, post: Post, by: Any, at: datetime | None = None) -> Post:
+def schedule_post(*, post: Post, by: User, at: datetime | None = None) -> Post:
     """Publish now (at=None) or at a time: one delivery per chosen channel.
 
     Not durable: confirming an emergency alert approves and schedules in one transaction.

@@ -6,6 +6,7 @@ import asyncio
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from pressroom.channels.models import Channel
 from pressroom.content import actions as content
@@ -37,6 +38,11 @@ class PublishingTestCase(BaseTransactionTestCase):
     @pytest.fixture(autouse=True)
     def _sandbox(self, clean_sandbox: Any) -> None:
         self.sandbox = clean_sandbox
+
+    def setUp(self) -> None:
+        super().setUp()
+        # Actions' messages in English, so that the tests read like the code.
+        self.enterContext(translation.override("en"))
 
     def connect(self, platform: str, *, registered_token: str | None = None) -> Channel:
         credentials = TOKENS[platform]
