@@ -24,7 +24,7 @@ def get_post_for(request: HttpRequest, post_id: int) -> tuple[Post, set[str]]:
     if post.is_emergency and post.status in UNSENT:
         # An emergency post moves only through its alert's page (a second person confirms
         # it there after re-authenticating): here it can be read, not edited or approved.
-        # Once sent, approvers keep their rights here (to settle an unconfirmed delivery).
+        # Once sent, approvers keep their rights here (to say whether an unconfirmed send arrived).
         capabilities &= {Capability.VIEW}
     return post, capabilities
 

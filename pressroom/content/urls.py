@@ -16,9 +16,9 @@ urlpatterns = [
     path("<int:post_id>/submit/", views.post_submit, name="post_submit"),
     path("<int:post_id>/approve/", views.post_approve, name="post_approve"),
     path(
-        "<int:post_id>/deliveries/<int:delivery_id>/settle/",
-        views.delivery_settle,
-        name="delivery_settle",
+        "<int:post_id>/deliveries/<int:delivery_id>/look/",
+        views.delivery_look,
+        name="delivery_look",
     ),
     path("<int:post_id>/reject/", views.post_reject, name="post_reject"),
     path("<int:post_id>/schedule/", views.post_schedule, name="post_schedule"),

@@ -224,7 +224,7 @@ class Allowed:
     approve: bool
     reject: bool
     schedule: bool
-    settle: bool
+    answer_look: bool
 
 
 def _allowed(request: HttpRequest, post: Post, capabilities: set[str]) -> Allowed:
@@ -240,7 +240,7 @@ def _allowed(request: HttpRequest, post: Post, capabilities: set[str]) -> Allowe
         approve=approve and not own and not edited and post.status == Post.Status.IN_REVIEW,
         reject=approve and not own and post.status in (Post.Status.IN_REVIEW, Post.Status.APPROVED),
         schedule=approve and post.status == Post.Status.APPROVED,
-        settle=approve,
+        answer_look=approve,
     )
 
 
@@ -295,14 +295,16 @@ def post_submit(request: AuthenticatedHttpRequest, post_id: int) -> HttpResponse
 
 @login_required
 @require_POST
-def delivery_settle(
+def delivery_look(
     request: AuthenticatedHttpRequest, post_id: int, delivery_id: int
 ) -> HttpResponse:
     """Someone looked at the channel: the post is there, or it is not and goes out again."""
     post, capabilities = get_post_for(request, post_id)
     delivery = get_object_or_404(post.deliveries, pk=delivery_id)
     if Capability.APPROVE not in capabilities:
-        return _refuse(request, post, _("Only an approver can settle an unconfirmed delivery."))
+        return _refuse(
+            request, post, _("Only an approver can say whether an unconfirmed send arrived.")
+        )
     found = request.POST.get("found") == "yes"
     looking.record_look(delivery=delivery, by=request.user, found=found)
     if found:

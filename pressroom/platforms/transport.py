@@ -246,7 +246,7 @@ class HttpPlatformClient(abc.ABC):
     async def _publish(self, publication: Publication, call: Call) -> Outcome:
         """The platform's own publish: its calls, in order, through `call`."""
 
-    async def find(self, publication: Publication, since: datetime | None) -> Outcome | None:
+    async def look_for(self, publication: Publication, since: datetime | None) -> Outcome | None:
         """Look on the platform for this publication, sent at or after `since`.
 
         Answers PUBLISHED (with the remote id) when it is there, None when it certainly is
@@ -255,7 +255,7 @@ class HttpPlatformClient(abc.ABC):
         call = Call(self.http, self.timeout)
         try:
             async with asyncio.timeout(self.total_timeout):
-                return await self._find(publication, since, call)
+                return await self._look_for(publication, since, call)
         except Stop as stop:
             return self._redacted(stop.outcome)
         except TransportError as error:
@@ -263,7 +263,7 @@ class HttpPlatformClient(abc.ABC):
         except TimeoutError:
             return Outcome(OutcomeKind.RETRY_LATER, code="timeout", reason="Check timed out")
 
-    async def _find(
+    async def _look_for(
         self, publication: Publication, since: datetime | None, call: Call
     ) -> Outcome | None:
         return Outcome(

@@ -292,7 +292,7 @@ class Dispatcher:
                 keeper = tokens.ChannelKeeper(job.channel_id, self._db)
                 client = client_class(job.platform)(job.access, http, keeper=keeper)
                 if job.look:
-                    found = await client.find(job.publication, job.since)
+                    found = await client.look_for(job.publication, job.since)
                     not_found = found is None
                     outcome = found or Outcome(OutcomeKind.UNKNOWN, code="not_found")
                 else:

@@ -205,7 +205,7 @@ class SettleUnknownDeliveryTests(ViewTestCase):
         Delivery.objects.filter(pk=self.delivery.pk).update(
             status=Delivery.Status.WAITING_FOR_PERSON, needs_look=True
         )
-        self.url = reverse("delivery_settle", args=[self.post.pk, self.delivery.pk])
+        self.url = reverse("delivery_look", args=[self.post.pk, self.delivery.pk])
 
     def test_the_approver_sees_the_choice_and_marks_it_published(self) -> None:
         self.login(self.approver)
@@ -225,7 +225,7 @@ class SettleUnknownDeliveryTests(ViewTestCase):
         self.assertEqual(self.delivery.status, Delivery.Status.RETRY)
         self.assertFalse(self.delivery.needs_look)
 
-    def test_only_people_who_may_approve_for_the_unit_settle(self) -> None:
+    def test_only_people_who_may_approve_for_the_unit_answer(self) -> None:
         self.login(self.member)
         self.assertEqual(self.client.post(self.url, {"found": "yes"}).status_code, 404)
         self.login(self.owner)

@@ -237,14 +237,14 @@ class AlertDetailTests(AlertViewTestCase):
         self.client.post(reverse("post_approve", args=[alert.post_id]))
         self.assertEqual(Post.objects.get(pk=alert.post_id).status, Post.Status.IN_REVIEW)
 
-    def test_once_sent_an_approver_can_settle_a_delivery_on_the_post_page(self) -> None:
+    def test_once_sent_an_approver_can_answer_for_a_delivery_on_the_post_page(self) -> None:
         alert = self.compose()
         actions.confirm_alert(alert=alert, by=self.approver, password=self.password)
         delivery = Delivery.objects.get(post=alert.post, channel=self.district_telegram)
         Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.WAITING_FOR_PERSON)
         self.login(self.approver)
         response = self.client.post(
-            reverse("delivery_settle", args=[alert.post_id, delivery.pk]), {"found": "yes"}
+            reverse("delivery_look", args=[alert.post_id, delivery.pk]), {"found": "yes"}
         )
         self.assertRedirects(response, reverse("post_detail", args=[alert.post_id]))
         delivery.refresh_from_db()

@@ -94,7 +94,7 @@ class BoardTests(AlertSetup, ViewTestCase):
         self.assertIn("handed_over", page)
         self.assertIn('hx-trigger="every 1s"', page)
 
-    def test_a_send_waiting_for_a_person_stops_the_polling_and_says_where_to_settle(
+    def test_a_send_waiting_for_a_person_stops_the_polling_and_says_where_to_answer(
         self,
     ) -> None:
         self.confirm()

@@ -95,7 +95,7 @@ class Client(HttpPlatformClient):
             raise Stop(unexpected_outcome(response, creating=False, what="a photo upload"))
         return photo_id
 
-    async def _find(
+    async def _look_for(
         self, publication: Publication, since: datetime | None, call: Call
     ) -> Outcome | None:
         """Look among the page's recent posts for one with exactly this message."""

@@ -28,7 +28,7 @@ def test_a_descriptor_matches_its_client_and_emulation(name: str) -> None:
     client = client_class(name)
     assert client.platform == name
     # What publishing is told about looking for a lost post is what the client can do.
-    assert (client._find is not HttpPlatformClient._find) is descriptor.can_look
+    assert (client._look_for is not HttpPlatformClient._look_for) is descriptor.can_look
     module = importlib.import_module(descriptor.emulation)
     assert module.EMULATION.platform == name
     assert module.EMULATION.path == descriptor.sandbox_path

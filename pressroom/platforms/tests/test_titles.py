@@ -93,7 +93,7 @@ def test_facebook_finds_a_lost_post_by_its_titled_message(clean_sandbox: Running
 
     async def look() -> object:
         async with make_http_client() as http:
-            return await client_class("facebook")(access, http).find(publication, None)
+            return await client_class("facebook")(access, http).look_for(publication, None)
 
     found = asyncio.run(look())
     assert getattr(found, "remote_id", None) == sent.remote_id

@@ -70,7 +70,7 @@ class Client(HttpPlatformClient):
             raw=data,
         )
 
-    async def _find(
+    async def _look_for(
         self, publication: Publication, since: datetime | None, call: Call
     ) -> Outcome | None:
         """Look among the OA's latest articles (getslice) for one with this title."""

@@ -1,6 +1,6 @@
 """Several dispatcher processes on one database, one killed mid-run: each post out exactly once.
 
-Facebook, Zalo and Mastodon only: a Telegram send cut off by a crash cannot be settled by
+Facebook, Zalo and Mastodon only: a Telegram send cut off by a crash cannot be answered by
 looking (the Bot API lists no messages), so it waits for a person; the state machine tests
 cover that case.
 """

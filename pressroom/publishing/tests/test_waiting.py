@@ -56,7 +56,7 @@ class WaitingForAPersonTests(PublishingTestCase):
         self.assertContains(post_page, "Waiting for a person to look")
         self.assertContains(post_page, "cannot be asked whether the post is there")
         self.assertContains(
-            post_page, reverse("delivery_settle", args=[self.post.pk, self.delivery.pk])
+            post_page, reverse("delivery_look", args=[self.post.pk, self.delivery.pk])
         )
         # Nothing for the page to wait for: it does not poll.
         self.assertNotContains(post_page, 'hx-trigger="every 2s"')
