@@ -41,16 +41,9 @@ def theme_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ThemeForm(request.POST or None, units=units)
     if request.method == "POST":
         if form.is_valid():
-            data = form.cleaned_data
             try:
                 theme = actions.save_theme(
-                    by=request.user,
-                    unit=data["unit"],
-                    name=data["name"],
-                    description=data["description"],
-                    starts_on=data["starts_on"],
-                    ends_on=data["ends_on"],
-                    is_active=data["is_active"],
+                    by=request.user, unit=form.cleaned_data["unit"], **form.save_arguments()
                 )
             except ActionError as error:
                 add_to_form(form, error)
@@ -84,17 +77,9 @@ def theme_edit(request: AuthenticatedHttpRequest, theme_id: int) -> HttpResponse
     form.fields["unit"].disabled = True
     if request.method == "POST":
         if form.is_valid():
-            data = form.cleaned_data
             try:
                 actions.save_theme(
-                    by=request.user,
-                    unit=theme.unit,
-                    theme=theme,
-                    name=data["name"],
-                    description=data["description"],
-                    starts_on=data["starts_on"],
-                    ends_on=data["ends_on"],
-                    is_active=data["is_active"],
+                    by=request.user, unit=theme.unit, theme=theme, **form.save_arguments()
                 )
             except ActionError as error:
                 add_to_form(form, error)

@@ -4,6 +4,7 @@ decorated with `endpoint`; the platform's errors are exceptions that know their 
 from __future__ import annotations
 
 import functools
+from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable
 
 from starlette.requests import Request
@@ -15,23 +16,24 @@ from pressroom.sandbox.records import Account
 from pressroom.sandbox.store import SandboxStore
 
 
-class PlatformError(Exception):
-    """A platform's error answer, raised anywhere in an emulated endpoint."""
+class PlatformError(ABC, Exception):
+    """A platform's error answer, raised anywhere in an emulated endpoint; each platform
+    says how it answers."""
 
-    def response(self) -> Response:
-        raise NotImplementedError
+    @abstractmethod
+    def response(self) -> Response: ...
 
 
-class EmulatedApi:
+class EmulatedApi(ABC):
     """A platform's emulated API over the sandbox's store; its endpoints are its methods."""
 
     def __init__(self, store: SandboxStore, gate: Gate) -> None:
         self.store = store
         self.gate = gate
 
+    @abstractmethod
     def bad_body(self, message: str) -> PlatformError:
         """The platform's answer to a body the sandbox cannot read."""
-        raise NotImplementedError
 
     async def guarded(
         self,
