@@ -3,6 +3,8 @@
 - `POST /_control/accounts`, `GET /_control/accounts`, `POST /_control/reset`
 - `POST|GET|DELETE /_control/faults`: one-shot faults (faults.py)
 - `PUT|GET|DELETE /_control/profile`: probabilistic fault profiles (profiles.py)
+- `POST /_control/apps`: `{"platform", "app_id", "app_secret"}`, an app as registered in the
+  platform's developer console (Facebook, Zalo): their OAuth endpoints check the secret
 - `PUT|GET /_control/settings`: `{"enforce_limits": true|false}` (the platforms' real limits)
 - `GET /_ledger` (filters: platform, account_id, kind, top_level, after_seq, limit),
   `GET /_ledger/summary`, `GET /_ledger/duplicates`
@@ -109,6 +111,22 @@ class Controls:
         ):
             self.store.conditions.expire([account], expired=True)
         return JSONResponse(account.public(), status_code=201)
+
+    async def save_app(self, request: Request) -> Response:
+        try:
+            body = await self.json_object(request)
+        except ValueError as error:
+            return JSONResponse({"error": str(error)}, status_code=400)
+        platform = body.get("platform")
+        app_id = str(body.get("app_id") or "").strip()
+        app_secret = str(body.get("app_secret") or "")
+        if platform not in self.store.platforms or not app_id or not app_secret:
+            return JSONResponse(
+                {"error": f"needed: platform ({sorted(self.store.platforms)}), app_id, app_secret"},
+                status_code=400,
+            )
+        self.store.save_app(platform, app_id, app_secret)
+        return JSONResponse({"platform": platform, "app_id": app_id}, status_code=201)
 
     async def list_accounts(self, request: Request) -> Response:
         platform = request.query_params.get("platform") or None
@@ -230,6 +248,7 @@ class Controls:
         return [
             Route("/_control/accounts", changing(self.save_account), methods=["POST"]),
             Route("/_control/accounts", self.list_accounts, methods=["GET"]),
+            Route("/_control/apps", changing(self.save_app), methods=["POST"]),
             Route("/_control/reset", changing(self.reset), methods=["POST"]),
             Route("/_control/faults", changing(self.add_fault), methods=["POST"]),
             Route("/_control/faults", self.list_faults, methods=["GET"]),

@@ -51,6 +51,14 @@ CREATE TABLE IF NOT EXISTS media (
     created_at REAL NOT NULL,
     PRIMARY KEY (platform, media_id)
 );
+-- What OAuth flows keep between their steps (registered apps, codes, grants, user tokens).
+CREATE TABLE IF NOT EXISTS records (
+    namespace TEXT NOT NULL,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    expires_at REAL,
+    PRIMARY KEY (namespace, key)
+);
 CREATE TABLE IF NOT EXISTS counters (
     name TEXT PRIMARY KEY,
     value INTEGER NOT NULL

@@ -89,7 +89,7 @@ class SandboxStore:
 
     def reset(self) -> None:
         with self._writes.transaction() as db:
-            for table in ("accounts", "objects", "media", "counters"):
+            for table in ("accounts", "objects", "media", "counters", "records"):
                 db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
             self.files.clear()
             self._accounts.clear()
@@ -145,6 +145,70 @@ class SandboxStore:
             if not holders:
                 return None
             return self._accounts.get((platform, min(holders)))
+
+    # Records: what an OAuth flow keeps between its steps
+
+    def put_record(
+        self, namespace: str, key: str, value: dict[str, Any], *, ttl_s: float | None = None
+    ) -> None:
+        """Keep `value` under (namespace, key), replacing what was there; gone after ttl_s."""
+        expires_at = time.time() + ttl_s if ttl_s is not None else None
+        with self._writes.transaction() as db:
+            db.execute(
+                "INSERT INTO records (namespace, key, value, expires_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (namespace, key) DO UPDATE SET "
+                "value = excluded.value, expires_at = excluded.expires_at",
+                (namespace, key, json.dumps(value), expires_at),
+            )
+
+    def record(self, namespace: str, key: str) -> dict[str, Any] | None:
+        with self._writes.transaction() as db:
+            row = db.execute(
+                "SELECT value, expires_at FROM records WHERE namespace = ? AND key = ?",
+                (namespace, key),
+            ).fetchone()
+        if row is None or (row["expires_at"] is not None and row["expires_at"] <= time.time()):
+            return None
+        value: dict[str, Any] = json.loads(row["value"])
+        return value
+
+    def take_record(self, namespace: str, key: str) -> dict[str, Any] | None:
+        """The record, removed in the same step: a single-use code is used once, even when two
+        requests bring it at the same time."""
+        with self._writes.transaction() as db:
+            row = db.execute(
+                "DELETE FROM records WHERE namespace = ? AND key = ? RETURNING value, expires_at",
+                (namespace, key),
+            ).fetchone()
+        if row is None or (row["expires_at"] is not None and row["expires_at"] <= time.time()):
+            return None
+        value: dict[str, Any] = json.loads(row["value"])
+        return value
+
+    def drop_record(self, namespace: str, key: str) -> bool:
+        with self._writes.transaction() as db:
+            cursor = db.execute(
+                "DELETE FROM records WHERE namespace = ? AND key = ?", (namespace, key)
+            )
+        return cursor.rowcount > 0
+
+    def records(self, namespace: str) -> dict[str, dict[str, Any]]:
+        """Every live record of the namespace, by key."""
+        with self._writes.transaction() as db:
+            rows = db.execute(
+                "SELECT key, value FROM records WHERE namespace = ? "
+                "AND (expires_at IS NULL OR expires_at > ?) ORDER BY key",
+                (namespace, time.time()),
+            ).fetchall()
+        return {row["key"]: json.loads(row["value"]) for row in rows}
+
+    # Apps registered with a platform (Facebook's and Zalo's developer consoles)
+
+    def save_app(self, platform: str, app_id: str, app_secret: str, **extra: Any) -> None:
+        self.put_record(f"apps:{platform}", app_id, {"app_secret": app_secret, **extra})
+
+    def app(self, platform: str, app_id: str) -> dict[str, Any] | None:
+        return self.record(f"apps:{platform}", app_id)
 
     # Objects
 

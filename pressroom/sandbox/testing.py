@@ -138,6 +138,11 @@ class RunningEmulator:
         result: dict[str, Any] = response.json()
         return result
 
+    def add_app(self, platform: str, app_id: str, app_secret: str) -> None:
+        """Register an app, as in the platform's developer console (its OAuth checks it)."""
+        body = {"platform": platform, "app_id": app_id, "app_secret": app_secret}
+        self._control.post(f"{self.url}/_control/apps", json=body).raise_for_status()
+
     def accounts(self, platform: str | None = None) -> list[dict[str, Any]]:
         params = {"platform": platform} if platform else {}
         response = self._control.get(f"{self.url}/_control/accounts", params=params)
