@@ -3,8 +3,10 @@
 Zalo answers HTTP 200 even for errors: `{"error": <non-zero>, "message": …}`.
 Account settings (extra fields at registration), for the readings platforms.md leaves open:
 `verify_id_field` ("id", the default, or "article_id") and `verify_link_view` (true adds
-`link_view` to the verify answer).
-Fault operations: `upload/image`, `article/create` (creates), `article/verify`,
+`link_view` to the verify answer). The OA's profile as getoa answers it: `is_verified` (true),
+`oa_type` (3, a state agency; see sandbox_oauth.py), `description`, `oa_alias`, `cate_name`,
+`followers` (0), `avatar`, `cover`, `package_name`, `package_valid_through_date`.
+Fault operations: `oa/getoa`, `upload/image`, `article/create` (creates), `article/verify`,
 `article/getslice`, `article/getdetail`.
 A server error is -100 "unknown error, try again later" inside HTTP 200 (the code Zalo's ZNS
 error table gives for a transient failure; UNCONFIRMED for the OA API). Rate limits: none
@@ -13,6 +15,7 @@ enforced (Zalo publishes none for articles; UNCONFIRMED), -32 only when injected
 
 from __future__ import annotations
 
+import time
 import uuid
 from typing import Any
 
@@ -21,6 +24,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from pressroom.platforms.zalo.descriptor import DESCRIPTOR
+from pressroom.platforms.zalo.sandbox_oauth import LOOK, STATE_AGENCY, oauth_routes
 from pressroom.sandbox import faults
 from pressroom.sandbox.common import (
     Incoming,
@@ -29,7 +33,7 @@ from pressroom.sandbox.common import (
     server_root,
 )
 from pressroom.sandbox.conditions import Gate
-from pressroom.sandbox.emulation import Emulation, Look
+from pressroom.sandbox.emulation import Emulation
 from pressroom.sandbox.endpoints import EmulatedApi, PlatformError, endpoint
 from pressroom.sandbox.store import Account, Item, SandboxStore
 
@@ -42,6 +46,8 @@ MAX_SLICE = 10
 # -32 too many requests, -100 unknown error (try again later).
 TOKEN_INVALID, BAD_PARAMETER, NO_ARTICLE, TOO_MANY = -216, -210, -222, -32
 UNKNOWN_ERROR = -100
+# getoa's cate_name when the account's settings give none, by OA type (see sandbox_oauth.py).
+CATEGORIES = {3: "Cơ quan nhà nước", 2: "Doanh nghiệp", 1: "Nhà sáng tạo nội dung"}
 
 
 class ZaloError(PlatformError):
@@ -106,6 +112,16 @@ class OfficialAccountApi(EmulatedApi):
             "thumb": cover.get("photo_url", ""),
             "link_view": self.link_view(request, item),
         }
+
+    @endpoint
+    async def official_account_info(self, request: Request) -> Response:
+        """getoa: the OA's profile, from its settings (account extra) or the sandbox's defaults."""
+        account = self.official_account(request)
+
+        async def handler() -> Response:
+            return success(oa_profile(account))
+
+        return await self.guarded(account, "oa/getoa", handler)
 
     @endpoint
     async def upload_image(self, request: Request) -> Response:
@@ -255,6 +271,7 @@ class OfficialAccountApi(EmulatedApi):
 
     def routes(self) -> list[BaseRoute]:
         return [
+            Route("/v2.0/oa/getoa", self.official_account_info, methods=["GET"]),
             Route("/v2.0/oa/upload/image", self.upload_image, methods=["POST"]),
             Route("/v2.0/article/create", self.create_article, methods=["POST"]),
             Route("/v2.0/article/verify", self.verify_article, methods=["POST"]),
@@ -265,6 +282,29 @@ class OfficialAccountApi(EmulatedApi):
 
 def routes(store: SandboxStore) -> list[BaseRoute]:
     return OfficialAccountApi(store).routes()
+
+
+def oa_profile(account: Account) -> dict[str, Any]:
+    """getoa's `data`: what the account's settings say, else a verified state agency's OA."""
+    extra = account.extra
+    oa_type = extra.get("oa_type", STATE_AGENCY)
+    return {
+        "oa_id": account.account_id,
+        "name": account.name,
+        "description": str(extra.get("description") or ""),
+        "oa_alias": str(extra.get("oa_alias") or ""),
+        "is_verified": bool(extra.get("is_verified", True)),
+        "oa_type": oa_type,
+        "cate_name": str(extra.get("cate_name") or CATEGORIES.get(oa_type, "")),
+        "num_follower": int(extra.get("followers") or 0),
+        "avatar": str(extra.get("avatar") or ""),
+        "cover": str(extra.get("cover") or ""),
+        "package_name": str(extra.get("package_name") or "Gói Nâng cao"),
+        "package_valid_through_date": str(
+            extra.get("package_valid_through_date")
+            or time.strftime("%d/%m/%Y", time.gmtime(account.created_at + 365 * 86400))
+        ),
+    }
 
 
 def validated_article(incoming: Incoming) -> dict[str, Any]:
@@ -321,45 +361,10 @@ def fault_error(fault: faults.Fault) -> ZaloError:
     )
 
 
-def oauth_routes(store: SandboxStore) -> list[BaseRoute]:
-    """oauth.zaloapp.com: the refresh grant, with single-use refresh tokens as the real one."""
-
-    async def access_token(request: Request) -> Response:
-        form = await request.form()
-        if form.get("grant_type") != "refresh_token":
-            return JSONResponse({"error": -14003, "message": "Unsupported grant type"})
-        refresh_token = str(form.get("refresh_token") or "")
-        app_id = str(form.get("app_id") or "")
-        for account in store.accounts(PLATFORM):
-            extra = account.extra
-            if not refresh_token or extra.get("refresh_token") != refresh_token:
-                continue
-            if str(extra.get("app_id")) != app_id:
-                return JSONResponse({"error": -14001, "message": "Invalid app_id"})
-            if request.headers.get("secret_key") != extra.get("secret_key"):
-                return JSONResponse({"error": -14002, "message": "Invalid secret key"})
-            new_access, new_refresh = uuid.uuid4().hex, uuid.uuid4().hex
-            store.save_account(
-                platform=PLATFORM,
-                account_id=account.account_id,
-                token=new_access,
-                name=account.name,
-                extra={**extra, "refresh_token": new_refresh},
-            )
-            # expires_in is a string, as Zalo sends it.
-            return JSONResponse(
-                {"access_token": new_access, "refresh_token": new_refresh, "expires_in": "90000"}
-            )
-        # Unknown, or already used once: single-use refresh tokens.
-        return JSONResponse({"error": -14014, "message": "Invalid refresh token"})
-
-    return [Route("/v4/oa/access_token", access_token, methods=["POST"])]
-
-
 EMULATION = Emulation(
     platform=PLATFORM,
     path=DESCRIPTOR.sandbox_path,
     routes=routes,
-    look=Look(brand="Zalo OA", accent="#0068ff", background="#eef3fb", item="Bài viết (Article)"),
+    look=LOOK,
     mounts={"/zalo-oauth": oauth_routes},
 )
