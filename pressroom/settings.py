@@ -182,7 +182,22 @@ TASKS = {
 
 # Platform credentials are encrypted with these keys (comma separated, newest first).
 PRESSROOM_CREDENTIAL_KEYS = envlist("PRESSROOM_CREDENTIAL_KEYS", [])
+# The platforms, for connecting channels (docs/operations.md, "Connecting channels"). The app
+# ids and secrets come from each platform's developer console; the addresses change only for a
+# proxy or a test.
+FACEBOOK_APP_ID = envstr("FACEBOOK_APP_ID")
+FACEBOOK_APP_SECRET = envstr("FACEBOOK_APP_SECRET")
+FACEBOOK_API_VERSION = envstr("FACEBOOK_API_VERSION", "v24.0")
+FACEBOOK_GRAPH_URL = envstr("FACEBOOK_GRAPH_URL", "https://graph.facebook.com")
+FACEBOOK_DIALOG_URL = envstr("FACEBOOK_DIALOG_URL", "https://www.facebook.com")
+ZALO_APP_ID = envstr("ZALO_APP_ID")
+ZALO_APP_SECRET = envstr("ZALO_APP_SECRET")
 ZALO_OAUTH_URL = envstr("ZALO_OAUTH_URL", "https://oauth.zaloapp.com")
+ZALO_API_URL = envstr("ZALO_API_URL", "https://openapi.zalo.me")
+TELEGRAM_API_URL = envstr("TELEGRAM_API_URL", "https://api.telegram.org")
+# The training sandbox (the platforms' emulator), when this server offers one: its channels
+# are connected through the emulator's own consent pages. The demo sets it.
+SANDBOX_URL = envstr("SANDBOX_URL")
 # Hard limit on every outgoing platform call, in seconds.
 PLATFORM_TIMEOUT_S = envfloat("PLATFORM_TIMEOUT_S", 15.0)
 # How often an idle dispatcher asks whether anything is due (one indexed query).

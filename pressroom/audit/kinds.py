@@ -32,6 +32,9 @@ class Kind(models.TextChoices):
     CHANNEL_EDIT = "channel.edit", _("Channel changed")
     CHANNEL_NEEDS_RECONNECT = "channel.needs_reconnect", _("Channel needs reconnecting")
     CHANNEL_RECONNECT = "channel.reconnect", _("Channel reconnected")
+    CHANNEL_CONNECT_START = "channel.connect_start", _("Channel connection started")
+    CHANNEL_CONNECT_REFUSED = "channel.connect_refused", _("Channel connection refused")
+    CHANNEL_DISCONNECT = "channel.disconnect", _("Channel disconnected")
     CHANNEL_TOKEN_REFRESHED = "channel.token_refreshed", _("Channel's access token renewed")
     CHANNEL_UNKNOWN_OUTCOME = (
         "channel.unknown_outcome",

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pressroom.core.crypto import decrypt_json, encrypt_json
@@ -56,3 +59,81 @@ class Channel(models.Model):
     @property
     def is_connected(self) -> bool:
         return self.status == self.Status.CONNECTED
+
+
+class ConnectAttempt(models.Model):
+    """One connection in progress, from the connect page to the channels it makes.
+
+    Its `state` travels through the platform's consent page and back: unknown, someone else's,
+    used or expired, it connects nothing. What the platform gave (the accounts found, with
+    their credentials) is kept encrypted until the administrator chooses, then erased.
+    """
+
+    LIFETIME = timedelta(minutes=15)
+
+    state = models.CharField(max_length=64, unique=True)
+    platform = models.CharField(max_length=20, choices=Platform.choices)
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # Reconnecting this channel, or (null) connecting new ones.
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, null=True, related_name="+")
+    sandbox = models.BooleanField(default=False)
+    flow_encrypted = models.TextField(blank=True)
+    found_encrypted = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.platform} for {self.unit_id} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def flow(self) -> dict[str, Any]:
+        return decrypt_json(self.flow_encrypted) if self.flow_encrypted else {}
+
+    @flow.setter
+    def flow(self, value: dict[str, Any]) -> None:
+        self.flow_encrypted = encrypt_json(value)
+
+    @property
+    def found(self) -> list[dict[str, Any]]:
+        found = decrypt_json(self.found_encrypted) if self.found_encrypted else {}
+        accounts: list[dict[str, Any]] = found.get("accounts", [])
+        return accounts
+
+    @found.setter
+    def found(self, accounts: list[dict[str, Any]]) -> None:
+        self.found_encrypted = encrypt_json({"accounts": accounts}) if accounts else ""
+
+    @property
+    def is_open(self) -> bool:
+        return self.finished_at is None and self.expires_at > timezone.now()
+
+
+class PlatformApp(models.Model):
+    """An app Pressroom registered on a platform's server for itself (Mastodon: one per
+    instance and return address), kept so that it is registered once."""
+
+    platform = models.CharField(max_length=20, choices=Platform.choices)
+    instance = models.URLField(max_length=300)
+    redirect_uri = models.URLField(max_length=500)
+    app_encrypted = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["platform", "instance", "redirect_uri"], name="one_app_per_instance"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.platform} app on {self.instance}"
+
+    @property
+    def app(self) -> dict[str, Any]:
+        return decrypt_json(self.app_encrypted)
+
+    @app.setter
+    def app(self, value: dict[str, Any]) -> None:
+        self.app_encrypted = encrypt_json(value)

@@ -4,12 +4,25 @@ from __future__ import annotations
 
 from django.urls import path
 
-from pressroom.channels import views
+from pressroom.channels import connect_views, views
 
 urlpatterns = [
     path("", views.channel_list, name="channel_list"),
     path("<int:channel_id>/", views.channel_detail, name="channel_detail"),
-    path("<int:channel_id>/reconnect/", views.channel_reconnect, name="channel_reconnect"),
+    path(
+        "<int:channel_id>/disconnect/",
+        connect_views.channel_disconnect,
+        name="channel_disconnect",
+    ),
+    path("connect/", connect_views.connect_page, name="connect_page"),
+    path("connect/<str:platform>/begin/", connect_views.connect_begin, name="connect_begin"),
+    path(
+        "connect/<str:platform>/callback/",
+        connect_views.connect_callback,
+        name="connect_callback",
+    ),
+    path("connect/<str:platform>/form/", connect_views.connect_form, name="connect_form"),
+    path("connect/choose/<int:attempt_id>/", connect_views.connect_choose, name="connect_choose"),
     path(
         "<int:channel_id>/unknown-outcome/",
         views.channel_unknown_outcome,

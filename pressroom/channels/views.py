@@ -7,17 +7,16 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from pressroom.channels.access import get_channel_for
-from pressroom.channels.forms import ReconnectForm, UnknownOutcomeForm
+from pressroom.channels.forms import UnknownOutcomeForm
 from pressroom.channels.models import Channel
 from pressroom.core.http import AuthenticatedHttpRequest
 from pressroom.orgs.access import units_for
 from pressroom.orgs.models import Capability, Unit
 from pressroom.platforms.registry import descriptor_for
-from pressroom.publishing.channel_state import reconnect_channel, set_unknown_outcome
+from pressroom.publishing.channel_state import set_unknown_outcome
 from pressroom.publishing.models import Delivery
 from pressroom.publishing.rows import delivery_rows
 
@@ -31,9 +30,14 @@ def channel_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         unit__in=units_for(request.user, Capability.VIEW)
     ).select_related("unit")
     groups: dict[int, tuple[Unit, list[Channel]]] = {}
+    may_connect = units_for(request.user, Capability.MANAGE).exists()
     for channel in channels.order_by("unit__path", "platform", "name"):
         groups.setdefault(channel.unit_id, (channel.unit, []))[1].append(channel)
-    return render(request, "channels/channel_list.html", {"groups": list(groups.values())})
+    return render(
+        request,
+        "channels/channel_list.html",
+        {"groups": list(groups.values()), "may_connect": may_connect},
+    )
 
 
 @login_required
@@ -47,7 +51,6 @@ def _render_channel(
     request: HttpRequest,
     channel: Channel,
     capabilities: frozenset[str] | set[str],
-    form: ReconnectForm | None = None,
     outcome_form: UnknownOutcomeForm | None = None,
 ) -> HttpResponse:
     deliveries = list(
@@ -82,37 +85,10 @@ def _render_channel(
                 status=Delivery.Status.WAITING_FOR_PERSON
             ).count(),
             "viewer_url": viewer_url,
-            "reconnect_form": (
-                form or ReconnectForm(platform=channel.platform) if may_manage else None
-            ),
+            "may_manage": may_manage,
             "outcome_form": outcome_form if may_manage else None,
         },
     )
-
-
-@login_required
-@require_POST
-def channel_reconnect(request: AuthenticatedHttpRequest, channel_id: int) -> HttpResponse:
-    """A unit administrator gives new credentials: the channel is connected again and the
-    deliveries that waited for it go out."""
-    channel, capabilities = get_channel_for(request, channel_id)
-    if Capability.MANAGE not in capabilities:
-        messages.error(request, _("Only an administrator of the unit can reconnect a channel."))
-        return redirect("channel_detail", channel_id=channel.pk)
-    form = ReconnectForm(request.POST, platform=channel.platform)
-    if not form.is_valid():
-        return _render_channel(request, channel, capabilities, form)
-    resumed = reconnect_channel(channel=channel, credentials=form.credentials(), by=request.user)
-    messages.success(
-        request,
-        ngettext(
-            "The channel is connected again; %(count)d waiting post goes out now.",
-            "The channel is connected again; %(count)d waiting posts go out now.",
-            resumed,
-        )
-        % {"count": resumed},
-    )
-    return redirect("channel_detail", channel_id=channel.pk)
 
 
 @login_required

@@ -128,6 +128,8 @@ class Descriptor:
     title: TitleStyle
     # Dotted path of the HttpPlatformClient subclass.
     client: str
+    # Dotted path of the platform's Connector (connecting.py), which connects channels.
+    connector: str
     # Whether the platform can be searched for a post whose answer was lost.
     can_look: bool
     # Whether sending the same post again is harmless (the platform drops the duplicate).

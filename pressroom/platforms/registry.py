@@ -6,8 +6,10 @@ import importlib
 from typing import Any, cast
 
 from django.db import models
+from django.utils.module_loading import import_string
 
 from pressroom.platforms.base import Descriptor
+from pressroom.platforms.connecting import Connector
 
 PACKAGES = (
     "pressroom.platforms.facebook",
@@ -29,6 +31,11 @@ def descriptor_for(platform: str) -> Descriptor:
         return DESCRIPTORS[platform]
     except KeyError:
         raise ValueError(f"Unknown platform: {platform!r}") from None
+
+
+def connector_for(platform: str) -> Connector:
+    connector: Connector = import_string(descriptor_for(platform).connector)
+    return connector
 
 
 def _choices() -> type[models.TextChoices]:

@@ -16,6 +16,7 @@ DESCRIPTOR = Descriptor(
     limits=LIMITS,
     title=TitleStyle.FIRST_LINE,
     client="pressroom.platforms.facebook.client.Client",
+    connector="pressroom.platforms.facebook.connect.CONNECTOR",
     can_look=True,
     resend_safe=False,
     error_explanations={

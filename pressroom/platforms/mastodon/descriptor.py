@@ -16,6 +16,7 @@ DESCRIPTOR = Descriptor(
     limits=LIMITS,
     title=TitleStyle.FIRST_LINE,
     client="pressroom.platforms.mastodon.client.Client",
+    connector="pressroom.platforms.mastodon.connect.CONNECTOR",
     can_look=False,
     # The Idempotency-Key: the same key within an hour returns the original status.
     resend_safe=True,

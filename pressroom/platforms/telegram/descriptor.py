@@ -16,6 +16,7 @@ DESCRIPTOR = Descriptor(
     limits=LIMITS,
     title=TitleStyle.BOLD_FIRST_LINE,
     client="pressroom.platforms.telegram.client.Client",
+    connector="pressroom.platforms.telegram.connect.CONNECTOR",
     # A bot cannot read its channel's history, and the Bot API drops no duplicate.
     can_look=False,
     resend_safe=False,

@@ -19,6 +19,7 @@ DESCRIPTOR = Descriptor(
     limits=LIMITS,
     title=TitleStyle.FIELD,
     client="pressroom.platforms.zalo.client.Client",
+    connector="pressroom.platforms.zalo.connect.CONNECTOR",
     can_look=True,
     resend_safe=False,
     credentials_refresh=_(
