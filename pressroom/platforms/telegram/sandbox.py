@@ -1,9 +1,12 @@
 """The Bot API methods Pressroom uses, emulated for the sandbox (mounted at /telegram).
 
-A sandbox account is a channel; its token is the bot token allowed to post in it. The chat is
-found by its account id, by `@username` or by its numeric id. Account settings: `username`
-(public link t.me/<username>), `chat_id` (numeric id; derived from the account id otherwise).
-Fault operations: the method name (`sendMessage`, `sendPhoto`, `sendMediaGroup` create).
+Methods at `/telegram/bot<token>/<method>` (names in any case, parameters in the query, a form
+or JSON): getMe, getChat, getChatMember, getChatMemberCount (the connect flow's checks) and
+sendMessage, sendPhoto, sendMediaGroup. Who the bots and channels are, and the account settings
+that shape them, is in sandbox_chats.py; `/telegram/botfather` is the training page that makes
+a bot and a channel (sandbox_botfather.py); text is parsed and counted in sandbox_text.py.
+Fault operations: the method name (`getMe`, `getChat`, `getChatMember`, `getChatMemberCount`,
+and `sendMessage`, `sendPhoto`, `sendMediaGroup`, which create).
 Rate limit: 30 messages a second per bot token (the Bot FAQ's bulk limit), then 429 with
 `parameters.retry_after`; an album counts as one call. The per-chat pace (about one message a
 second) is advice rather than a hard limit and is not enforced.
@@ -11,8 +14,6 @@ second) is advice rather than a hard limit and is not enforced.
 
 from __future__ import annotations
 
-import hashlib
-import html
 import math
 import re
 import secrets
@@ -25,9 +26,29 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from pressroom.core.text import count_utf16
+from pressroom.platforms.telegram import sandbox_botfather
 from pressroom.platforms.telegram.descriptor import DESCRIPTOR
-from pressroom.sandbox import faults
+from pressroom.platforms.telegram.sandbox_chats import (
+    bot_id,
+    bot_member,
+    bot_user,
+    can_post,
+    chat_full_info,
+    chat_number,
+    chat_object,
+    is_member,
+    member_count,
+    username_of,
+)
+from pressroom.platforms.telegram.sandbox_errors import (
+    NEED_ADMIN,
+    NOT_A_MEMBER,
+    BotApiError,
+    bad_request,
+    fault_error,
+    forbidden,
+)
+from pressroom.platforms.telegram.sandbox_text import count_utf16, parsed
 from pressroom.sandbox.common import (
     BadRequestBody,
     Incoming,
@@ -47,134 +68,9 @@ MIN_ALBUM, MAX_ALBUM = 2, 10
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 SEND_METHODS = frozenset({"sendMessage", "sendPhoto", "sendMediaGroup"})
 MESSAGES_PER_SECOND = 30
-
-
-# The HTML tags of the Bot API's HTML parse mode, and the entity each one makes.
-HTML_ENTITIES = {
-    "b": "bold",
-    "strong": "bold",
-    "i": "italic",
-    "em": "italic",
-    "u": "underline",
-    "ins": "underline",
-    "s": "strikethrough",
-    "strike": "strikethrough",
-    "del": "strikethrough",
-    "code": "code",
-    "pre": "pre",
-    "a": "text_link",
-    "tg-spoiler": "spoiler",
-    "blockquote": "blockquote",
-}
-HTML_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s[^<>]*)?)>")
-HREF = re.compile(r"""href\s*=\s*["']([^"']*)["']""")
-
-
-class BotApiError(PlatformError):
-    def __init__(
-        self, code: int, description: str, parameters: dict[str, Any] | None = None
-    ) -> None:
-        super().__init__(description)
-        self.code = code
-        self.description = description
-        self.parameters = parameters
-
-    def response(self) -> JSONResponse:
-        body: dict[str, Any] = {
-            "ok": False,
-            "error_code": self.code,
-            "description": self.description,
-        }
-        if self.parameters:
-            body["parameters"] = self.parameters
-        return JSONResponse(body, status_code=self.code)
-
-
-def bad_request(description: str) -> BotApiError:
-    return BotApiError(400, f"Bad Request: {description}")
-
-
-def chat_number(account: Account) -> int:
-    """The channel's numeric id: given, the account id itself, or derived from it."""
-    if account.extra.get("chat_id") is not None:
-        return int(account.extra["chat_id"])
-    try:
-        return int(account.account_id)
-    except ValueError:
-        digest = int(hashlib.sha256(account.account_id.encode()).hexdigest(), 16)
-        return -(1000000000000 + digest % 1000000000)
-
-
-def username_of(account: Account) -> str:
-    username = account.extra.get("username")
-    if username:
-        return str(username).lstrip("@")
-    return account.account_id[1:] if account.account_id.startswith("@") else ""
-
-
-def chat_object(account: Account) -> dict[str, Any]:
-    chat: dict[str, Any] = {"id": chat_number(account), "title": account.name, "type": "channel"}
-    username = username_of(account)
-    if username:
-        chat["username"] = username
-    return chat
-
-
-def parse_html(text: str) -> tuple[str, list[dict[str, Any]]]:
-    """The text as readers see it and its entities (offsets in UTF-16 units), as the Bot API
-    parses `parse_mode=HTML`; a stray `<` or a tag it does not know is refused."""
-    plain: list[str] = []
-    entities: list[dict[str, Any]] = []
-    open_tags: list[tuple[str, int, str]] = []
-    offset = position = 0
-
-    def add_data(data: str) -> None:
-        nonlocal offset
-        if "<" in data:
-            raise bad_request('can\'t parse entities: unexpected "<" outside a tag')
-        data = html.unescape(data)
-        plain.append(data)
-        offset += count_utf16(data)
-
-    for tag in HTML_TAG.finditer(text):
-        add_data(text[position : tag.start()])
-        position = tag.end()
-        closing, name = tag.group(1) == "/", tag.group(2).lower()
-        if name not in HTML_ENTITIES:
-            raise bad_request(f'can\'t parse entities: unsupported start tag "{name}"')
-        if not closing:
-            href = HREF.search(tag.group(3) or "")
-            open_tags.append((name, offset, href.group(1) if href else ""))
-            continue
-        if not open_tags or open_tags[-1][0] != name:
-            raise bad_request(f'can\'t parse entities: unexpected end tag "{name}"')
-        _name, start, url = open_tags.pop()
-        if offset > start:
-            entity: dict[str, Any] = {
-                "type": HTML_ENTITIES[name],
-                "offset": start,
-                "length": offset - start,
-            }
-            if url:
-                entity["url"] = html.unescape(url)
-            entities.append(entity)
-    add_data(text[position:])
-    if open_tags:
-        raise bad_request(
-            "can't parse entities: can't find end tag corresponding to start tag "
-            f'"{open_tags[-1][0]}"'
-        )
-    entities.sort(key=lambda entity: (entity["offset"], -entity["length"]))
-    return "".join(plain), entities
-
-
-def parsed(text: str, parse_mode: str) -> tuple[str, list[dict[str, Any]]]:
-    """The text after entities parsing (no parse mode: as sent, without entities)."""
-    if not parse_mode:
-        return text, []
-    if parse_mode.upper() != "HTML":
-        raise bad_request(f"unsupported parse_mode in the sandbox: {parse_mode} (use HTML)")
-    return parse_html(text)
+# What api.telegram.org takes for a token at all: a bot id (digits, no leading zero), a colon,
+# then anything without a slash; anything else is a path it does not serve (404).
+TOKEN_SHAPE = re.compile(r"[1-9][0-9]{0,19}:[^/]{1,75}")
 
 
 class BotLimits:
@@ -204,7 +100,7 @@ class BotLimits:
 
 
 class BotApi(EmulatedApi):
-    """The Bot API's send methods behind one route, one method each."""
+    """The Bot API's methods behind one route, one method each."""
 
     def __init__(self, store: SandboxStore) -> None:
         super().__init__(
@@ -216,11 +112,17 @@ class BotApi(EmulatedApi):
                 limiter=BotLimits(),
             ),
         )
-        self.methods: dict[str, Callable[[Account, Incoming], Any]] = {
+        chat_methods: dict[str, Callable[[Account, str, Incoming], Any]] = {
+            "getChat": self.get_chat,
+            "getChatMember": self.get_chat_member,
+            "getChatMemberCount": self.get_chat_member_count,
             "sendMessage": self.send_message,
             "sendPhoto": self.send_photo,
             "sendMediaGroup": self.send_media_group,
         }
+        # Telegram reads method names in any case (getchatmemberscount is the old name).
+        self.chat_methods = {name.lower(): (name, method) for name, method in chat_methods.items()}
+        self.chat_methods["getchatmemberscount"] = self.chat_methods["getchatmembercount"]
 
     def bad_body(self, message: str) -> PlatformError:
         return bad_request(message)
@@ -237,6 +139,43 @@ class BotApi(EmulatedApi):
             if username and wanted.lower() == f"@{username}".lower():
                 return account
         return None
+
+    def bot_account(self, token: str) -> Account:
+        """The bot's first channel, which says who the bot is."""
+        bot = self.store.account_by_token(PLATFORM, token)
+        if bot is None:
+            raise BotApiError(401, "Unauthorized")
+        return bot
+
+    # The connect flow's checks
+
+    def get_me(self, bot: Account) -> dict[str, Any]:
+        return bot_user(bot, full=True)
+
+    def readable(self, channel: Account, token: str) -> None:
+        """Anybody reads a public channel; only a member a private one."""
+        if not username_of(channel) and not is_member(channel, token):
+            raise forbidden(NOT_A_MEMBER)
+
+    def get_chat(self, channel: Account, token: str, incoming: Incoming) -> Any:
+        return chat_full_info(channel)
+
+    def get_chat_member(self, channel: Account, token: str, incoming: Incoming) -> Any:
+        if bot_id(token) != user_id(incoming):
+            # The sandbox has no people: a user the bot never met is unknown to it.
+            raise bad_request("user not found")
+        return bot_member(channel, token, self.bot_account(token))
+
+    def get_chat_member_count(self, channel: Account, token: str, incoming: Incoming) -> Any:
+        return member_count(channel)
+
+    # Sending
+
+    def postable(self, channel: Account, token: str) -> None:
+        if not is_member(channel, token):
+            raise forbidden(NOT_A_MEMBER)
+        if not can_post(channel, token):
+            raise bad_request(NEED_ADMIN)
 
     def photo_sizes(self, media_id: str) -> list[dict[str, Any]]:
         media = self.store.files.get(PLATFORM, media_id)
@@ -342,7 +281,7 @@ class BotApi(EmulatedApi):
             data=data,
         )
 
-    def send_message(self, channel: Account, incoming: Incoming) -> Any:
+    def send_message(self, channel: Account, token: str, incoming: Incoming) -> Any:
         text, entities = parsed(incoming.text("text"), incoming.text("parse_mode"))
         if not text.strip():
             raise bad_request("message text is empty")
@@ -352,7 +291,7 @@ class BotApi(EmulatedApi):
         self.record(channel, message_id, text, [], entities)
         return self.message(channel, message_id, text, None, entities)
 
-    def send_photo(self, channel: Account, incoming: Incoming) -> Any:
+    def send_photo(self, channel: Account, token: str, incoming: Incoming) -> Any:
         caption, entities = parsed(incoming.text("caption"), incoming.text("parse_mode"))
         self.check_caption(caption)
         upload = incoming.files.get("photo")
@@ -366,7 +305,7 @@ class BotApi(EmulatedApi):
         self.record(channel, message_id, caption, [photo], entities)
         return self.message(channel, message_id, caption, photo, entities)
 
-    def send_media_group(self, channel: Account, incoming: Incoming) -> Any:
+    def send_media_group(self, channel: Account, token: str, incoming: Incoming) -> Any:
         items = loads_json(incoming.get("media"))
         if not isinstance(items, list):
             raise bad_request("can't parse media JSON object")
@@ -394,61 +333,70 @@ class BotApi(EmulatedApi):
         token = request.path_params["token"]
         method = request.path_params["method"]
         try:
-            if self.store.account_by_token(PLATFORM, token) is None:
-                raise BotApiError(401, "Unauthorized")
-            function = self.methods.get(method)
+            if not TOKEN_SHAPE.fullmatch(token):
+                raise BotApiError(404, "Not Found")
+            bot = self.bot_account(token)
+            if method.lower() == "getme":
+                return await self.answer(bot, "getMe", lambda: self.get_me(bot))
+            name, function = self.chat_methods.get(method.lower(), ("", None))
             if function is None:
                 raise BotApiError(404, "Not Found")
             try:
                 incoming = await read_incoming(request)
             except BadRequestBody as error:
                 raise bad_request(str(error)) from error
-            chat_id = incoming.get("chat_id")
-            if chat_id is None or str(chat_id).strip() == "":
-                raise bad_request("chat_id is empty")
-            channel = self.find_chat(chat_id)
+            if name == "getChatMember":
+                user_id(incoming)
+            channel = self.find_chat(incoming.get("chat_id", ""))
             if channel is None:
-                raise bad_request("chat not found")
-            if channel.token != token:
-                raise BotApiError(403, "Forbidden: bot is not a member of the channel chat")
+                raise bad_request(chat_lookup_error(incoming.get("chat_id")))
+            if name in SEND_METHODS:
+                self.postable(channel, token)
+            else:
+                self.readable(channel, token)
         except BotApiError as error:
             return error.response()
-
-        async def handler() -> Response:
-            try:
-                result = function(channel, incoming)
-            except BotApiError as error:
-                return error.response()
-            return JSONResponse({"ok": True, "result": result})
-
-        return await self.gate.run(
-            channel, operation=method, creates=method in SEND_METHODS, handler=handler
+        return await self.answer(
+            channel,
+            name,
+            lambda: function(channel, token, incoming),
+            creates=name in SEND_METHODS,
         )
 
+    async def answer(
+        self, account: Account, operation: str, result: Callable[[], Any], *, creates: bool = False
+    ) -> Response:
+        """The method's result as `{"ok":true,"result":…}`, behind the account's conditions."""
+
+        async def handler() -> Response:
+            return JSONResponse({"ok": True, "result": result()})
+
+        return await self.guarded(account, operation, handler, creates=creates)
+
     def routes(self) -> list[BaseRoute]:
-        return [Route("/bot{token}/{method}", self.bot_method, methods=["GET", "POST"])]
+        return [
+            *sandbox_botfather.routes(self.store),
+            Route("/bot{token}/{method}", self.bot_method, methods=["GET", "POST"]),
+        ]
+
+
+def user_id(incoming: Incoming) -> int:
+    """The `user_id` parameter, as telegram-bot-api reads it (a positive integer)."""
+    try:
+        value = int(str(incoming.get("user_id", "")).strip())
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise bad_request("invalid user_id specified")
+    return value
+
+
+def chat_lookup_error(chat_id: Any) -> str:
+    return "chat_id is empty" if chat_id is None or str(chat_id).strip() == "" else "chat not found"
 
 
 def routes(store: SandboxStore) -> list[BaseRoute]:
     return BotApi(store).routes()
-
-
-def fault_error(fault: faults.Fault) -> BotApiError:
-    if fault.kind == "rate_limit":
-        wait = int(fault.retry_after if fault.retry_after is not None else 8)
-        return BotApiError(
-            fault.status or 429,
-            fault.message or f"Too Many Requests: retry after {wait}",
-            {"retry_after": wait},
-        )
-    if fault.kind == "token_expired":
-        return BotApiError(fault.status or 401, fault.message or "Unauthorized")
-    if fault.kind == "reject":
-        return BotApiError(fault.status or 400, fault.message or "Bad Request: PEER_ID_INVALID")
-    if fault.kind == "server_error":
-        return BotApiError(fault.status or 502, fault.message or "Bad Gateway")
-    status = fault.status or (int(fault.code) if fault.code is not None else 500)
-    return BotApiError(status, fault.message or "Internal Server Error")
 
 
 EMULATION = Emulation(
