@@ -112,7 +112,9 @@ def training_app_secret(platform: str) -> str:
     """The training app's secret: derived from the server's secret key, the same every start."""
     from django.utils.crypto import salted_hmac
 
-    return salted_hmac(f"pressroom.training-app.{platform}", "secret").hexdigest()[:32]
+    return salted_hmac(
+        f"pressroom.training-app.{platform}", "secret", algorithm="sha256"
+    ).hexdigest()[:32]
 
 
 def unreachable(platform: str, error: Exception) -> ConnectRefused:

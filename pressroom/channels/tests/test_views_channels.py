@@ -111,51 +111,37 @@ class ChannelDetailTests(ViewTestCase):
         self.assertEqual(self.client.get(reverse("channel_detail", args=[99999])).status_code, 404)
 
 
-class ReconnectTests(ViewTestCase):
+class ConnectionSectionTests(ViewTestCase):
+    """The channel page's reconnect and disconnect buttons (the flows: test_connect.py)."""
+
     def setUp(self) -> None:
         super().setUp()
         self.channel = self.make_channel(self.district, "zalo")
-        self.channel.status = Channel.Status.NEEDS_RECONNECT
-        self.channel.save()
-        post = self.make_approved_post(channels=[self.channel])
-        scheduling.schedule_post(post=post, by=self.approver)
-        self.delivery = Delivery.objects.get(post=post)
-        self.url = reverse("channel_reconnect", args=[self.channel.pk])
-        self.fields = {"access_token": "new-access", "refresh_token": "new-refresh"}
+        self.page = reverse("channel_detail", args=[self.channel.pk])
+        self.disconnect = reverse("channel_disconnect", args=[self.channel.pk])
 
-    def test_the_unit_administrator_reconnects_and_paused_posts_resume(self) -> None:
-        self.assertEqual(self.delivery.status, Delivery.Status.PAUSED)
+    def test_the_unit_administrator_has_them(self) -> None:
         self.login(self.owner)
-        page = self.client.get(reverse("channel_detail", args=[self.channel.pk]))
-        self.assertContains(page, self.url)
-        response = self.client.post(self.url, self.fields, follow=True)
-        self.assertContains(response, "1")
+        page = self.client.get(self.page)
+        self.assertContains(page, reverse("connect_begin", args=["zalo"]))
+        self.assertContains(page, self.disconnect)
+
+    def test_an_approver_has_neither_and_cannot_disconnect(self) -> None:
+        self.login(self.approver)
+        page = self.client.get(self.page)
+        self.assertNotContains(page, reverse("connect_begin", args=["zalo"]))
+        self.assertNotContains(page, self.disconnect)
+        response = self.client.post(self.disconnect, follow=True)
+        self.assertIn(
+            "Only an administrator of the unit can disconnect a channel.",
+            self.messages_of(response),
+        )
         self.channel.refresh_from_db()
         self.assertEqual(self.channel.status, Channel.Status.CONNECTED)
-        self.assertEqual(self.channel.credentials["refresh_token"], "new-refresh")
-        self.delivery.refresh_from_db()
-        self.assertEqual(self.delivery.status, Delivery.Status.PENDING)
-        self.assertNotContains(response, "new-access")
-
-    def test_missing_field_is_refused_with_a_message(self) -> None:
-        self.login(self.owner)
-        response = self.client.post(self.url, {"access_token": "only-this"})
-        self.assertEqual(response.status_code, 200)
-        self.assertTrue(response.context["reconnect_form"].errors)
-        self.channel.refresh_from_db()
-        self.assertEqual(self.channel.status, Channel.Status.NEEDS_RECONNECT)
-
-    def test_an_approver_cannot_reconnect(self) -> None:
-        self.login(self.approver)
-        page = self.client.get(reverse("channel_detail", args=[self.channel.pk]))
-        self.assertNotContains(page, self.url)
-        self.client.post(self.url, self.fields)
-        self.channel.refresh_from_db()
-        self.assertEqual(self.channel.status, Channel.Status.NEEDS_RECONNECT)
 
     def test_outsider_gets_404(self) -> None:
         self.login(self.outsider)
-        self.assertEqual(self.client.post(self.url, self.fields).status_code, 404)
+        self.assertEqual(self.client.post(self.disconnect).status_code, 404)
 
 
 class UnknownOutcomeSettingTests(ViewTestCase):
