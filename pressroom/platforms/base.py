@@ -41,6 +41,9 @@ class MediaFile:
     content: bytes
     content_type: str
     description: str = ""
+    # Where the file can be fetched from the web, when the publishing side serves it: for a
+    # platform that shows images by address only (a Zalo article).
+    public_url: str = ""
 
 
 @dataclass(frozen=True)

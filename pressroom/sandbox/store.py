@@ -7,6 +7,7 @@ the tables are in schema.py, the ledger's reports in ledger.py, the files in med
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 from collections.abc import Collection
@@ -328,6 +329,86 @@ class SandboxStore:
         with self._writes.reading() as db:
             row = db.execute(query + " ORDER BY seq LIMIT 1", args).fetchone()
         return item_of(row) if row else None
+
+    def update_item(
+        self,
+        *,
+        platform: str,
+        account_id: str,
+        remote_id: str,
+        text: str | None = None,
+        title: str | None = None,
+        link: str | None = None,
+        media: list[str] | None = None,
+        data: dict[str, Any] | None = None,
+    ) -> Item | None:
+        """Change an object in place (an edited article): the given fields replace its own.
+        None when the account has no such object."""
+        with self._writes.transaction() as db:
+            row = db.execute(
+                "SELECT * FROM objects WHERE platform = ? AND account_id = ? AND remote_id = ?",
+                (platform, account_id, remote_id),
+            ).fetchone()
+            if row is None:
+                return None
+            earlier = item_of(row)
+            changes: dict[str, Any] = {
+                name: value
+                for name, value in (
+                    ("text", text),
+                    ("title", title),
+                    ("link", link),
+                    ("media", list(media) if media is not None else None),
+                    ("data", dict(data) if data is not None else None),
+                )
+                if value is not None
+            }
+            item = dataclasses.replace(earlier, **changes)
+            db.execute(
+                "UPDATE objects SET text = ?, title = ?, link = ?, media = ?, data = ? "
+                "WHERE seq = ?",
+                (
+                    item.text,
+                    item.title,
+                    item.link,
+                    json.dumps(item.media),
+                    json.dumps(item.data, ensure_ascii=False),
+                    item.seq,
+                ),
+            )
+            self._forget_item(earlier)
+            self._remember_item(item, newest=False)
+        return item
+
+    def remove_item(self, *, platform: str, account_id: str, remote_id: str) -> Item | None:
+        """Delete an object (a removed article): it leaves the feeds and the ledger. The object
+        as it was, or None when the account has no such object."""
+        with self._writes.transaction() as db:
+            row = db.execute(
+                "DELETE FROM objects WHERE platform = ? AND account_id = ? AND remote_id = ? "
+                "RETURNING *",
+                (platform, account_id, remote_id),
+            ).fetchone()
+            if row is None:
+                return None
+            item = item_of(row)
+            self._forget_item(item)
+        return item
+
+    def _forget_item(self, item: Item) -> None:
+        """Drop an object from the lookups kept in memory (its newest-of-kind entry is read
+        again from the database when next asked for)."""
+        key = (item.platform, item.account_id, item.kind)
+        latest = self._latest.get(key)
+        if latest is not None and latest.seq == item.seq:
+            del self._latest[key]
+        if item.idempotency_key:
+            self._by_idempotency_key.pop(
+                (item.platform, item.account_id, item.idempotency_key), None
+            )
+        token = item.data.get("token")
+        if isinstance(token, str) and token:
+            self._by_creation_token.pop((item.platform, token), None)
 
     def _remember_item(self, item: Item, *, newest: bool = True) -> None:
         """Index an object for the lookups publishing makes right after creating it."""
