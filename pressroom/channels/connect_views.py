@@ -190,7 +190,8 @@ def connect_form(request: AuthenticatedHttpRequest, platform: str) -> HttpRespon
     if connector.uses_consent:
         raise Http404
     units = _managed_units(request)
-    source = request.POST if request.method == "POST" else request.GET
+    # The page's address names the unit and where; the form repeats them.
+    source = {**request.GET.dict(), **request.POST.dict()}
     reconnecting: Channel | None = None
     if source.get("channel"):
         reconnecting, _capabilities = get_channel_for(request, int(source["channel"]))

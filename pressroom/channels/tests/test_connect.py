@@ -429,7 +429,7 @@ class TelegramConnectTests(ConnectTestCase):
             "Tên công khai của kênh (Channel @username)", username
         ).check("Bot là quản trị viên được đăng bài (The bot is an admin that may post)", may_post)
         created = page.press("Tạo (Create)")
-        self.assertEqual(created.status_code, 200, created.text[:300])
+        self.assertEqual(created.status_code, 201, created.text[:300])
         token = created.text.split('id="bot-token"')[1].split(">", 1)[1].split("<", 1)[0]
         return token.strip(), f"@{username}"
 
