@@ -69,8 +69,10 @@ class Command(BaseCommand):
                 except subprocess.TimeoutExpired:
                     process.kill()
 
+        sandbox_url = f"http://{host}:{sandbox_port}"
+        # Channels are connected through the sandbox's consent pages (see channels/connecting).
+        env.setdefault("SANDBOX_URL", sandbox_url)
         try:
-            sandbox_url = f"http://{host}:{sandbox_port}"
             start("sandbox", "sandbox", "--host", host, "--port", str(sandbox_port))
             self._wait_for(f"{sandbox_url}/_ledger", processes["sandbox"])
             result = load_demo()
