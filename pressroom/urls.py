@@ -9,6 +9,7 @@ from django.urls import include, path
 from pressroom.content import calendar_views
 from pressroom.content.urls import theme_urlpatterns
 from pressroom.desk import views as desk_views
+from pressroom.publishing.public_media import public_media
 
 urlpatterns = [
     path("", desk_views.dashboard, name="dashboard"),
@@ -24,6 +25,7 @@ urlpatterns = [
     path("themes/", include(theme_urlpatterns)),
     path("notifications/", include("pressroom.desk.urls")),
     path("emergency/", include("pressroom.emergency.urls")),
+    path("m/<str:token>/<str:name>", public_media, name="public_media"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

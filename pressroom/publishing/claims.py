@@ -24,6 +24,7 @@ from pressroom.content.models import Post
 from pressroom.core.crypto import decrypt_json
 from pressroom.platforms.base import ChannelAccess, MediaFile, Publication
 from pressroom.publishing.models import Delivery
+from pressroom.publishing.public_media import public_media_url
 
 CLAIMABLE = (Delivery.Status.PENDING, Delivery.Status.RETRY, Delivery.Status.UNKNOWN)
 # A delivery claimed ahead is marked sending this long before its due moment.
@@ -229,6 +230,7 @@ def _media(post: Post) -> tuple[MediaFile, ...]:
                 content=content,
                 content_type=item.content_type,
                 description=item.description,
+                public_url=public_media_url(item),
             )
         )
     return tuple(media)
