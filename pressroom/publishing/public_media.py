@@ -9,6 +9,7 @@ signing in, as the platform's servers fetch it.
 from __future__ import annotations
 
 from datetime import timedelta
+
 from django.conf import settings
 from django.core import signing
 from django.http import FileResponse, Http404, HttpRequest
