@@ -237,7 +237,11 @@ class FacebookConnectTests(ConnectTestCase):
         self.assertEqual(len(self.events("channel.reconnect")), 1)
 
         response = self.client.post(reverse("channel_disconnect", args=[channel.pk]), follow=True)
-        self.assertIn("the platform took back the access", self.messages_of(response)[0])
+        self.assertIn(
+            "The channel is disconnected and its credentials are erased; the platform took "
+            "back the access.",
+            self.messages_of(response),
+        )
         channel.refresh_from_db()
         self.assertEqual(channel.status, Channel.Status.DISABLED)
         self.assertEqual(channel.credentials_encrypted, "")
