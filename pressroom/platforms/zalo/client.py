@@ -59,7 +59,27 @@ class Client(HttpPlatformClient):
                 code="title_required",
                 reason="A Zalo article needs a title",
             )
-        image_urls = await gather_all(self._upload(media, call) for media in publication.media)
+        uploaded = await gather_all(self._upload(media, call) for media in publication.media)
+        image_urls = [
+            given or media.public_url
+            for given, media in zip(uploaded, publication.media, strict=True)
+        ]
+        missing = [
+            media.filename
+            for url, media in zip(image_urls, publication.media, strict=True)
+            if not url
+        ]
+        if missing:
+            return Outcome(
+                OutcomeKind.REJECTED,
+                code="image_url_needed",
+                reason=(
+                    "A Zalo article shows its pictures from a web address, and none is known for "
+                    f"{', '.join(missing)}: Zalo's upload gives none, and Pressroom has no public "
+                    "address for its files. Ask an administrator to set Pressroom's public "
+                    "address, or publish this post to Zalo without pictures."
+                ),
+            )
         token = await self._create(publication, image_urls, call)
         article_id, data = await self._verify(token, call)
         link_view = str(data.get("link_view") or "")
@@ -99,6 +119,9 @@ class Client(HttpPlatformClient):
         return None
 
     async def _upload(self, media: MediaFile, call: Call) -> str:
+        """Upload one image (Zalo checks its type and size); the web address Zalo gives it, or
+        "" when Zalo answers its `attachment_id` alone, as integrations read it
+        (UNCONFIRMED whether a `url` comes too: both readings are handled)."""
         response = await call.send(
             "POST",
             f"{self.api_base}/v2.0/oa/upload/image",
@@ -107,7 +130,7 @@ class Client(HttpPlatformClient):
         )
         data = self._checked(response, creating=False)
         url = str(data.get("url") or data.get("photo_url") or "")
-        if not url:
+        if not url and not data.get("attachment_id"):
             raise Stop(unexpected_outcome(response, creating=False, what="the image upload"))
         return url
 

@@ -1,13 +1,18 @@
-"""The Zalo OA article endpoints, emulated for the sandbox (mounted at /zalo).
+"""The Zalo OA endpoints, emulated for the sandbox (mounted at /zalo): the OA's profile and
+followers, image upload, articles (create → token → verify → id, update, remove, list, detail).
 
-Zalo answers HTTP 200 even for errors: `{"error": <non-zero>, "message": …}`.
+Zalo answers HTTP 200 even for errors: `{"error": <non-zero>, "message": …}` (see
+sandbox_articles.py for the envelope and what an article may hold; sandbox_oauth.py for the
+OAuth server at /zalo-oauth).
 Account settings (extra fields at registration), for the readings platforms.md leaves open:
-`verify_id_field` ("id", the default, or "article_id") and `verify_link_view` (true adds
-`link_view` to the verify answer). The OA's profile as getoa answers it: `is_verified` (true),
-`oa_type` (3, a state agency; see sandbox_oauth.py), `description`, `oa_alias`, `cate_name`,
-`followers` (0), `avatar`, `cover`, `package_name`, `package_valid_through_date`.
-Fault operations: `oa/getoa`, `upload/image`, `article/create` (creates), `article/verify`,
-`article/getslice`, `article/getdetail`.
+`verify_id_field` ("id", the default, or "article_id"), `verify_link_view` (true adds
+`link_view` to the verify answer), `upload_image_url` (true adds the file's `url` to the image
+upload's answer; by default it gives the `attachment_id` alone, which is all the integrations
+that exist read). The OA's profile as getoa answers it: `is_verified` (true), `oa_type` (3, a
+state agency; see sandbox_oauth.py), `description`, `oa_alias`, `cate_name`, `followers` (0;
+also what user/getlist lists), `avatar`, `cover`, `package_name`, `package_valid_through_date`.
+Fault operations: `oa/getoa`, `user/getlist`, `upload/image`, `article/create` (creates),
+`article/verify`, `article/update`, `article/remove`, `article/getslice`, `article/getdetail`.
 A server error is -100 "unknown error, try again later" inside HTTP 200 (the code Zalo's ZNS
 error table gives for a transient failure; UNCONFIRMED for the OA API). Rate limits: none
 enforced (Zalo publishes none for articles; UNCONFIRMED), -32 only when injected.
@@ -15,58 +20,61 @@ enforced (Zalo publishes none for articles; UNCONFIRMED), -32 only when injected
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import secrets
 import time
 import uuid
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from pressroom.platforms.zalo.descriptor import DESCRIPTOR
-from pressroom.platforms.zalo.sandbox_oauth import LOOK, STATE_AGENCY, oauth_routes
-from pressroom.sandbox import faults
-from pressroom.sandbox.common import (
-    Incoming,
-    image_info,
-    read_incoming,
-    server_root,
+from pressroom.platforms.zalo.sandbox_articles import (
+    BAD_PARAMETER,
+    IMAGE_TYPES,
+    MAX_FOLLOWERS_PAGE,
+    MAX_IMAGE_BYTES,
+    MAX_SLICE,
+    NO_ARTICLE,
+    TOKEN_INVALID,
+    ZaloError,
+    fault_error,
+    success,
+    validated_article,
 )
+from pressroom.platforms.zalo.sandbox_oauth import LOOK, STATE_AGENCY, oauth_routes
+from pressroom.sandbox.common import image_info, loads_json, read_incoming, server_root
 from pressroom.sandbox.conditions import Gate
 from pressroom.sandbox.emulation import Emulation
 from pressroom.sandbox.endpoints import EmulatedApi, PlatformError, endpoint
 from pressroom.sandbox.store import Account, Item, SandboxStore
 
 PLATFORM = "zalo"
-MAX_IMAGE_BYTES = 1024 * 1024
-IMAGE_TYPES = frozenset({"image/jpeg", "image/png"})
-MAX_TITLE, MAX_AUTHOR, MAX_DESCRIPTION = 150, 50, 300
-MAX_SLICE = 10
-# Zalo's codes: -216 token invalid, -210 parameter beyond its limit, -222 article missing,
-# -32 too many requests, -100 unknown error (try again later).
-TOKEN_INVALID, BAD_PARAMETER, NO_ARTICLE, TOO_MANY = -216, -210, -222, -32
-UNKNOWN_ERROR = -100
 # getoa's cate_name when the account's settings give none, by OA type (see sandbox_oauth.py).
 CATEGORIES = {3: "Cơ quan nhà nước", 2: "Doanh nghiệp", 1: "Nhà sáng tạo nội dung"}
 
 
-class ZaloError(PlatformError):
-    def __init__(self, code: int, message: str, status: int = 200) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.status = status
-
-    def response(self) -> JSONResponse:
-        return JSONResponse({"error": self.code, "message": self.message}, status_code=self.status)
+def article_id() -> str:
+    """An article id of Zalo's shape (its SDK's sample: "0b5c34017c44951acc55")."""
+    return secrets.token_hex(10)
 
 
-def success(data: dict[str, Any]) -> JSONResponse:
-    return JSONResponse({"error": 0, "message": "Success", "data": data})
+def creation_token() -> str:
+    """A token of Zalo's shape: base64 with + and / (its SDK's sample), not URL-safe."""
+    return base64.b64encode(secrets.token_bytes(64)).decode("ascii")
+
+
+def follower_id(account_id: str, number: int) -> str:
+    """The OA's n-th follower, always the same id: a number of 19 digits, as Zalo's user ids."""
+    digest = hashlib.sha256(f"{account_id}:{number}".encode()).digest()
+    return str(10**18 + int.from_bytes(digest[:8], "big") % (9 * 10**18))
 
 
 class OfficialAccountApi(EmulatedApi):
-    """The Zalo OA article endpoints, one method each."""
+    """The Zalo OA endpoints, one method each."""
 
     def __init__(self, store: SandboxStore) -> None:
         super().__init__(
@@ -97,20 +105,84 @@ class OfficialAccountApi(EmulatedApi):
         media = self.store.files.by_file(PLATFORM, file_name) if marker else None
         return media.media_id if media else url
 
+    def image_url(self, request: Request, reference: str) -> str:
+        """The web address of what image_ref kept, at the sandbox's address of this request."""
+        media = self.store.files.get(PLATFORM, reference)
+        return f"{server_root(request)}{media.url_path}" if media else reference
+
+    def article_of(self, account: Account, remote_id: str) -> Item:
+        item = self.store.item(PLATFORM, remote_id, account.account_id) if remote_id else None
+        if item is None or item.kind != "article":
+            raise ZaloError(NO_ARTICLE, "Article does not exist")
+        return item
+
+    def stored(self, article: dict[str, Any]) -> dict[str, Any]:
+        """An article as the store keeps it: its text and pictures for the ledger and viewer,
+        the rest as sent (the body in its order, sandbox pictures by reference)."""
+        blocks: list[dict[str, Any]] = []
+        for block in article["body"]:
+            kept = dict(block)
+            if kept["type"] in {"image", "video"}:
+                kept["url"] = self.image_ref(kept["url"])
+            blocks.append(kept)
+        cover = dict(article.get("cover") or {})
+        if cover:
+            cover["photo_url"] = self.image_ref(cover["photo_url"])
+        return {
+            "text": "\n\n".join(block["content"] for block in blocks if block["type"] == "text"),
+            "title": article["title"],
+            "media": [block["url"] for block in blocks if block["type"] == "image"],
+            "data": {
+                "author": article.get("author", ""),
+                "description": article.get("description", ""),
+                "cover": cover,
+                "body": blocks,
+                "status": article.get("status", "show"),
+                "comment": article.get("comment", "show"),
+            },
+        }
+
     def summary(self, request: Request, item: Item) -> dict[str, Any]:
-        created_ms = int(item.created_at * 1000)
+        """An article as getslice lists it."""
         cover = item.data.get("cover") or {}
+        thumb = cover.get("photo_url", "")
         return {
             "id": item.remote_id,
             "type": "normal",
             "title": item.title,
-            "status": "show",
-            "total_view": 0,
-            "total_share": 0,
-            "create_date": created_ms,
-            "update_date": created_ms,
-            "thumb": cover.get("photo_url", ""),
+            "status": item.data.get("status", "show"),
+            "total_view": int(item.data.get("total_view") or 0),
+            "total_share": int(item.data.get("total_share") or 0),
+            "create_date": int(item.created_at * 1000),
+            "update_date": int(float(item.data.get("updated_at") or item.created_at) * 1000),
+            "thumb": self.image_url(request, thumb) if thumb else "",
             "link_view": self.link_view(request, item),
+        }
+
+    def detail(self, request: Request, item: Item) -> dict[str, Any]:
+        """An article as getdetail answers it: what was sent, with its id, dates and counts."""
+        blocks = item.data.get("body")
+        if not isinstance(blocks, list):
+            # Kept before the body was: its text, then its pictures.
+            blocks = [{"type": "text", "content": item.text}] + [
+                {"type": "image", "url": reference, "caption": ""} for reference in item.media
+            ]
+        body = [
+            {**block, "url": self.image_url(request, str(block["url"]))}
+            if "url" in block
+            else block
+            for block in blocks
+        ]
+        cover = dict(item.data.get("cover") or {})
+        if cover.get("photo_url"):
+            cover["photo_url"] = self.image_url(request, str(cover["photo_url"]))
+        return {
+            **self.summary(request, item),
+            "author": item.data.get("author", ""),
+            "description": item.data.get("description", ""),
+            "cover": cover,
+            "body": body,
+            "comment": item.data.get("comment", "show"),
         }
 
     @endpoint
@@ -122,6 +194,32 @@ class OfficialAccountApi(EmulatedApi):
             return success(oa_profile(account))
 
         return await self.guarded(account, "oa/getoa", handler)
+
+    @endpoint
+    async def list_followers(self, request: Request) -> Response:
+        """user/getlist: `data` is JSON in the query string, `count` at most 50."""
+        account = self.official_account(request)
+        incoming = await read_incoming(request)
+
+        async def handler() -> Response:
+            query = loads_json(incoming.text("data") or "{}")
+            if not isinstance(query, dict):
+                raise ZaloError(BAD_PARAMETER, "data must be a JSON object")
+            try:
+                offset = int(query.get("offset", 0))
+                count = int(query.get("count", 20))
+            except (TypeError, ValueError) as error:
+                raise ZaloError(BAD_PARAMETER, "offset and count must be numbers") from error
+            if offset < 0 or not 1 <= count <= MAX_FOLLOWERS_PAGE:
+                raise ZaloError(BAD_PARAMETER, f"count must be 1 to {MAX_FOLLOWERS_PAGE}")
+            followers = int(account.extra.get("followers") or 0)
+            # Only followers in the sandbox: nobody who wrote to the OA without following it.
+            total = followers if str(query.get("is_follower", "true")).lower() == "true" else 0
+            numbers = range(offset, min(total, offset + count))
+            users = [{"user_id": follower_id(account.account_id, n)} for n in numbers]
+            return success({"total": total, "count": len(users), "offset": offset, "users": users})
+
+        return await self.guarded(account, "user/getlist", handler)
 
     @endpoint
     async def upload_image(self, request: Request) -> Response:
@@ -155,9 +253,10 @@ class OfficialAccountApi(EmulatedApi):
                 top_level=False,
                 media=[media_id],
             )
-            return success(
-                {"attachment_id": media_id, "url": f"{server_root(request)}{media.url_path}"}
-            )
+            answer = {"attachment_id": media_id}
+            if account.extra.get("upload_image_url"):
+                answer["url"] = f"{server_root(request)}{media.url_path}"
+            return success(answer)
 
         return await self.guarded(account, "upload/image", handler)
 
@@ -167,28 +266,18 @@ class OfficialAccountApi(EmulatedApi):
         incoming = await read_incoming(request)
 
         async def handler() -> Response:
-            article = validated_article(incoming)
-            token = uuid.uuid4().hex
-            blocks = article["body"]
-            text = "\n\n".join(block["content"] for block in blocks if block["type"] == "text")
-            images = [self.image_ref(block["url"]) for block in blocks if block["type"] == "image"]
+            kept = self.stored(validated_article(incoming))
+            token = creation_token()
             self.store.add_item(
                 platform=PLATFORM,
                 account_id=account.account_id,
                 kind="article",
-                remote_id=uuid.uuid4().hex,
+                remote_id=article_id(),
                 top_level=True,
-                text=text,
-                title=article["title"],
-                media=images,
-                data={
-                    "token": token,
-                    "author": article.get("author", ""),
-                    "description": article.get("description", ""),
-                    "cover": article.get("cover") or {},
-                    "status": article.get("status", "show"),
-                    "comment": article.get("comment", "show"),
-                },
+                text=kept["text"],
+                title=kept["title"],
+                media=kept["media"],
+                data={**kept["data"], "token": token},
             )
             return success({"token": token})
 
@@ -212,6 +301,43 @@ class OfficialAccountApi(EmulatedApi):
         return await self.guarded(account, "article/verify", handler)
 
     @endpoint
+    async def update_article(self, request: Request) -> Response:
+        """The whole article again with its `id`; answers a token to verify, as create does."""
+        account = self.official_account(request)
+        incoming = await read_incoming(request)
+
+        async def handler() -> Response:
+            item = self.article_of(account, incoming.text("id"))
+            kept = self.stored(validated_article(incoming))
+            token = creation_token()
+            self.store.update_item(
+                platform=PLATFORM,
+                account_id=account.account_id,
+                remote_id=item.remote_id,
+                text=kept["text"],
+                title=kept["title"],
+                media=kept["media"],
+                data={**item.data, **kept["data"], "token": token, "updated_at": time.time()},
+            )
+            return success({"token": token})
+
+        return await self.guarded(account, "article/update", handler)
+
+    @endpoint
+    async def remove_article(self, request: Request) -> Response:
+        account = self.official_account(request)
+        incoming = await read_incoming(request)
+
+        async def handler() -> Response:
+            item = self.article_of(account, incoming.text("id"))
+            self.store.remove_item(
+                platform=PLATFORM, account_id=account.account_id, remote_id=item.remote_id
+            )
+            return success()
+
+        return await self.guarded(account, "article/remove", handler)
+
+    @endpoint
     async def list_articles(self, request: Request) -> Response:
         account = self.official_account(request)
         incoming = await read_incoming(request)
@@ -222,7 +348,10 @@ class OfficialAccountApi(EmulatedApi):
                 limit = min(MAX_SLICE, max(1, int(incoming.text("limit") or MAX_SLICE)))
             except ValueError as error:
                 raise ZaloError(BAD_PARAMETER, "offset and limit must be numbers") from error
-            if incoming.text("type") == "video":
+            kind = incoming.text("type") or "normal"
+            if kind not in {"normal", "video"}:
+                raise ZaloError(BAD_PARAMETER, "type must be normal or video")
+            if kind == "video":
                 return success({"medias": [], "total": 0})
             items = self.store.items(
                 platform=PLATFORM,
@@ -247,34 +376,19 @@ class OfficialAccountApi(EmulatedApi):
         incoming = await read_incoming(request)
 
         async def handler() -> Response:
-            item = self.store.item(PLATFORM, incoming.text("id"), account.account_id)
-            if item is None or item.kind != "article":
-                raise ZaloError(NO_ARTICLE, "Article does not exist")
-            root = server_root(request)
-            body: list[dict[str, str]] = [{"type": "text", "content": item.text}]
-            for reference in item.media:
-                media = self.store.files.get(PLATFORM, reference)
-                url = f"{root}{media.url_path}" if media else reference
-                body.append({"type": "image", "url": url, "caption": ""})
-            return success(
-                {
-                    **self.summary(request, item),
-                    "author": item.data.get("author", ""),
-                    "description": item.data.get("description", ""),
-                    "cover": item.data.get("cover") or {},
-                    "body": body,
-                    "comment": item.data.get("comment", "show"),
-                }
-            )
+            return success(self.detail(request, self.article_of(account, incoming.text("id"))))
 
         return await self.guarded(account, "article/getdetail", handler)
 
     def routes(self) -> list[BaseRoute]:
         return [
             Route("/v2.0/oa/getoa", self.official_account_info, methods=["GET"]),
+            Route("/v3.0/oa/user/getlist", self.list_followers, methods=["GET"]),
             Route("/v2.0/oa/upload/image", self.upload_image, methods=["POST"]),
             Route("/v2.0/article/create", self.create_article, methods=["POST"]),
             Route("/v2.0/article/verify", self.verify_article, methods=["POST"]),
+            Route("/v2.0/article/update", self.update_article, methods=["POST"]),
+            Route("/v2.0/article/remove", self.remove_article, methods=["POST"]),
             Route("/v2.0/article/getslice", self.list_articles, methods=["GET"]),
             Route("/v2.0/article/getdetail", self.article_detail, methods=["GET"]),
         ]
@@ -305,60 +419,6 @@ def oa_profile(account: Account) -> dict[str, Any]:
             or time.strftime("%d/%m/%Y", time.gmtime(account.created_at + 365 * 86400))
         ),
     }
-
-
-def validated_article(incoming: Incoming) -> dict[str, Any]:
-    """The article as sent, or the ZaloError its first problem gets."""
-    article = dict(incoming.values)
-    if article.get("type", "normal") != "normal":
-        raise ZaloError(BAD_PARAMETER, "type must be normal (video articles need a video_id)")
-    title = article.get("title")
-    if not isinstance(title, str) or not title.strip():
-        raise ZaloError(BAD_PARAMETER, "title is required")
-    if len(title) > MAX_TITLE:
-        raise ZaloError(BAD_PARAMETER, f"title exceeds {MAX_TITLE} characters")
-    if len(str(article.get("author") or "")) > MAX_AUTHOR:
-        raise ZaloError(BAD_PARAMETER, f"author exceeds {MAX_AUTHOR} characters")
-    if len(str(article.get("description") or "")) > MAX_DESCRIPTION:
-        raise ZaloError(BAD_PARAMETER, f"description exceeds {MAX_DESCRIPTION} characters")
-    cover = article.get("cover")
-    if cover is not None and (
-        not isinstance(cover, dict)
-        or cover.get("cover_type") != "photo"
-        or not cover.get("photo_url")
-    ):
-        raise ZaloError(BAD_PARAMETER, "cover must be a photo with a photo_url")
-    check_body(article.get("body"))
-    return article
-
-
-def check_body(body: Any) -> None:
-    """An article's body: text blocks with content, image and video blocks with a url."""
-    if not isinstance(body, list) or not body:
-        raise ZaloError(BAD_PARAMETER, "body is required")
-    for block in body:
-        kind = block.get("type") if isinstance(block, dict) else None
-        if kind == "text" and isinstance(block.get("content"), str) and block["content"].strip():
-            continue
-        if kind in {"image", "video"} and block.get("url"):
-            continue
-        raise ZaloError(BAD_PARAMETER, "every body block needs a type and its content or url")
-
-
-def fault_error(fault: faults.Fault) -> ZaloError:
-    defaults = {
-        "token_expired": (TOKEN_INVALID, "Access token is invalid"),
-        "rate_limit": (TOO_MANY, "Exceeding the request rate limit"),
-        "reject": (BAD_PARAMETER, "Parameter exceeds allowable limit"),
-        "server_error": (UNKNOWN_ERROR, "Unknown error, please try again later"),
-        "error": (-1, "Unknown error"),
-    }
-    code, message = defaults[fault.kind]
-    return ZaloError(
-        int(fault.code) if fault.code is not None else code,
-        fault.message or message,
-        status=fault.status or 200,
-    )
 
 
 EMULATION = Emulation(

@@ -25,7 +25,8 @@ def test_feed_shows_published_posts_newest_first_and_escaped(
 
 
 def test_one_post_page_shows_its_text_and_images(clean_sandbox: RunningSandbox) -> None:
-    access = clean_sandbox.connect("zalo", "42001", name="Zalo OA Lạng Sơn")
+    # An OA whose upload answers the file's url: the article shows the uploaded file.
+    access = clean_sandbox.connect("zalo", "42001", name="Zalo OA Lạng Sơn", upload_image_url=True)
     photo = MediaFile("a.jpg", make_image(kind="JPEG"), "image/jpeg")
     outcome = publish(
         "zalo", access, Publication(text="Nội dung\nhai dòng", title="Tiêu đề bài", media=(photo,))

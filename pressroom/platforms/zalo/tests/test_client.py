@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
-from pressroom.platforms.base import MediaFile, OutcomeKind, Publication
+from pressroom.platforms.base import ChannelAccess, MediaFile, OutcomeKind, Publication
 from pressroom.platforms.testing import RunningSandbox, publish
 from pressroom.testing import make_image
 
@@ -15,8 +15,18 @@ OA = "4200000000000001"
 TITLE = "Thông báo của UBND xã"
 
 
-def photo(name: str = "anh.jpg", color: str = "teal") -> MediaFile:
-    return MediaFile(name, make_image(kind="JPEG", color=color), "image/jpeg", f"Ảnh {name}")
+PUBLIC = "https://pressroom.example/media"
+
+
+def photo(name: str = "anh.jpg", color: str = "teal", *, public: bool = True) -> MediaFile:
+    """A picture, served by the publishing side at a public address unless told otherwise."""
+    return MediaFile(
+        name,
+        make_image(kind="JPEG", color=color),
+        "image/jpeg",
+        f"Ảnh {name}",
+        public_url=f"{PUBLIC}/{name}" if public else "",
+    )
 
 
 def article(text: str = "Nội dung bài viết", **fields: Any) -> Publication:
@@ -42,8 +52,18 @@ def test_link_goes_into_the_article_body(clean_sandbox: RunningSandbox) -> None:
     assert "https://langson.gov.vn/tb" in entry["text"]
 
 
+def article_detail(sandbox: RunningSandbox, access: ChannelAccess, remote_id: str) -> Any:
+    response = httpx.get(
+        f"{sandbox.base_for('zalo')}/v2.0/article/getdetail",
+        params={"id": remote_id},
+        headers={"access_token": access.credentials["access_token"]},
+    )
+    assert response.status_code == 200
+    return response.json()["data"]
+
+
 @pytest.mark.parametrize("count", [1, 3])
-def test_photos_are_uploaded_and_placed_in_the_article(
+def test_photos_are_placed_by_their_public_address_when_zalo_gives_none(
     clean_sandbox: RunningSandbox, count: int
 ) -> None:
     access = clean_sandbox.connect("zalo", OA)
@@ -53,6 +73,42 @@ def test_photos_are_uploaded_and_placed_in_the_article(
     [entry] = clean_sandbox.ledger(platform="zalo", kind="article")
     assert entry["media_count"] == count
     assert len(clean_sandbox.ledger(platform="zalo", kind="image")) == count
+    detail = article_detail(clean_sandbox, access, outcome.remote_id)
+    images = [block for block in detail["body"] if block["type"] == "image"]
+    assert [block["url"] for block in images] == [f"{PUBLIC}/anh-{n}.jpg" for n in range(count)]
+    assert [block["caption"] for block in images] == [f"Ảnh anh-{n}.jpg" for n in range(count)]
+    assert detail["cover"]["photo_url"] == f"{PUBLIC}/anh-0.jpg"
+
+
+def test_photos_are_placed_by_the_address_zalo_gives_when_it_gives_one(
+    clean_sandbox: RunningSandbox,
+) -> None:
+    access = clean_sandbox.connect("zalo", OA, upload_image_url=True)
+    media = (photo("a.jpg", public=False), photo("b.jpg"))
+    outcome = publish("zalo", access, article("Có ảnh", media=media))
+    assert outcome.kind is OutcomeKind.PUBLISHED
+    detail = article_detail(clean_sandbox, access, outcome.remote_id)
+    urls = [block["url"] for block in detail["body"] if block["type"] == "image"]
+    assert len(urls) == 2
+    assert all(url.startswith(f"{clean_sandbox.url}/files/zalo/") for url in urls)
+    assert all(httpx.get(url).status_code == 200 for url in urls)
+    # The viewer shows the uploaded files themselves.
+    page = httpx.get(f"{clean_sandbox.url}/view/zalo/{OA}/{outcome.remote_id}").text
+    assert all(url.removeprefix(clean_sandbox.url) in page for url in urls)
+
+
+def test_a_photo_without_any_address_is_refused_with_a_reason(
+    clean_sandbox: RunningSandbox,
+) -> None:
+    access = clean_sandbox.connect("zalo", OA)
+    media = (photo("co-dia-chi.jpg"), photo("khong-dia-chi.jpg", public=False))
+    outcome = publish("zalo", access, article("Có ảnh", media=media))
+    assert outcome.kind is OutcomeKind.REJECTED
+    assert outcome.code == "image_url_needed"
+    assert "khong-dia-chi.jpg" in outcome.reason
+    assert "co-dia-chi.jpg" not in outcome.reason
+    assert "public address" in outcome.reason
+    assert clean_sandbox.ledger(platform="zalo", kind="article") == []
 
 
 def test_an_article_needs_a_title(clean_sandbox: RunningSandbox) -> None:
