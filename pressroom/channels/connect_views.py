@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -118,7 +118,11 @@ def connect_begin(request: AuthenticatedHttpRequest, platform: str) -> HttpRespo
         if reconnecting:
             return redirect("channel_detail", channel_id=reconnecting.pk)
         return redirect(reverse("connect_page") + f"?unit={unit.pk}")
-    return HttpResponseRedirect(url)
+    # A page that moves on by itself, not a redirect: the form's page allows forms to post
+    # to Pressroom only (CSP form-action), which a browser applies to redirects too.
+    return render(
+        request, "channels/connect_go.html", {"url": url, "platform": descriptor_for(platform)}
+    )
 
 
 @login_required

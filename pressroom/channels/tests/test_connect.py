@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import tempfile
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
@@ -61,9 +62,15 @@ class ConnectTestCase(ViewTestCase):
             reverse("connect_begin", args=[platform]),
             {"unit": (unit or self.district).pk, "where": "sandbox", **fields},
         )
-        self.assertEqual(response.status_code, 302, self.messages_of(response))
-        location: str = response["Location"]
+        return self.consent_url(response)
+
+    def consent_url(self, response: Any) -> str:
+        """Where the page that moves on to the platform leads."""
+        self.assertEqual(response.status_code, 200, self.messages_of(response))
+        self.assertTemplateUsed(response, "channels/connect_go.html")
+        location: str = response.context["url"]
         self.assertTrue(location.startswith(self.sandbox.url), location)
+        self.assertContains(response, f'content="0;url={html.escape(location)}"')
         return location
 
     def come_back(self, consent: httpx.Response) -> Any:
@@ -226,7 +233,7 @@ class FacebookConnectTests(ConnectTestCase):
         response = self.client.post(
             reverse("connect_begin", args=["facebook"]), {"channel": channel.pk}
         )
-        consent = ConsentPage(self.browser, response["Location"]).check("Trang huyện")
+        consent = ConsentPage(self.browser, self.consent_url(response)).check("Trang huyện")
         back = self.come_back(consent.press("Tiếp tục (Continue)"))
         with self.captureOnCommitCallbacks(execute=True):
             self.choose(back, channel.external_id)
@@ -273,7 +280,9 @@ class FacebookConnectTests(ConnectTestCase):
                 reverse("connect_begin", args=["facebook"]),
                 {"unit": self.district.pk, "where": "real"},
             )
-        self.assertTrue(response["Location"].startswith("https://www.facebook.com/v24.0/dialog"))
+        self.assertTrue(
+            response.context["url"].startswith("https://www.facebook.com/v24.0/dialog/oauth?")
+        )
 
 
 class ZaloConnectTests(ConnectTestCase):
@@ -292,7 +301,9 @@ class ZaloConnectTests(ConnectTestCase):
         self.assertEqual(channel.name, "UBND Huyện Cao Lộc")
         self.assertTrue(channel.options["verified"])
         credentials = channel.credentials
-        self.assertEqual(set(credentials), {"access_token", "refresh_token", "app_id", "secret_key"})
+        self.assertEqual(
+            set(credentials), {"access_token", "refresh_token", "app_id", "secret_key"}
+        )
         self.assertEqual(channel.options["oauth_base"], f"{self.sandbox.url}/zalo-oauth")
         outcome = publish(
             "zalo",
