@@ -8,9 +8,11 @@ Account settings (extra fields at registration), for the readings platforms.md l
 `verify_id_field` ("id", the default, or "article_id"), `verify_link_view` (true adds
 `link_view` to the verify answer), `upload_image_url` (true adds the file's `url` to the image
 upload's answer; by default it gives the `attachment_id` alone, which is all the integrations
-that exist read). The OA's profile as getoa answers it: `is_verified` (true), `oa_type` (3, a
-state agency; see sandbox_oauth.py), `description`, `oa_alias`, `cate_name`, `followers` (0;
-also what user/getlist lists), `avatar`, `cover`, `package_name`, `package_valid_through_date`.
+that exist read), `media_processing_polls` (an article with pictures answers verify with -214,
+media still processing, that many times first). The OA's profile as getoa answers it:
+`is_verified` (true), `oa_type` (3, a state agency; see sandbox_oauth.py), `description`,
+`oa_alias`, `cate_name`, `followers` (0; also what user/getlist lists), `avatar`, `cover`,
+`package_name`, `package_valid_through_date`.
 Fault operations: `oa/getoa`, `user/getlist`, `upload/image`, `article/create` (creates),
 `article/verify`, `article/update`, `article/remove`, `article/getslice`, `article/getdetail`.
 A server error is -100 "unknown error, try again later" inside HTTP 200 (the code Zalo's ZNS
@@ -38,6 +40,7 @@ from pressroom.platforms.zalo.sandbox_articles import (
     MAX_FOLLOWERS_PAGE,
     MAX_IMAGE_BYTES,
     MAX_SLICE,
+    MEDIA_PROCESSING,
     NO_ARTICLE,
     TOKEN_INVALID,
     ZaloError,
@@ -268,6 +271,10 @@ class OfficialAccountApi(EmulatedApi):
         async def handler() -> Response:
             kept = self.stored(validated_article(incoming))
             token = creation_token()
+            # An OA set to keep its pictures "processing" answers verify with -214 that often.
+            processing = int(account.extra.get("media_processing_polls") or 0)
+            if not kept["media"]:
+                processing = 0
             self.store.add_item(
                 platform=PLATFORM,
                 account_id=account.account_id,
@@ -277,7 +284,7 @@ class OfficialAccountApi(EmulatedApi):
                 text=kept["text"],
                 title=kept["title"],
                 media=kept["media"],
-                data={**kept["data"], "token": token},
+                data={**kept["data"], "token": token, "processing_left": processing},
             )
             return success({"token": token})
 
@@ -293,6 +300,15 @@ class OfficialAccountApi(EmulatedApi):
             item = self.store.item_by_creation_token(PLATFORM, token) if token else None
             if item is None or item.account_id != account.account_id:
                 raise ZaloError(BAD_PARAMETER, "Token is invalid")
+            processing = int(item.data.get("processing_left") or 0)
+            if processing > 0:
+                self.store.update_item(
+                    platform=PLATFORM,
+                    account_id=account.account_id,
+                    remote_id=item.remote_id,
+                    data={**item.data, "processing_left": processing - 1},
+                )
+                raise ZaloError(MEDIA_PROCESSING, "Media is being processed, try again later")
             data = {str(account.extra.get("verify_id_field") or "id"): item.remote_id}
             if account.extra.get("verify_link_view"):
                 data["link_view"] = self.link_view(request, item)

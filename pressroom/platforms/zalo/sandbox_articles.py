@@ -17,8 +17,9 @@ MAX_TITLE, MAX_AUTHOR, MAX_DESCRIPTION = 150, 50, 300
 MAX_SLICE = 10
 MAX_FOLLOWERS_PAGE = 50
 # Zalo's codes: -216 token invalid, -210 parameter beyond its limit, -222 article missing,
-# -32 too many requests, -100 unknown error (try again later).
+# -32 too many requests, -100 unknown error (try again later), -214 media still processing.
 TOKEN_INVALID, BAD_PARAMETER, NO_ARTICLE, TOO_MANY = -216, -210, -222, -32
+MEDIA_PROCESSING = -214
 UNKNOWN_ERROR = -100
 WEB_SCHEMES = ("http://", "https://")
 

@@ -200,6 +200,16 @@ def test_verify_waits_while_media_is_processing(clean_sandbox: RunningSandbox) -
     assert len(clean_sandbox.ledger(platform="zalo", kind="article")) == 1
 
 
+def test_verify_waits_while_zalo_processes_the_pictures(clean_sandbox: RunningSandbox) -> None:
+    access = clean_sandbox.connect("zalo", OA, media_processing_polls=2)
+    outcome = publish("zalo", access, article(media=(photo(),)))
+    assert outcome.kind is OutcomeKind.PUBLISHED
+    [entry] = clean_sandbox.ledger(platform="zalo", kind="article")
+    assert entry["remote_id"] == outcome.remote_id
+    # A text article has nothing to process.
+    assert publish("zalo", access, article("Chỉ có chữ")).kind is OutcomeKind.PUBLISHED
+
+
 def test_verify_failing_after_create_is_unknown(clean_sandbox: RunningSandbox) -> None:
     access = clean_sandbox.connect("zalo", OA)
     clean_sandbox.add_fault("zalo", "token_expired", operation="article/verify")

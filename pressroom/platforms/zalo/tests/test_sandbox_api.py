@@ -277,3 +277,17 @@ def test_errors_come_inside_http_200(api: Api) -> None:
         refused = httpx.get(f"{api.base}/{path}", headers={"access_token": "wrong"})
         assert refused.status_code == 200
         assert refused.json() == {"error": -216, "message": "Access token is invalid"}
+
+
+def test_an_article_with_pictures_can_be_set_to_process_before_verify_names_it(
+    clean_sandbox: RunningSandbox,
+) -> None:
+    clean_sandbox.add_account("zalo", OA, TOKEN, media_processing_polls=2)
+    api = Api(clean_sandbox)
+    token = api.post("v2.0/article/create", article())["data"]["token"]
+    for _ in range(2):
+        assert api.post("v2.0/article/verify", {"token": token})["error"] == -214
+    assert api.post("v2.0/article/verify", {"token": token})["data"]["id"]
+    text_only = article(body=[{"type": "text", "content": "Chỉ có chữ"}])
+    token = api.post("v2.0/article/create", text_only)["data"]["token"]
+    assert api.post("v2.0/article/verify", {"token": token})["error"] == 0
