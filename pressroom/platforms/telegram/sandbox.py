@@ -7,18 +7,15 @@ that shape them, is in sandbox_chats.py; `/telegram/botfather` is the training p
 a bot and a channel (sandbox_botfather.py); text is parsed and counted in sandbox_text.py.
 Fault operations: the method name (`getMe`, `getChat`, `getChatMember`, `getChatMemberCount`,
 and `sendMessage`, `sendPhoto`, `sendMediaGroup`, which create).
-Rate limit: 30 messages a second per bot token (the Bot FAQ's bulk limit), then 429 with
-`parameters.retry_after`; an album counts as one call. The per-chat pace (about one message a
-second) is advice rather than a hard limit and is not enforced.
+Rate limits (sandbox_limits.py): 30 sends a second per bot token and 20 a minute per channel,
+then 429 with `parameters.retry_after`; an album counts as one send.
 """
 
 from __future__ import annotations
 
-import math
 import re
 import secrets
 import time
-from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -48,7 +45,8 @@ from pressroom.platforms.telegram.sandbox_errors import (
     fault_error,
     forbidden,
 )
-from pressroom.platforms.telegram.sandbox_text import count_utf16, parsed
+from pressroom.platforms.telegram.sandbox_limits import BotLimits
+from pressroom.platforms.telegram.sandbox_text import count_characters, formatted
 from pressroom.sandbox.common import (
     BadRequestBody,
     Incoming,
@@ -67,36 +65,9 @@ MAX_TEXT, MAX_CAPTION = 4096, 1024
 MIN_ALBUM, MAX_ALBUM = 2, 10
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 SEND_METHODS = frozenset({"sendMessage", "sendPhoto", "sendMediaGroup"})
-MESSAGES_PER_SECOND = 30
 # What api.telegram.org takes for a token at all: a bot id (digits, no leading zero), a colon,
 # then anything without a slash; anything else is a path it does not serve (404).
 TOKEN_SHAPE = re.compile(r"[1-9][0-9]{0,19}:[^/]{1,75}")
-
-
-class BotLimits:
-    """Messages each bot token sent in the last second."""
-
-    def __init__(self, per_second: int = MESSAGES_PER_SECOND) -> None:
-        self.per_second = per_second
-        self._sent: dict[str, deque[float]] = {}
-
-    def admit(self, account: Account, *, operation: str, creates: bool, now: float) -> float | None:
-        if not creates:
-            return None
-        sent = self._sent.setdefault(account.token, deque())
-        while sent and sent[0] <= now - 1.0:
-            sent.popleft()
-        if len(sent) >= self.per_second:
-            # Telegram says whole seconds, at least one.
-            return float(max(1, math.ceil(sent[0] + 1.0 - now)))
-        sent.append(now)
-        return None
-
-    def headers(self, account: Account, *, operation: str, now: float) -> dict[str, str]:
-        return {}
-
-    def reset(self) -> None:
-        self._sent.clear()
 
 
 class BotApi(EmulatedApi):
@@ -220,9 +191,16 @@ class BotApi(EmulatedApi):
             return reference
         raise bad_request("wrong file identifier/HTTP URL specified")
 
-    def check_caption(self, caption: str) -> None:
-        if count_utf16(caption) > MAX_CAPTION:
+    def caption(self, caption: Any, parse_mode: Any) -> tuple[str, list[dict[str, Any]]]:
+        """A photo's caption as Telegram keeps it: parsed, cleaned, at most 1,024 characters."""
+        kept = formatted(
+            "" if caption is None else str(caption),
+            "" if parse_mode is None else str(parse_mode),
+            allow_empty=True,
+        )
+        if count_characters(kept.text) > MAX_CAPTION:
             raise bad_request("message caption is too long")
+        return kept.text, kept.entities
 
     def message(
         self,
@@ -282,18 +260,19 @@ class BotApi(EmulatedApi):
         )
 
     def send_message(self, channel: Account, token: str, incoming: Incoming) -> Any:
-        text, entities = parsed(incoming.text("text"), incoming.text("parse_mode"))
-        if not text.strip():
+        raw = incoming.text("text")
+        if not raw:
             raise bad_request("message text is empty")
-        if count_utf16(text) > MAX_TEXT:
+        kept = formatted(raw, incoming.text("parse_mode"), allow_empty=False)
+        text, entities = kept.text, kept.entities
+        if count_characters(text) > MAX_TEXT:
             raise bad_request("message is too long")
         message_id = self.next_message_id(channel)
         self.record(channel, message_id, text, [], entities)
         return self.message(channel, message_id, text, None, entities)
 
     def send_photo(self, channel: Account, token: str, incoming: Incoming) -> Any:
-        caption, entities = parsed(incoming.text("caption"), incoming.text("parse_mode"))
-        self.check_caption(caption)
+        caption, entities = self.caption(incoming.get("caption"), incoming.get("parse_mode"))
         upload = incoming.files.get("photo")
         if upload is not None:
             photo = self.save_photo(channel, upload)
@@ -315,9 +294,7 @@ class BotApi(EmulatedApi):
         for item in items:
             if not isinstance(item, dict) or item.get("type") != "photo":
                 raise bad_request("only photos are accepted in a sandbox album")
-            caption = parsed(str(item.get("caption") or ""), str(item.get("parse_mode") or ""))
-            self.check_caption(caption[0])
-            captions.append(caption)
+            captions.append(self.caption(item.get("caption"), item.get("parse_mode")))
         for item in items:
             photos.append(self.photo_from(channel, incoming, item.get("media")))
         first = self.next_message_id(channel, len(photos))

@@ -157,10 +157,27 @@ def test_caption_too_long_is_rejected(clean_sandbox: RunningSandbox) -> None:
 
 def test_text_too_long_is_rejected(clean_sandbox: RunningSandbox) -> None:
     access = clean_sandbox.connect("telegram", CHANNEL)
-    # 2,049 emoji are 4,098 UTF-16 units: over Telegram's 4,096.
-    outcome = publish("telegram", access, Publication(text="😀" * 2049))
+    # Telegram counts characters (code points) after parsing: 4,097 is one too many.
+    outcome = publish("telegram", access, Publication(text="😀" * 4097))
     assert outcome.kind is OutcomeKind.REJECTED
     assert outcome.reason == "Bad Request: message is too long"
+
+
+def test_the_limit_counts_characters_not_utf16_units(clean_sandbox: RunningSandbox) -> None:
+    # 4,096 emoji are 8,192 UTF-16 units; tdlib's check counts code points (utf8_length).
+    access = clean_sandbox.connect("telegram", CHANNEL)
+    outcome = publish("telegram", access, Publication(text="😀" * 4096))
+    assert outcome.kind is OutcomeKind.PUBLISHED
+
+
+def test_the_limit_counts_the_text_without_its_markup(clean_sandbox: RunningSandbox) -> None:
+    # A bold title and an escaped body: 4,096 characters once parsed, far more as sent.
+    access = clean_sandbox.connect("telegram", CHANNEL)
+    body = "&" * (4096 - len("Tin\n\n"))
+    outcome = publish("telegram", access, Publication(title="Tin", text=body))
+    assert outcome.kind is OutcomeKind.PUBLISHED
+    [entry] = clean_sandbox.ledger(platform="telegram")
+    assert len(entry["text"]) == 4096
 
 
 def test_unknown_chat_is_rejected(clean_sandbox: RunningSandbox) -> None:
