@@ -28,6 +28,7 @@ from pressroom.orgs.models import Capability, Unit
 from pressroom.platforms.connecting import Connector, ConnectRefused, Found, Setup, Target
 from pressroom.platforms.registry import connector_for, descriptor_for
 from pressroom.publishing.channel_state import reconnect_channel
+from pressroom.publishing.models import Delivery
 
 
 class StoredApps:
@@ -418,11 +419,15 @@ def disconnect_channel(*, user: User, channel: Channel) -> bool:
             "name": user.get_full_name() or user.get_username()
         }
         channel.save(update_fields=["credentials_encrypted", "status", "status_reason"])
+        # What was waiting to go out waits for a reconnect, as for an expired login.
+        paused = Delivery.objects.filter(channel=channel, status=Delivery.Status.PENDING).update(
+            status=Delivery.Status.PAUSED
+        )
         record_event(
             actor=user,
             action=Kind.CHANNEL_DISCONNECT,
             obj=channel,
             unit_id=channel.unit_id,
-            data={"revoked": revoked},
+            data={"revoked": revoked, "paused_deliveries": paused},
         )
     return revoked

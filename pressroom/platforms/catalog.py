@@ -13,12 +13,27 @@ _COUNTERS = {"code_points": count_code_points, "utf16": count_utf16, "mastodon":
 
 
 def limits_for(platform: str, options: dict[str, Any] | None = None) -> Limits:
-    """The platform's limits, adjusted by a channel's options (a Mastodon instance's limit)."""
+    """The platform's limits, adjusted by a channel's options (a Mastodon instance's own, read
+    when the channel was connected)."""
     limits = descriptor_for(platform).limits
-    max_characters = (options or {}).get("max_characters")
-    if max_characters:
-        limits = dataclasses.replace(limits, max_text=int(max_characters))
-    return limits
+    options = options or {}
+    max_text = _positive(options.get("max_characters"))
+    max_media = _positive(options.get("max_media"))
+    max_image_bytes = _positive(options.get("max_image_bytes"))
+    return dataclasses.replace(
+        limits,
+        max_text=max_text or limits.max_text,
+        max_media=max_media or limits.max_media,
+        max_image_bytes=max_image_bytes or limits.max_image_bytes,
+    )
+
+
+def _positive(value: Any) -> int | None:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number > 0 else None
 
 
 def text_length(limits: Limits, text: str) -> int:

@@ -253,7 +253,10 @@ class FacebookConnectTests(ConnectTestCase):
         self.assertEqual(channel.status, Channel.Status.DISABLED)
         self.assertEqual(channel.credentials_encrypted, "")
         (event,) = self.events("channel.disconnect")
-        self.assertEqual(event.data, {"revoked": True})
+        # The post that was waiting for the channel waits for it again.
+        self.assertEqual(event.data, {"revoked": True, "paused_deliveries": 1})
+        delivery.refresh_from_db()
+        self.assertEqual(delivery.status, Delivery.Status.PAUSED)
         self.assertTrue(verify_chain().ok)
 
     def test_only_a_unit_administrator_connects(self) -> None:
@@ -365,7 +368,7 @@ class MastodonConnectTests(ConnectTestCase):
         # Disconnecting gives the token back: it no longer publishes.
         self.client.post(reverse("channel_disconnect", args=[channel.pk]))
         (event,) = self.events("channel.disconnect")
-        self.assertEqual(event.data, {"revoked": True})
+        self.assertEqual(event.data, {"revoked": True, "paused_deliveries": 0})
         outcome = publish(
             "mastodon",
             ChannelAccess(channel.api_base, channel.external_id, {"access_token": "gone"}),
