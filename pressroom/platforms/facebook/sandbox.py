@@ -12,7 +12,8 @@ The parts: Facebook Login, tokens and `/me/accounts` in sandbox_oauth.py; the Pa
 photos and webhook subscriptions in sandbox_pages.py; the usage headers and the Business Use
 Case limit in sandbox_usage.py; the error envelope and the grants in sandbox_graph.py.
 Fault operations: `feed` (POST, creates), `photos` (creates when published), `feed_list`
-(GET feed), `object` (GET one object, the Page or `/me`), `subscribed_apps`, and for Facebook
+(GET feed), `scheduled_posts`, `object` (GET one object, the Page or `/me`), `delete`
+(DELETE a post or photo), `subscribed_apps`, and for Facebook
 Login `access_token`, `debug_token`, `accounts`, `permissions`, `me` (a user's /me).
 """
 
@@ -103,21 +104,36 @@ class Graph:
             Route("/{page_id}/feed", pages.create_post, methods=["POST"]),
             Route("/{page_id}/feed", pages.list_feed, methods=["GET"]),
             Route("/{page_id}/photos", pages.upload_photo, methods=["POST"]),
+            Route("/{page_id}/scheduled_posts", pages.list_scheduled, methods=["GET"]),
             Route("/{object_id}", pages.read_object, methods=["GET"]),
+            Route("/{object_id}", pages.delete_object, methods=["DELETE"]),
             Route("/{path:path}", self.unknown, methods=ALL_METHODS),
         ]
+
+
+class Endpoints:
+    """The endpoints of one version; a trailing slash (the SDK's `/{id}/`) changes nothing."""
+
+    def __init__(self, routes: list[BaseRoute]) -> None:
+        self.router = Router(routes)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        root, path = scope.get("root_path", ""), scope["path"]
+        if path.endswith("/") and len(path) > len(root) + 1:
+            scope = {**scope, "path": path.rstrip("/") or "/"}
+        await self.router(scope, receive, send)
 
 
 class Versions:
     """`/{version}/…`: a version the Graph API serves goes on to the endpoints."""
 
     def __init__(self, routes: list[BaseRoute]) -> None:
-        self.router = Router(routes)
+        self.endpoints = Endpoints(routes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         version = scope["path_params"]["version"]
         if SERVED_VERSION.match(version):
-            await self.router(scope, receive, send)
+            await self.endpoints(scope, receive, send)
             return
         if VERSION.match(version):
             error = GraphError(
@@ -141,7 +157,7 @@ def graph(store: SandboxStore) -> Graph:
 
 def routes(store: SandboxStore) -> list[BaseRoute]:
     """`/facebook/v24.0`, the descriptor's sandbox path."""
-    return graph(store).routes()
+    return [Mount("", app=Endpoints(graph(store).routes()))]
 
 
 def versioned_routes(store: SandboxStore) -> list[BaseRoute]:

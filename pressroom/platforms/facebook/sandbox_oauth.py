@@ -16,6 +16,8 @@ Fault operations: `access_token`, `debug_token`, `accounts`, `permissions`.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 import secrets
 import time
@@ -180,6 +182,40 @@ class OAuthApi(EmulatedApi):
         if app is None or not secrets.compare_digest(secret, str(app["app_secret"])):
             raise GraphError(190, "Invalid OAuth access token signature.")
         return {"app_id": app_id, **app}
+
+    def check_proof(self, incoming: Incoming, token: str) -> None:
+        """An `appsecret_proof` sent along must be the token's HMAC-SHA256 under its app's
+        secret (a Page registered without a grant: under any registered app's)."""
+        proof = incoming.text("appsecret_proof")
+        if not proof or not token:
+            return
+        session = self.user_session(token)
+        account = self.store.account_by_token(PLATFORM, token)
+        grant = grant_of(account) if account is not None else None
+        if session is not None:
+            app_ids = [session["app_id"]]
+        elif grant is not None:
+            app_ids = [grant["app_id"]]
+        elif account is not None:
+            app_ids = list(self.store.records(f"apps:{PLATFORM}"))
+        else:
+            return
+        keys = [
+            str(app["app_secret"])
+            for app_id in app_ids
+            if (app := self.store.app(PLATFORM, app_id))
+        ]
+        if not keys:
+            return
+        for key in keys:
+            expected = hmac.new(key.encode(), token.encode(), hashlib.sha256).hexdigest()
+            if hmac.compare_digest(expected, proof):
+                return
+        raise GraphError(
+            100,
+            "Invalid appsecret_proof provided in the API argument",
+            error_type="GraphMethodException",
+        )
 
     # The login dialog
 
@@ -480,6 +516,7 @@ class OAuthApi(EmulatedApi):
     async def accounts(self, request: Request) -> Response:
         incoming = await read_incoming(request)
         token = incoming.text("access_token") or bearer_token(request)
+        self.check_proof(incoming, token)
         if self.store.account_by_token(PLATFORM, token) is not None:
             raise no_such_field("accounts", "Page")
         session = self.live_session(token)
@@ -553,6 +590,7 @@ class OAuthApi(EmulatedApi):
     async def permissions(self, request: Request) -> Response:
         incoming = await read_incoming(request)
         token = incoming.text("access_token") or bearer_token(request)
+        self.check_proof(incoming, token)
         if self.store.account_by_token(PLATFORM, token) is not None:
             raise no_such_field("permissions", "Page")
         session = self.live_session(token)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import UTC, datetime
 from typing import Any
 
 from starlette.requests import Request
@@ -23,11 +24,15 @@ from pressroom.platforms.facebook.sandbox_graph import (
     CATEGORY_LIST,
     PLATFORM,
     GraphError,
+    decode_cursor,
+    encode_cursor,
     fault_error,
     grant_of,
     graph_time,
+    limit_of,
     may_publish,
     may_read,
+    next_url,
     no_such_field,
     no_such_object,
     page_scopes,
@@ -44,6 +49,12 @@ from pressroom.sandbox.endpoints import EmulatedApi, PlatformError, endpoint
 from pressroom.sandbox.store import Account, Item, SandboxStore
 
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
+# A post's message, in characters (code points, as Facebook's PHP counts a UTF-8 string).
+MAX_MESSAGE = 63_206
+# How far ahead a post may be scheduled: 10 minutes to 30 days (Facebook's Pages API).
+EARLIEST_SCHEDULE_S = 10 * 60
+LATEST_SCHEDULE_S = 30 * 86400
+DELETABLE = frozenset({"post", "photo", "unpublished_post", "scheduled_post"})
 DEFAULT_FEED_FIELDS = ("id", "message", "created_time")
 FIRST_OBJECT_ID = 100000000000001
 PAGE_FIELDS = frozenset(
@@ -115,7 +126,10 @@ class PagesApi(EmulatedApi):
         return GraphError(100, f"(#100) {message}")
 
     def token_of(self, request: Request, incoming: Incoming) -> str:
-        return incoming.text("access_token") or bearer_token(request)
+        """The call's token, once its appsecret_proof (when sent) is checked."""
+        token = incoming.text("access_token") or bearer_token(request)
+        self.oauth.check_proof(incoming, token)
+        return token
 
     def page_of_token(self, token: str) -> Account | None:
         """The Page a Page token opens; an expired grant's token answers 190/463."""
@@ -201,7 +215,7 @@ class PagesApi(EmulatedApi):
             fields["message"] = item.text
         if item.link:
             fields["link"] = item.link
-        if item.data.get("scheduled_publish_time"):
+        if item.kind == "scheduled_post":
             fields["scheduled_publish_time"] = item.data["scheduled_publish_time"]
         if item.media:
             fields["full_picture"] = self.file_url(request, item.media[0])
@@ -306,35 +320,38 @@ class PagesApi(EmulatedApi):
             link = incoming.text("link")
             photo_ids = attached_media(incoming)
             published = incoming.text("published").lower() not in {"false", "0"}
+            scheduled_at = scheduled_time(incoming, published=published)
             if not (message or link or photo_ids):
                 raise GraphError(100, "(#100) Missing message or attachment")
+            check_message(message)
             for index, photo_id in enumerate(photo_ids):
                 photo = self.store.item(PLATFORM, photo_id, page.account_id)
                 if photo is None or photo.kind != "photo" or photo.data.get("published"):
                     raise GraphError(
                         100, f"(#100) param attached_media[{index}] must be a valid media_fbid"
                     )
-            if message and not (link or photo_ids):
+            if message and not (link or photo_ids) and published:
                 latest = self.store.latest_item(
                     platform=PLATFORM, account_id=page.account_id, kind="post"
                 )
-                if (
-                    latest is not None
-                    and latest.text == message
-                    and not latest.media
-                    and not self.deleted(latest)
-                ):
+                if latest is not None and latest.text == message and not latest.media:
                     raise GraphError(506, "(#506) Duplicate status message")
-            post_id = f"{page.account_id}_{self.store.next_number('facebook:ids', FIRST_OBJECT_ID)}"
+            number = self.store.next_number("facebook:ids", FIRST_OBJECT_ID)
+            post_id = f"{page.account_id}_{number}"
+            if scheduled_at is not None:
+                kind, data = "scheduled_post", {"scheduled_publish_time": scheduled_at}
+            else:
+                kind, data = ("post" if published else "unpublished_post"), {}
             self.store.add_item(
                 platform=PLATFORM,
                 account_id=page.account_id,
-                kind="post" if published else "unpublished_post",
+                kind=kind,
                 remote_id=post_id,
-                top_level=published,
+                top_level=kind == "post",
                 text=message,
                 link=link,
                 media=photo_ids,
+                data=data,
             )
             return JSONResponse({"id": post_id})
 
@@ -350,7 +367,8 @@ class PagesApi(EmulatedApi):
         published = incoming.text("published").lower() not in {"false", "0"}
 
         async def handler() -> Response:
-            source = incoming.files.get("source")
+            # Graph takes the file whatever its part is called (the SDK names it `filename`).
+            source = incoming.files.get("source") or next(iter(incoming.files.values()), None)
             if source is None:
                 raise GraphError(324, "(#324) Requires upload file")
             info = image_info(source.content)
@@ -359,6 +377,7 @@ class PagesApi(EmulatedApi):
             if len(source.content) > MAX_PHOTO_BYTES:
                 raise GraphError(100, "(#100) The image is too large (10 MB at most)")
             caption = incoming.text("caption") or incoming.text("message")
+            check_message(caption)
             photo_id = str(self.store.next_number("facebook:ids", FIRST_OBJECT_ID))
             self.store.files.save(
                 platform=PLATFORM,
@@ -399,8 +418,64 @@ class PagesApi(EmulatedApi):
 
         return await self.gate.run(page, operation="photos", creates=published, handler=handler)
 
-    def deleted(self, item: Item) -> bool:
-        return self.store.record(f"facebook:deleted:{item.account_id}", item.remote_id) is not None
+    def publish_due(self, page: Account) -> None:
+        """Scheduled posts whose time has come join the feed (Facebook publishes them then)."""
+        now = time.time()
+        for item in self.store.items(
+            platform=PLATFORM, account_id=page.account_id, kind="scheduled_post"
+        ):
+            if item.data.get("scheduled_publish_time", now + 1) > now:
+                continue
+            if self.store.remove_item(
+                platform=PLATFORM, account_id=page.account_id, remote_id=item.remote_id
+            ):
+                self.store.add_item(
+                    platform=PLATFORM,
+                    account_id=page.account_id,
+                    kind="post",
+                    remote_id=item.remote_id,
+                    top_level=True,
+                    text=item.text,
+                    link=item.link,
+                    media=item.media,
+                    data=item.data,
+                )
+
+    def listing(
+        self, request: Request, incoming: Incoming, page: Account, kind: str
+    ) -> dict[str, Any]:
+        """One page of the Page's objects of this kind, newest first, with Graph's paging."""
+        limit = limit_of(incoming.text("limit"))
+        after = incoming.text("after")
+        offset = 0
+        if after:
+            decoded = decode_cursor(after)
+            if decoded is None or not decoded.isdigit():
+                raise GraphError(100, "(#100) The after cursor is not valid")
+            offset = int(decoded)
+        items = self.store.items(
+            platform=PLATFORM,
+            account_id=page.account_id,
+            kind=kind,
+            newest_first=True,
+            limit=limit + 1,
+            offset=offset,
+        )
+        shown = items[:limit]
+        data = [
+            select(self.post_fields(request, item), incoming.text("fields"), DEFAULT_FEED_FIELDS)
+            for item in shown
+        ]
+        body: dict[str, Any] = {"data": data}
+        if shown:
+            cursors = {
+                "before": encode_cursor(str(offset)),
+                "after": encode_cursor(str(offset + len(shown))),
+            }
+            body["paging"] = {"cursors": cursors}
+            if len(items) > limit:
+                body["paging"]["next"] = next_url(request, cursors["after"])
+        return body
 
     @endpoint
     async def list_feed(self, request: Request) -> Response:
@@ -411,31 +486,50 @@ class PagesApi(EmulatedApi):
             raise read_refusal()
 
         async def handler() -> Response:
-            try:
-                limit = min(100, max(1, int(incoming.text("limit") or 25)))
-                offset = max(0, int(incoming.text("after") or 0))
-            except ValueError as error:
-                raise GraphError(100, "(#100) limit and after must be numbers") from error
-            items = self.store.items(
-                platform=PLATFORM,
-                account_id=page.account_id,
-                kind="post",
-                newest_first=True,
-                limit=limit + 1,
-                offset=offset,
-            )
-            data = [
-                select(
-                    self.post_fields(request, item), incoming.text("fields"), DEFAULT_FEED_FIELDS
-                )
-                for item in items[:limit]
-            ]
-            body: dict[str, Any] = {"data": data}
-            if len(items) > limit:
-                body["paging"] = {"cursors": {"after": str(offset + limit)}}
-            return JSONResponse(body)
+            self.publish_due(page)
+            return JSONResponse(self.listing(request, incoming, page, "post"))
 
         return await self.gate.run(page, operation="feed_list", creates=False, handler=handler)
+
+    @endpoint
+    async def list_scheduled(self, request: Request) -> Response:
+        page_id = request.path_params["page_id"]
+        incoming = await read_incoming(request)
+        page = self.page_for(request, incoming, page_id, refusal=read_refusal())
+        if not may_read(page):
+            raise read_refusal()
+
+        async def handler() -> Response:
+            self.publish_due(page)
+            return JSONResponse(self.listing(request, incoming, page, "scheduled_post"))
+
+        return await self.gate.run(
+            page, operation="scheduled_posts", creates=False, handler=handler
+        )
+
+    @endpoint
+    async def delete_object(self, request: Request) -> Response:
+        object_id = request.path_params["object_id"]
+        incoming = await read_incoming(request)
+        page = self.caller(request, incoming)
+        item = self.store.item(PLATFORM, object_id, page.account_id)
+        if item is None or item.kind not in DELETABLE:
+            raise no_such_object(object_id, "delete")
+        if not may_publish(page):
+            raise publish_refusal()
+
+        async def handler() -> Response:
+            assert item is not None
+            removed = [item.remote_id]
+            if item.kind == "photo" and item.data.get("post_id"):
+                removed.append(str(item.data["post_id"]))
+            for remote_id in removed:
+                self.store.remove_item(
+                    platform=PLATFORM, account_id=page.account_id, remote_id=remote_id
+                )
+            return JSONResponse({"success": True})
+
+        return await self.gate.run(page, operation="delete", creates=False, handler=handler)
 
     @endpoint
     async def read_object(self, request: Request) -> Response:
@@ -454,15 +548,16 @@ class PagesApi(EmulatedApi):
             return await self.gate.run(
                 account, operation="object", creates=False, handler=page_handler
             )
+        self.publish_due(account)
         item = self.store.item(PLATFORM, object_id)
-        if item is None or item.kind not in {"post", "photo"} or self.deleted(item):
+        if item is None or item.kind not in DELETABLE:
             raise no_such_object(object_id)
         if not may_read(account):
             raise read_refusal()
 
         async def handler() -> Response:
             assert item is not None
-            if item.kind == "post":
+            if item.kind != "photo":
                 fields = self.post_fields(request, item)
                 default: tuple[str, ...] = DEFAULT_FEED_FIELDS
             else:
@@ -555,6 +650,40 @@ def subscribed_fields(incoming: Incoming) -> list[str]:
         if field not in fields:
             fields.append(field)
     return fields
+
+
+def check_message(message: str) -> None:
+    if len(message) > MAX_MESSAGE:
+        raise GraphError(
+            100,
+            f"(#100) The message is too long: a post's message is at most {MAX_MESSAGE} characters",
+        )
+
+
+def scheduled_time(incoming: Incoming, *, published: bool) -> int | None:
+    """`scheduled_publish_time` in unix seconds, checked against Facebook's window."""
+    raw = incoming.text("scheduled_publish_time").strip()
+    if not raw:
+        return None
+    if published:
+        raise GraphError(
+            100, "(#100) You cannot specify a scheduled publish time on a published post"
+        )
+    invalid = GraphError(100, "(#100) The specified scheduled publish time is invalid.")
+    if raw.lstrip("-").isdigit():
+        moment = int(raw)
+    else:
+        try:
+            parsed = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+        except ValueError as error:
+            raise invalid from error
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=UTC)
+        moment = int(parsed.timestamp())
+    now = time.time()
+    if not now + EARLIEST_SCHEDULE_S <= moment <= now + LATEST_SCHEDULE_S:
+        raise invalid
+    return moment
 
 
 def attached_media(incoming: Incoming) -> list[str]:
