@@ -196,8 +196,9 @@ ZALO_OAUTH_URL = envstr("ZALO_OAUTH_URL", "https://oauth.zaloapp.com")
 ZALO_API_URL = envstr("ZALO_API_URL", "https://openapi.zalo.me")
 TELEGRAM_API_URL = envstr("TELEGRAM_API_URL", "https://api.telegram.org")
 # Pressroom's address as the platforms' servers reach it, for images they fetch by address (a
-# Zalo article's); empty: no image is served publicly. The addresses expire after this long.
-PUBLIC_URL = envstr("PUBLIC_URL")
+# Zalo article's): SITE_URL unless the platforms reach it elsewhere; set empty, no image is
+# served publicly. The addresses expire after this long.
+PUBLIC_URL = envstr("PUBLIC_URL", SITE_URL)
 PUBLIC_MEDIA_LIFETIME_S = envint("PUBLIC_MEDIA_LIFETIME_S", 30 * 24 * 3600)
 # The training sandbox (the platforms' emulator), when this server offers one: its channels
 # are connected through the emulator's own consent pages. The demo sets it.

@@ -3,6 +3,7 @@ accounts; reconnect and disconnect a channel. The work is in `pressroom.channels
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -235,19 +236,20 @@ def connect_form(request: AuthenticatedHttpRequest, platform: str) -> HttpRespon
                 % {"channel": channel.name, "unit": unit.name},
             )
             return redirect("channel_detail", channel_id=channel.pk)
-    from django.conf import settings
-
     return render(
         request,
-        f"channels/connect_{platform}.html",
+        "channels/connect_form.html",
         {
             "form": form,
             "unit": unit,
             "where": "sandbox" if sandbox else "real",
             "reconnecting": reconnecting,
             "platform": descriptor_for(platform),
-            "sandbox_botfather": (
-                f"{settings.SANDBOX_URL.rstrip('/')}/telegram/botfather" if sandbox else ""
+            "steps": connector.steps,
+            "sandbox_helper": (
+                f"{settings.SANDBOX_URL.rstrip('/')}{connector.sandbox_helper}"
+                if sandbox and connector.sandbox_helper
+                else ""
             ),
         },
     )

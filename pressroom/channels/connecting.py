@@ -240,6 +240,7 @@ def found_accounts(attempt: ConnectAttempt) -> list[Found]:
                 **account,
                 "problems": tuple(account["problems"]),
                 "details": tuple(account["details"]),
+                "aliases": tuple(account.get("aliases") or ()),
             }
         )
         for account in attempt.found
@@ -302,12 +303,8 @@ def connect_with_form(
 
 
 def _account_ids(attempt: ConnectAttempt, found: Found) -> set[str]:
-    """The ids a channel of this account may have: a Telegram channel is also its @username."""
-    ids = {found.external_id}
-    username = str(found.options.get("username") or "")
-    if attempt.platform == "telegram" and username:
-        ids.add(f"@{username}")
-    return ids
+    """The ids a channel of this account may have (a Telegram channel's @username too)."""
+    return {found.external_id, *found.aliases}
 
 
 def _same_account(attempt: ConnectAttempt, found: Found) -> Channel | None:

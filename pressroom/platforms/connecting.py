@@ -84,6 +84,8 @@ class Found:
     problems: tuple[str, ...] = ()
     # Facts worth showing: "verified", "12,300 followers", the instance's limits…
     details: tuple[str, ...] = ()
+    # Other ids the same account may have on a channel (a Telegram channel's @username).
+    aliases: tuple[str, ...] = ()
 
     @property
     def connectable(self) -> bool:
@@ -157,6 +159,12 @@ class Connector:
     # platform gave them (Telegram's bot token) and `check` verifies it.
     uses_consent: bool = True
     fields: tuple[ConnectField, ...] = ()
+    # What the connect page says before the person starts, and (without consent page) the
+    # steps to take on the platform first.
+    hint: str | Promise = ""
+    steps: tuple[str | Promise, ...] = ()
+    # The training sandbox's page that plays those steps, under the sandbox's address.
+    sandbox_helper: str = ""
 
     def target(self, sandbox_url: str | None) -> Target:
         raise NotImplementedError

@@ -20,6 +20,7 @@ from urllib.parse import urlencode
 import httpx
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pressroom.platforms.connecting import (
     TRAINING_APP_ID,
@@ -88,6 +89,10 @@ def _graph_error(body: Any, status: int) -> FacebookError:
 class FacebookConnector(Connector):
     platform = DESCRIPTOR.name
     label = DESCRIPTOR.label
+    hint = gettext_lazy(
+        "You sign in to Facebook and choose the Pages of this unit. You need a role on each "
+        "Page with content and moderation tasks (Admin or Editor)."
+    )
 
     def target(self, sandbox_url: str | None) -> Target:
         if sandbox_url:

@@ -82,6 +82,9 @@ def _challenge(verifier: str) -> str:
 class MastodonConnector(Connector):
     platform = DESCRIPTOR.name
     label = DESCRIPTOR.label
+    hint = gettext_lazy(
+        "Give the server the account is on; you then sign in there and authorize Pressroom to post."
+    )
     fields = (
         ConnectField(
             "instance",

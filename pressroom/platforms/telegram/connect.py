@@ -56,6 +56,22 @@ class TelegramConnector(Connector):
     platform = DESCRIPTOR.name
     label = DESCRIPTOR.label
     uses_consent = False
+    hint = gettext_lazy(
+        "You give the token of a bot that is an administrator of the channel, and the "
+        "channel's @username. The next page explains the steps."
+    )
+    steps = (
+        gettext_lazy(
+            "In Telegram, open @BotFather, send /newbot and follow its questions. It answers "
+            "with the bot's token (digits, a colon, then letters)."
+        ),
+        gettext_lazy(
+            "Open the channel's settings → Administrators → Add administrator, find the bot by "
+            "its @username, and leave “Post messages” on."
+        ),
+        gettext_lazy("Give the token and the channel's @username (or its t.me link) below."),
+    )
+    sandbox_helper = f"{DESCRIPTOR.sandbox_path}/botfather"
     fields = (
         ConnectField(
             "bot_token",
@@ -131,6 +147,7 @@ class TelegramConnector(Connector):
             options={"username": username, "bot_username": str(bot.get("username") or "")},
             problems=tuple(problems),
             details=(f"@{username}",) if username else (),
+            aliases=(f"@{username}",) if username else (),
         )
 
     def _call(

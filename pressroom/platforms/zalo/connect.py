@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 import httpx
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pressroom.platforms.connecting import (
     TRAINING_APP_ID,
@@ -63,6 +64,10 @@ def _zalo_error(body: Any, status: int) -> ConnectRefused:
 class ZaloConnector(Connector):
     platform = DESCRIPTOR.name
     label = DESCRIPTOR.label
+    hint = gettext_lazy(
+        "You sign in to Zalo as an administrator of the Official Account and allow "
+        "Pressroom. Only verified OAs can publish articles."
+    )
 
     def target(self, sandbox_url: str | None) -> Target:
         if sandbox_url:

@@ -49,8 +49,6 @@ class Command(BaseCommand):
             env.pop("SECRET_KEY", None)
             env["SECRET_KEY_FILE"] = str(key_file)
         env.setdefault("SITE_URL", f"http://{host}:{port}")
-        # Zalo articles' images by address (the sandbox on this machine reaches the app).
-        env.setdefault("PUBLIC_URL", env["SITE_URL"])
         # Notifications go to files in the data directory instead of the terminal.
         env.setdefault("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
         env.setdefault("EMAIL_FILE_PATH", str(data_dir / "sent-mail"))
