@@ -22,10 +22,11 @@ from __future__ import annotations
 import re
 import weakref
 
+from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route, Router
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 from pressroom.platforms.facebook.descriptor import DESCRIPTOR
 from pressroom.platforms.facebook.sandbox_graph import (
@@ -112,16 +113,25 @@ class Graph:
 
 
 class Endpoints:
-    """The endpoints of one version; a trailing slash (the SDK's `/{id}/`) changes nothing."""
+    """The endpoints of one version; a trailing slash (the SDK's `/{id}/`) changes nothing.
+    Every answer says the version that served it (`facebook-api-version`), as Graph's do."""
 
-    def __init__(self, routes: list[BaseRoute]) -> None:
+    def __init__(self, routes: list[BaseRoute], version: str = "") -> None:
         self.router = Router(routes)
+        self.version = version
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         root, path = scope.get("root_path", ""), scope["path"]
         if path.endswith("/") and len(path) > len(root) + 1:
             scope = {**scope, "path": path.rstrip("/") or "/"}
-        await self.router(scope, receive, send)
+        version = self.version or scope.get("path_params", {}).get("version", "")
+
+        async def versioned(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                MutableHeaders(scope=message).append("facebook-api-version", version)
+            await send(message)
+
+        await self.router(scope, receive, versioned)
 
 
 class Versions:
@@ -157,7 +167,8 @@ def graph(store: SandboxStore) -> Graph:
 
 def routes(store: SandboxStore) -> list[BaseRoute]:
     """`/facebook/v24.0`, the descriptor's sandbox path."""
-    return [Mount("", app=Endpoints(graph(store).routes()))]
+    version = DESCRIPTOR.sandbox_path.rsplit("/", 1)[-1]
+    return [Mount("", app=Endpoints(graph(store).routes(), version))]
 
 
 def versioned_routes(store: SandboxStore) -> list[BaseRoute]:

@@ -95,7 +95,14 @@ class GraphError(PlatformError):
         return error
 
     def response(self) -> JSONResponse:
-        return JSONResponse({"error": self.body()}, status_code=self.status, headers=self.headers)
+        headers = dict(self.headers)
+        if self.code in {190, 102}:
+            # Graph names a bad token in the header too (RFC 6750's invalid_token).
+            reason = self.message.encode("ascii", "replace").decode().replace('"', "'")
+            headers.setdefault(
+                "WWW-Authenticate", f'OAuth "Facebook Platform" "invalid_token" "{reason}"'
+            )
+        return JSONResponse({"error": self.body()}, status_code=self.status, headers=headers)
 
 
 def no_such_object(object_id: str, method: str = "get") -> GraphError:

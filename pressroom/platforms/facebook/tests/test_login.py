@@ -561,3 +561,23 @@ def test_removing_the_apps_permissions_ends_the_user_token(sandbox: RunningSandb
         error = error_of(httpx.get(f"{graph(sandbox)}/me", params={"access_token": gone}))
         assert error["code"] == 190
         assert debug(sandbox, gone).json()["data"]["is_valid"] is False
+
+
+# Faults reach Facebook Login too
+
+
+def test_a_fault_on_the_exchange_leaves_the_code_usable(sandbox: RunningSandbox) -> None:
+    code = code_of(sign_in(sandbox))
+    sandbox.add_fault("facebook", "server_error", operation="access_token")
+    failed = exchange(sandbox, code)
+    assert failed.status_code == 500
+    assert failed.json()["error"]["code"] == 2
+    assert exchange(sandbox, code).status_code == 200
+
+
+def test_a_fault_on_me_accounts(sandbox: RunningSandbox) -> None:
+    token = user_token(sandbox)
+    sandbox.add_fault("facebook", "rate_limit", operation="accounts", code=4)
+    limited = httpx.get(f"{graph(sandbox)}/me/accounts", params={"access_token": token})
+    assert error_of(limited)["code"] == 4
+    assert accounts(sandbox, token)["data"][0]["id"] == PAGE
