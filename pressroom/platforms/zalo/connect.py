@@ -155,7 +155,7 @@ class ZaloConnector(Connector):
             problems.append(
                 _("This OA is not verified: Zalo lets only verified OAs publish articles.")
             )
-        details = [str(oa["oa_type"])] if oa.get("oa_type") not in (None, "") else []
+        details = []
         if oa.get("num_follower") is not None:
             details.append(_("%(count)s followers") % {"count": oa["num_follower"]})
         options: dict[str, Any] = {"verified": verified, "oa_type": oa.get("oa_type")}
