@@ -196,3 +196,13 @@ def test_read_timeout_after_sending_is_unknown(clean_sandbox: RunningSandbox) ->
     assert outcome.code == "read_timeout"
     assert access.credentials["bot_token"] not in outcome.reason
     assert len(clean_sandbox.ledger(platform="telegram")) == 1
+
+
+def test_a_link_after_a_text_at_the_limit_is_too_long(clean_sandbox: RunningSandbox) -> None:
+    # The client adds the link after the text; Telegram counts it with the rest.
+    access = clean_sandbox.connect("telegram", CHANNEL)
+    outcome = publish(
+        "telegram", access, Publication(text="á" * 4096, link="https://langson.gov.vn/")
+    )
+    assert outcome.kind is OutcomeKind.REJECTED
+    assert outcome.reason == "Bad Request: message is too long"
