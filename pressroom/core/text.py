@@ -9,7 +9,20 @@ import unicodedata
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 
-URL_RE = re.compile(r"https?://[^\s<>\"]+", re.IGNORECASE)
+# A link as Mastodon finds one (twitter-text's rules), never longer than Mastodon's: after a
+# character that is not an ASCII letter or digit, @, $ or #; a host with a top-level domain; a
+# path that does not end in punctuation or an unbalanced parenthesis; an ASCII query. Where
+# this is unsure it ends the link early, so the count is never below Mastodon's.
+_PATH_CHAR = r"[^\s<>()?]"
+_PATH_END = r"(?:[^\s<>()?!*\"'「」;:=,.$%\[\]~&|@]|\([A-Za-z0-9\-_.~%]+\))"
+URL_RE = re.compile(
+    r"(?<![A-Za-z0-9@$#\uff20\uff03])https?://"
+    r"(?:[^\W_](?:[^\W_]|-){0,62}\.)+[^\W\d_]{2,63}(?![\w@+\-])"
+    r"(?::[0-9]+)?"
+    rf"(?:/(?:{_PATH_CHAR}*(?:\({_PATH_CHAR}+\){_PATH_CHAR}*)*{_PATH_END})?)?"
+    r"(?:\?[A-Za-z0-9!?*'();:&=+$/%#\[\]\-_.,~|@^]*[A-Za-z0-9_&=#/\-])?",
+    re.IGNORECASE,
+)
 
 
 def nfc(text: str) -> str:

@@ -20,3 +20,9 @@ class TextTests(SimpleTestCase):
     def test_mastodon_counts_links_as_23(self) -> None:
         text = "Xem https://langson.gov.vn/tin-tuc/rat-dai/duong-dan-rat-rat-dai-nua"
         self.assertEqual(count_mastodon(text), 4 + 23)
+
+    def test_mastodon_leaves_trailing_punctuation_and_glued_links_out_of_a_link(self) -> None:
+        self.assertEqual(count_mastodon("Xem https://langson.gov.vn/tin."), 4 + 23 + 1)
+        self.assertEqual(count_mastodon("(https://langson.gov.vn/a_(b))"), 1 + 23 + 1)
+        glued = "Tin:xhttps://langson.gov.vn/tin-tuc"
+        self.assertEqual(count_mastodon(glued), len(glued))
