@@ -70,6 +70,8 @@ class Command(BaseCommand):
                     process.kill()
 
         sandbox_url = f"http://{host}:{sandbox_port}"
+        # Stopped by a signal (a service manager, `kill`), the demo stops its processes too.
+        signal.signal(signal.SIGTERM, _interrupt)
         # Channels are connected through the sandbox's consent pages (see channels/connecting).
         env.setdefault("SANDBOX_URL", sandbox_url)
         try:
@@ -135,3 +137,7 @@ class Command(BaseCommand):
         lines += [f"  {username:<18} {role:<9} {slug}" for username, slug, role, _ in USERS]
         lines += ["", "Press Ctrl-C to stop."]
         self.stdout.write("\n".join(lines))
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
