@@ -3,11 +3,11 @@
 Methods at `/telegram/bot<token>/<method>` (names in any case, parameters in the query, a form
 or JSON): getMe, getChat, getChatMember, getChatMemberCount (the connect flow's checks) and
 sendMessage, sendPhoto, sendMediaGroup. Who the bots and channels are, and the account settings
-that shape them, is in sandbox_chats.py; `/telegram/botfather` is the training page that makes
-a bot and a channel (sandbox_botfather.py); text is parsed and counted in sandbox_text.py.
+that shape them, is in chats.py; `/telegram/botfather` is the training page that makes
+a bot and a channel (botfather.py); text is parsed and counted in text.py.
 Fault operations: the method name (`getMe`, `getChat`, `getChatMember`, `getChatMemberCount`,
 and `sendMessage`, `sendPhoto`, `sendMediaGroup`, which create).
-Rate limits (sandbox_limits.py): 30 sends a second per bot token and 20 a minute per channel,
+Rate limits (limits.py): 30 sends a second per bot token and 20 a minute per channel,
 then 429 with `parameters.retry_after`; an album counts as one send.
 """
 
@@ -23,9 +23,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from pressroom.platforms.telegram import sandbox_botfather
 from pressroom.platforms.telegram.descriptor import DESCRIPTOR
-from pressroom.platforms.telegram.sandbox_chats import (
+from pressroom.platforms.telegram.sandbox import botfather
+from pressroom.platforms.telegram.sandbox.chats import (
     bot_id,
     bot_member,
     bot_user,
@@ -37,7 +37,7 @@ from pressroom.platforms.telegram.sandbox_chats import (
     member_count,
     username_of,
 )
-from pressroom.platforms.telegram.sandbox_errors import (
+from pressroom.platforms.telegram.sandbox.errors import (
     NEED_ADMIN,
     NOT_A_MEMBER,
     BotApiError,
@@ -45,8 +45,8 @@ from pressroom.platforms.telegram.sandbox_errors import (
     fault_error,
     forbidden,
 )
-from pressroom.platforms.telegram.sandbox_limits import BotLimits
-from pressroom.platforms.telegram.sandbox_text import count_characters, formatted
+from pressroom.platforms.telegram.sandbox.limits import BotLimits
+from pressroom.platforms.telegram.sandbox.text import count_characters, formatted
 from pressroom.sandbox.common import (
     BadRequestBody,
     Incoming,
@@ -352,7 +352,7 @@ class BotApi(EmulatedApi):
 
     def routes(self) -> list[BaseRoute]:
         return [
-            *sandbox_botfather.routes(self.store),
+            *botfather.routes(self.store),
             Route("/bot{token}/{method}", self.bot_method, methods=["GET", "POST"]),
         ]
 

@@ -2,7 +2,7 @@
 followers, image upload, articles (create → token → verify → id, update, remove, list, detail).
 
 Zalo answers HTTP 200 even for errors: `{"error": <non-zero>, "message": …}` (see
-sandbox_articles.py for the envelope and what an article may hold; sandbox_oauth.py for the
+articles.py for the envelope and what an article may hold; oauth.py for the
 OAuth server at /zalo-oauth).
 Account settings (extra fields at registration), for the readings platforms.md leaves open:
 `verify_id_field` ("id", the default, or "article_id"), `verify_link_view` (true adds
@@ -10,7 +10,7 @@ Account settings (extra fields at registration), for the readings platforms.md l
 upload's answer; by default it gives the `attachment_id` alone, which is all the integrations
 that exist read), `media_processing_polls` (an article with pictures answers verify with -214,
 media still processing, that many times first). The OA's profile as getoa answers it:
-`is_verified` (true), `oa_type` (3, a state agency; see sandbox_oauth.py), `description`,
+`is_verified` (true), `oa_type` (3, a state agency; see oauth.py), `description`,
 `oa_alias`, `cate_name`, `followers` (0; also what user/getlist lists), `avatar`, `cover`,
 `package_name`, `package_valid_through_date`.
 Fault operations: `oa/getoa`, `user/getlist`, `upload/image`, `article/create` (creates),
@@ -34,7 +34,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from pressroom.platforms.zalo.descriptor import DESCRIPTOR
-from pressroom.platforms.zalo.sandbox_articles import (
+from pressroom.platforms.zalo.sandbox.articles import (
     BAD_PARAMETER,
     IMAGE_TYPES,
     MAX_FOLLOWERS_PAGE,
@@ -48,7 +48,7 @@ from pressroom.platforms.zalo.sandbox_articles import (
     success,
     validated_article,
 )
-from pressroom.platforms.zalo.sandbox_oauth import LOOK, STATE_AGENCY, oauth_routes
+from pressroom.platforms.zalo.sandbox.oauth import LOOK, STATE_AGENCY, oauth_routes
 from pressroom.sandbox.common import image_info, loads_json, read_incoming, server_root
 from pressroom.sandbox.conditions import Gate
 from pressroom.sandbox.emulation import Emulation
@@ -56,7 +56,7 @@ from pressroom.sandbox.endpoints import EmulatedApi, PlatformError, endpoint
 from pressroom.sandbox.store import Account, Item, SandboxStore
 
 PLATFORM = "zalo"
-# getoa's cate_name when the account's settings give none, by OA type (see sandbox_oauth.py).
+# getoa's cate_name when the account's settings give none, by OA type (see oauth.py).
 CATEGORIES = {3: "Cơ quan nhà nước", 2: "Doanh nghiệp", 1: "Nhà sáng tạo nội dung"}
 
 

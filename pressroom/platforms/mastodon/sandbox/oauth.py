@@ -33,9 +33,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from pressroom.platforms.mastodon import sandbox_pages as pages
-from pressroom.platforms.mastodon import sandbox_scopes as scopes
-from pressroom.platforms.mastodon.sandbox_entities import (
+from pressroom.platforms.mastodon.sandbox import pages, scopes
+from pressroom.platforms.mastodon.sandbox.entities import (
     PLATFORM,
     VAPID_KEY,
     MastodonError,

@@ -2,7 +2,7 @@
 /mastodon): statuses (scheduled ones too), media, accounts, the instance, apps and OAuth.
 
 Account settings: `username`, `max_characters` (this account's limit; the instance's is set with
-`PUT /mastodon/_control/instance`, see sandbox_instance.py), `media_pending_polls` (n > 0: v2
+`PUT /mastodon/_control/instance`, see instance.py), `media_pending_polls` (n > 0: v2
 uploads answer 202 and the next n looks at the attachment answer 206 before it is ready).
 Fault operations: `media` (uploads), `media/get`, `media/update`, `statuses` (creates),
 `statuses/get`, `scheduled_statuses`, `verify_credentials`.
@@ -10,7 +10,7 @@ Rate limits (Mastodon's defaults): 300 requests per token per 5 minutes, windows
 the clock as rack-attack counts them, and 30 media uploads per account per 30 minutes; every
 authenticated answer carries X-RateLimit-Limit, -Remaining and -Reset (ISO 8601), and a
 request over the limit gets 429 with the same headers.
-Tokens carry scopes (sandbox_oauth.py): an endpoint called with a token lacking its scope
+Tokens carry scopes (oauth.py): an endpoint called with a token lacking its scope
 answers 403, an app's own token on a user's endpoint 422.
 """
 
@@ -25,9 +25,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from pressroom.platforms.mastodon import sandbox_scopes as scopes
 from pressroom.platforms.mastodon.descriptor import DESCRIPTOR
-from pressroom.platforms.mastodon.sandbox_entities import (
+from pressroom.platforms.mastodon.sandbox import scopes
+from pressroom.platforms.mastodon.sandbox.entities import (
     OUTSIDE_SCOPES,
     PLATFORM,
     MastodonError,
@@ -36,15 +36,15 @@ from pressroom.platforms.mastodon.sandbox_entities import (
     invalid,
     status_entity,
 )
-from pressroom.platforms.mastodon.sandbox_instance import (
+from pressroom.platforms.mastodon.sandbox.instance import (
     DESCRIPTION_LIMIT,
     MAX_ATTACHMENTS,
     Instance,
     InstanceSettings,
 )
-from pressroom.platforms.mastodon.sandbox_oauth import OAuthServer, granted_scopes
-from pressroom.platforms.mastodon.sandbox_scheduled import ScheduledStatuses
-from pressroom.platforms.mastodon.sandbox_text import status_length
+from pressroom.platforms.mastodon.sandbox.oauth import OAuthServer, granted_scopes
+from pressroom.platforms.mastodon.sandbox.scheduled import ScheduledStatuses
+from pressroom.platforms.mastodon.sandbox.text import status_length
 from pressroom.sandbox import faults
 from pressroom.sandbox.common import (
     Incoming,

@@ -3,7 +3,7 @@ and gets the bot token and the channel's @username to connect in Pressroom.
 
 With the real Telegram these are several steps (BotFather's /newbot, a new channel, the bot
 added as an administrator that may post); the page says so. The sandbox account it makes is a
-channel like any other (sandbox_chats.py): a token of the real shape (`<bot id>:<35
+channel like any other (chats.py): a token of the real shape (`<bot id>:<35
 characters>`), the channel's `username`, its numeric `chat_id`, the bot's `bot_username` and
 `bot_name`, and `bot_can_post` from the checkbox.
 """
@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from pressroom.platforms.telegram.sandbox_chats import bot_username, username_of
+from pressroom.platforms.telegram.sandbox.chats import bot_username, username_of
 from pressroom.sandbox.emulation import Look
 from pressroom.sandbox.store import SandboxStore
 from pressroom.sandbox.viewer import page

@@ -1,5 +1,5 @@
 """What the Bot API's markup parsers share: the entities they make, a reader of UTF-8 bytes
-as tdlib reads them, the links a text_link may hold (see sandbox_text.py for the whole)."""
+as tdlib reads them, the links a text_link may hold (see text.py for the whole)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from pressroom.platforms.telegram.sandbox_errors import BotApiError, bad_request
+from pressroom.platforms.telegram.sandbox.errors import BotApiError, bad_request
 
 # tdlib's names for entity types, as its error messages say them.
 TYPE_NAMES = {

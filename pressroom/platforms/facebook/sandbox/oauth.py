@@ -30,7 +30,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from pressroom.platforms.facebook.descriptor import DESCRIPTOR
-from pressroom.platforms.facebook.sandbox_graph import (
+from pressroom.platforms.facebook.sandbox.graph import (
     CATEGORY,
     CATEGORY_LIST,
     PLATFORM,

@@ -14,7 +14,7 @@ from typing import Any
 
 from starlette.requests import Request
 
-from pressroom.platforms.mastodon.sandbox_entities import attachment_entity, invalid
+from pressroom.platforms.mastodon.sandbox.entities import attachment_entity, invalid
 from pressroom.sandbox.store import Account, SandboxStore, iso
 
 NAMESPACE = "mastodon:scheduled"

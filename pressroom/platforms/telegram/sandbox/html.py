@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pressroom.platforms.telegram.sandbox_entities import (
+from pressroom.platforms.telegram.sandbox.entities import (
     SPACES,
     Entity,
     Reader,

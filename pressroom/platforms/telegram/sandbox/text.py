@@ -21,10 +21,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from pressroom.platforms.telegram.sandbox_entities import Entity, count_utf16
-from pressroom.platforms.telegram.sandbox_errors import bad_request
-from pressroom.platforms.telegram.sandbox_html import parse_html
-from pressroom.platforms.telegram.sandbox_markdown import MarkdownV2, parse_markdown
+from pressroom.platforms.telegram.sandbox.entities import Entity, count_utf16
+from pressroom.platforms.telegram.sandbox.errors import bad_request
+from pressroom.platforms.telegram.sandbox.html import parse_html
+from pressroom.platforms.telegram.sandbox.markdown import MarkdownV2, parse_markdown
 
 # telegram-bot-api refuses text over 32 KiB (bytes of UTF-8) before parsing it.
 MAX_RAW_BYTES = 1 << 15

@@ -4,7 +4,7 @@
 Photos arrive as multipart `source`; `url` uploads are refused (the sandbox does not fetch from
 the internet). A text-only post repeating the page's latest post gets `(#506) Duplicate status
 message`, as on Facebook. A Page token carries the permissions and tasks of the grant that
-produced it (sandbox_oauth.py); publishing needs `pages_manage_posts`, `pages_read_engagement`
+produced it (oauth.py); publishing needs `pages_manage_posts`, `pages_read_engagement`
 and the CREATE_CONTENT task, reading `pages_read_engagement`, subscriptions
 `pages_manage_metadata`.
 """
@@ -19,7 +19,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from pressroom.platforms.facebook.sandbox_graph import (
+from pressroom.platforms.facebook.sandbox.graph import (
     CATEGORY,
     CATEGORY_LIST,
     PLATFORM,
@@ -41,8 +41,8 @@ from pressroom.platforms.facebook.sandbox_graph import (
     select,
     split_fields,
 )
-from pressroom.platforms.facebook.sandbox_oauth import OAuthApi, session_expired
-from pressroom.platforms.facebook.sandbox_usage import UsageLimits
+from pressroom.platforms.facebook.sandbox.oauth import OAuthApi, session_expired
+from pressroom.platforms.facebook.sandbox.usage import UsageLimits
 from pressroom.sandbox.common import Incoming, bearer_token, image_info, read_incoming, server_root
 from pressroom.sandbox.conditions import Gate
 from pressroom.sandbox.endpoints import EmulatedApi, PlatformError, endpoint

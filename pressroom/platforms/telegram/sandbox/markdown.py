@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pressroom.platforms.telegram.sandbox_entities import (
+from pressroom.platforms.telegram.sandbox.entities import (
     MARKDOWN_V2_RESERVED,
     TYPE_NAMES,
     Entity,
@@ -16,7 +16,7 @@ from pressroom.platforms.telegram.sandbox_entities import (
     link_entity,
     pre_language,
 )
-from pressroom.platforms.telegram.sandbox_errors import BotApiError
+from pressroom.platforms.telegram.sandbox.errors import BotApiError
 
 
 def parse_markdown(data: bytes) -> tuple[bytes, list[Entity]]:

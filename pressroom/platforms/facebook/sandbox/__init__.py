@@ -8,9 +8,9 @@ method on one `Unsupported {method} request` (code 100, subcode 33), an unknown 
 `Tried accessing nonexisting field` (code 100), a longer path `Unknown path components`
 (code 2500).
 
-The parts: Facebook Login, tokens and `/me/accounts` in sandbox_oauth.py; the Page, its posts,
-photos and webhook subscriptions in sandbox_pages.py; the usage headers and the Business Use
-Case limit in sandbox_usage.py; the error envelope and the grants in sandbox_graph.py.
+The parts: Facebook Login, tokens and `/me/accounts` in oauth.py; the Page, its posts,
+photos and webhook subscriptions in pages.py; the usage headers and the Business Use
+Case limit in usage.py; the error envelope and the grants in graph.py.
 Fault operations: `feed` (POST, creates), `photos` (creates when published), `feed_list`
 (GET feed), `scheduled_posts`, `object` (GET one object, the Page or `/me`), `delete`
 (DELETE a post or photo), `subscribed_apps`, and for Facebook
@@ -29,14 +29,14 @@ from starlette.routing import BaseRoute, Mount, Route, Router
 from starlette.types import Message, Receive, Scope, Send
 
 from pressroom.platforms.facebook.descriptor import DESCRIPTOR
-from pressroom.platforms.facebook.sandbox_graph import (
+from pressroom.platforms.facebook.sandbox.graph import (
     PLATFORM,
     GraphError,
     no_such_field,
     no_such_object,
 )
-from pressroom.platforms.facebook.sandbox_oauth import OAuthApi
-from pressroom.platforms.facebook.sandbox_pages import PagesApi
+from pressroom.platforms.facebook.sandbox.oauth import OAuthApi
+from pressroom.platforms.facebook.sandbox.pages import PagesApi
 from pressroom.sandbox.emulation import Emulation, Look
 from pressroom.sandbox.store import SandboxStore
 

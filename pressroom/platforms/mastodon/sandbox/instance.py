@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from pressroom.platforms.mastodon.sandbox_entities import PLATFORM, VAPID_KEY, instance_root
+from pressroom.platforms.mastodon.sandbox.entities import PLATFORM, VAPID_KEY, instance_root
 from pressroom.sandbox.control import changing
 from pressroom.sandbox.store import SandboxStore
 
