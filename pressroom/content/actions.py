@@ -208,6 +208,7 @@ def problems_of(post: Post) -> list[str]:
             channel.platform,
             (variant.title if variant else "") or post.title,
             variant.text if variant else post.body,
+            link=post.link,
         )
         problems += check_for_channel(
             platform=channel.platform,

@@ -88,6 +88,8 @@ class VariantDraft:
     platform: str
     title: str
     text: str
+    # The post's link, which most platforms' clients add at the end of the text.
+    link: str = ""
 
 
 @dataclass(frozen=True)
@@ -112,7 +114,9 @@ def check_for_channel(
     if not variant.text.strip():
         problems.append(_("%(channel)s: the text is empty.") % where)
     # The title counts where the platform makes it part of the text (its first line).
-    counted = descriptor_for(platform).counted_text(variant.title, variant.text)
+    counted = descriptor_for(platform).counted_text(
+        variant.title, variant.text, link=variant.link, with_media=bool(media)
+    )
     length = text_length(limits, counted)
     max_text = limits.max_text
     if media and limits.max_caption is not None:

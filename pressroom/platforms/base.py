@@ -106,6 +106,13 @@ def titled(title: str, text: str) -> str:
     return f"{title}\n\n{text}" if text else title
 
 
+def with_link(text: str, link: str) -> str:
+    """The text with the link added after it, unless the author already put it in."""
+    if link and link not in text:
+        return f"{text}\n\n{link}" if text else link
+    return text
+
+
 @dataclass(frozen=True)
 class CredentialField:
     """One credential a channel keeps, and how the connect form asks for it."""
@@ -150,6 +157,9 @@ class Descriptor:
     # the benchmarks): a format of {number} (unique among them) and {name} (letters, digits
     # and underscores).
     sandbox_account_id: str = "{name}"
+    # Whether a post without media carries its link in a field of its own (a Facebook feed
+    # post's `link`) rather than at the end of the text.
+    link_has_own_field: bool = False
 
     @property
     def offers_title(self) -> bool:
@@ -170,9 +180,14 @@ class Descriptor:
         """The id of a sandbox account, shaped like the platform's own."""
         return self.sandbox_account_id.format(number=number, name=name)
 
-    def counted_text(self, title: str, text: str) -> str:
-        """The text whose length the platform limits, the title included where it is part of
-        it (without markup: Telegram counts the text after parsing its entities)."""
+    def counted_text(
+        self, title: str, text: str, *, link: str = "", with_media: bool = False
+    ) -> str:
+        """The text whose length the platform limits, as the client sends it: the title where
+        it is part of it, the link where the client adds it (without markup: Telegram counts
+        the text after parsing its entities)."""
+        if link and (with_media or not self.link_has_own_field):
+            text = with_link(text, link)
         if self.title in (TitleStyle.FIRST_LINE, TitleStyle.BOLD_FIRST_LINE):
             return titled(title, text)
         return text

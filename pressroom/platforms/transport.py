@@ -20,7 +20,13 @@ from typing import Any, ClassVar, Protocol
 import aiohttp
 from multidict import CIMultiDict, CIMultiDictProxy
 
-from pressroom.platforms.base import ChannelAccess, Outcome, OutcomeKind, Publication
+from pressroom.platforms.base import (
+    ChannelAccess,
+    Outcome,
+    OutcomeKind,
+    Publication,
+    with_link,
+)
 
 # A publish makes a few calls (uploads, create, verify or poll); the whole of it gets this
 # many single-call time limits, and never more.
@@ -430,7 +436,4 @@ def sent_after(moment: float | None, since: datetime | None) -> bool:
 
 def text_with_link(publication: Publication) -> str:
     """The text, with the link added when the author did not already put it in."""
-    text = publication.text
-    if publication.link and publication.link not in text:
-        text = f"{text}\n\n{publication.link}" if text else publication.link
-    return text
+    return with_link(publication.text, publication.link)

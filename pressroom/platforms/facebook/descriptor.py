@@ -40,4 +40,5 @@ DESCRIPTOR = Descriptor(
     sandbox_path="/facebook/v24.0",
     emulation="pressroom.platforms.facebook.sandbox",
     sandbox_account_id="10{number:013d}",
+    link_has_own_field=True,
 )

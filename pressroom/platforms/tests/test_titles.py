@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from pressroom.content.validation import VariantDraft, check_for_channel
+from pressroom.content.validation import MediaDraft, VariantDraft, check_for_channel
 from pressroom.platforms.base import MediaFile, OutcomeKind, Publication, TitleStyle
 from pressroom.platforms.registry import DESCRIPTORS, descriptor_for
 from pressroom.platforms.testing import RunningSandbox, publish
@@ -116,3 +116,37 @@ def test_the_limit_counts_the_title_where_it_is_part_of_the_text() -> None:
     assert problems("mastodon", "Tin khẩn cấp", text) != []
     # Zalo keeps the title in its own field.
     assert problems("zalo", "Tin khẩn cấp", text) == []
+
+
+def test_the_limit_counts_the_link_where_the_client_adds_it_to_the_text() -> None:
+    link = "https://langson.gov.vn/tin-tuc/lich-tiep-cong-dan"
+    text = "x" * 4090
+
+    def problems_with(platform: str, *, media: bool) -> list[str]:
+        return check_for_channel(
+            platform=platform,
+            channel_name="Kênh",
+            options={},
+            variant=VariantDraft(platform=platform, title="", text=text, link=link),
+            media=[MediaDraft("image/jpeg", 1000, "Ảnh")] if media else [],
+        )
+
+    # Telegram gets the link at the end of the message: 4,090 + 2 + 50 > 4,096.
+    assert problems_with("telegram", media=False) != []
+    assert (
+        check_for_channel(
+            platform="telegram",
+            channel_name="Kênh",
+            options={},
+            variant=VariantDraft(platform="telegram", title="", text=text),
+            media=[],
+        )
+        == []
+    )
+    # A Facebook feed post carries the link in its own field; with photos, in the text.
+    assert problems_with("facebook", media=False) == []
+    facebook = descriptor_for("facebook")
+    assert facebook.counted_text("", "Tin", link=link) == "Tin"
+    assert facebook.counted_text("", "Tin", link=link, with_media=True) == f"Tin\n\n{link}"
+    # A link the author already wrote is not added twice.
+    assert descriptor_for("telegram").counted_text("", f"Xem {link}", link=link) == f"Xem {link}"
