@@ -3,25 +3,26 @@ what a one-line field refuses."""
 
 from __future__ import annotations
 
-import re
 import unicodedata
 
+import regex
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 
 # A link as Mastodon finds one (twitter-text's rules), never longer than Mastodon's: after a
-# character that is not an ASCII letter or digit, @, $ or #; a host with a top-level domain; a
-# path that does not end in punctuation or an unbalanced parenthesis; an ASCII query. Where
-# this is unsure it ends the link early, so the count is never below Mastodon's.
+# character that is not an ASCII letter or digit, @, $ or #; a host with a top-level domain
+# (letters, or punycode); a path that does not end in punctuation or an unbalanced
+# parenthesis; an ASCII query. Where this is unsure it ends the link early, so the count is
+# never below Mastodon's.
 _PATH_CHAR = r"[^\s<>()?]"
 _PATH_END = r"(?:[^\s<>()?!*\"'「」;:=,.$%\[\]~&|@]|\([A-Za-z0-9\-_.~%]+\))"
-URL_RE = re.compile(
+URL_RE = regex.compile(
     r"(?<![A-Za-z0-9@$#\uff20\uff03])https?://"
-    r"(?:[^\W_](?:[^\W_]|-){0,62}\.)+[^\W\d_]{2,63}(?![\w@+\-])"
+    r"(?:[^\W_](?:[^\W_]|-){0,62}\.)+(?:\p{L}{2,63}|xn--[0-9a-z]+)(?![0-9a-z@+\-])"
     r"(?::[0-9]+)?"
     rf"(?:/(?:{_PATH_CHAR}*(?:\({_PATH_CHAR}+\){_PATH_CHAR}*)*{_PATH_END})?)?"
     r"(?:\?[A-Za-z0-9!?*'();:&=+$/%#\[\]\-_.,~|@^]*[A-Za-z0-9_&=#/\-])?",
-    re.IGNORECASE,
+    regex.IGNORECASE | regex.VERSION0,
 )
 
 

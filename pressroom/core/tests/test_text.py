@@ -26,3 +26,7 @@ class TextTests(SimpleTestCase):
         self.assertEqual(count_mastodon("(https://langson.gov.vn/a_(b))"), 1 + 23 + 1)
         glued = "Tin:xhttps://langson.gov.vn/tin-tuc"
         self.assertEqual(count_mastodon(glued), len(glued))
+
+    def test_mastodon_counts_a_link_to_a_punycode_domain_as_23(self) -> None:
+        # Internationalised top-level domains travel as punycode (xn--…): still links.
+        self.assertEqual(count_mastodon("HTTP://so-y-te.xn--p1ai/lich"), 23)
