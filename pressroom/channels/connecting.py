@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import secrets
 from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -102,6 +103,19 @@ def _register_training_app(connector: Connector, target: Target) -> None:
         ) from error
 
 
+def forget_expired_attempts() -> int:
+    """Erase what abandoned attempts still hold (a platform's tokens for accounts nobody
+    chose), and drop attempts older than a day. Answers how many were erased."""
+    now = timezone.now()
+    erased = (
+        ConnectAttempt.objects.filter(expires_at__lte=now, finished_at__isnull=True)
+        .exclude(found_encrypted="", flow_encrypted="")
+        .update(found_encrypted="", flow_encrypted="", finished_at=now)
+    )
+    ConnectAttempt.objects.filter(expires_at__lte=now - timedelta(days=1)).delete()
+    return erased
+
+
 def start_connect(
     *,
     user: User,
@@ -114,6 +128,7 @@ def start_connect(
 ) -> str:
     """Begin connecting (or reconnecting `channel`): answers where to send the person."""
     _require_manage(user, unit)
+    forget_expired_attempts()
     connector = connector_for(platform)
     if not connector.uses_consent:
         raise ConnectRefused(_("This platform is connected with a form."), code="form")

@@ -190,6 +190,21 @@ class FacebookConnectTests(ConnectTestCase):
         response = self.come_back(consent)
         self.assertIn("expired or was already used", self.messages_of(response)[0])
 
+    def test_an_abandoned_attempt_keeps_no_tokens(self) -> None:
+        with time_machine.travel("2026-12-01 08:00:00+07:00", tick=False) as clock:
+            consent = self.consent(self.begin("facebook")).press("Tiếp tục (Continue)")
+            self.come_back(consent)  # the Pages found, with their tokens, wait for a choice
+            abandoned = ConnectAttempt.objects.get()
+            self.assertNotEqual(abandoned.found_encrypted, "")
+            clock.shift(ConnectAttempt.LIFETIME.total_seconds() + 1)
+            self.begin("facebook")  # the next connection erases them
+            abandoned.refresh_from_db()
+            self.assertEqual(abandoned.found_encrypted, "")
+            self.assertIsNotNone(abandoned.finished_at)
+            clock.shift(24 * 3600)
+            self.begin("facebook")
+        self.assertFalse(ConnectAttempt.objects.filter(pk=abandoned.pk).exists())
+
     def test_a_page_without_the_permissions_or_tasks_is_refused_with_what_is_missing(
         self,
     ) -> None:
