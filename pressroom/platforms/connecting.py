@@ -11,6 +11,8 @@ keeps the flow, the apps registered per Mastodon instance and the channels.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -96,6 +98,12 @@ class AppRegistry(Protocol):
     """The apps the app registered on Mastodon instances, kept by the app."""
 
     def get(self, platform: str, instance: str) -> dict[str, Any] | None: ...
+
+
+def pkce_challenge(verifier: str) -> str:
+    """PKCE's S256 challenge (RFC 7636): BASE64URL(SHA-256(verifier)) without padding."""
+    digest = hashlib.sha256(verifier.encode("ascii")).digest()
+    return base64.urlsafe_b64encode(digest).decode("ascii").rstrip("=")
 
 
 def client() -> httpx.Client:

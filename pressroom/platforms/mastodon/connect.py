@@ -12,8 +12,6 @@ As Mastodon documents it (docs.joinmastodon.org, methods/apps, methods/oauth, me
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import secrets
 from collections.abc import Mapping
 from typing import Any
@@ -36,6 +34,7 @@ from pressroom.platforms.connecting import (
     client,
     denied,
     get_json,
+    pkce_challenge,
     unreachable,
 )
 from pressroom.platforms.mastodon.descriptor import DESCRIPTOR
@@ -72,11 +71,6 @@ def _mastodon_error(body: Any, status: int) -> ConnectRefused:
     return ConnectRefused(
         _("The Mastodon server refused: %(message)s") % {"message": message[:300]}
     )
-
-
-def _challenge(verifier: str) -> str:
-    digest = hashlib.sha256(verifier.encode("ascii")).digest()
-    return base64.urlsafe_b64encode(digest).decode("ascii").rstrip("=")
 
 
 class MastodonConnector(Connector):
@@ -120,7 +114,7 @@ class MastodonConnector(Connector):
                 "response_type": "code",
                 "scope": SCOPES,
                 "state": setup.state,
-                "code_challenge": _challenge(verifier),
+                "code_challenge": pkce_challenge(verifier),
                 "code_challenge_method": "S256",
             }
         )

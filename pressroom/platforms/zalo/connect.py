@@ -11,8 +11,6 @@ Zalo answers errors inside HTTP 200: the `error` field decides.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import secrets
 from collections.abc import Mapping
 from typing import Any
@@ -35,15 +33,11 @@ from pressroom.platforms.connecting import (
     client,
     denied,
     get_json,
+    pkce_challenge,
     training_app_secret,
     unreachable,
 )
 from pressroom.platforms.zalo.descriptor import DESCRIPTOR
-
-
-def code_challenge(verifier: str) -> str:
-    digest = hashlib.sha256(verifier.encode("ascii")).digest()
-    return base64.urlsafe_b64encode(digest).decode("ascii").rstrip("=")
 
 
 def _zalo_error(body: Any, status: int) -> ConnectRefused:
@@ -101,7 +95,7 @@ class ZaloConnector(Connector):
             {
                 "app_id": setup.target.app_id,
                 "redirect_uri": setup.redirect_uri,
-                "code_challenge": code_challenge(verifier),
+                "code_challenge": pkce_challenge(verifier),
                 "state": setup.state,
             }
         )
