@@ -44,8 +44,12 @@ class ConnectTargetForm(forms.Form):
         label=_("Where"),
         choices=[("real", _("On the real platform"))],
         initial="real",
+        required=False,
         widget=forms.RadioSelect,
     )
+
+    def clean_where(self) -> str:
+        return str(self.cleaned_data.get("where") or "real")
 
     def __init__(self, *args: Any, units: list[Unit], sandbox: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -225,3 +225,37 @@ class UnknownOutcomeSettingTests(ViewTestCase):
     def test_outsider_gets_404(self) -> None:
         self.login(self.outsider)
         self.assertEqual(self.client.post(self.url, {"choice": "resend"}).status_code, 404)
+
+
+class ConnectPageTests(ViewTestCase):
+    def test_a_unit_administrator_sees_every_platform(self) -> None:
+        self.login(self.owner)
+        self.assertContains(self.client.get(reverse("channel_list")), reverse("connect_page"))
+        page = self.client.get(reverse("connect_page"))
+        for platform in ("facebook", "zalo", "telegram", "mastodon"):
+            self.assertContains(page, reverse("connect_begin", args=[platform]))
+        # Without a training sandbox there is nothing to choose but the real platform.
+        self.assertNotContains(page, 'value="sandbox"')
+        with self.settings(SANDBOX_URL="http://127.0.0.1:8001"):
+            page = self.client.get(reverse("connect_page"), {"unit": self.commune.pk})
+        self.assertContains(page, 'value="sandbox"')
+        self.assertEqual(page.context["unit"], self.commune)
+
+    def test_the_page_speaks_vietnamese(self) -> None:
+        self.client.defaults["HTTP_ACCEPT_LANGUAGE"] = "vi"
+        self.login(self.owner)
+        self.assertContains(self.client.get(reverse("connect_page")), "Kết nối kênh")
+
+    def test_someone_who_administers_no_unit_is_sent_back(self) -> None:
+        self.login(self.approver)
+        self.assertNotContains(self.client.get(reverse("channel_list")), reverse("connect_page"))
+        response = self.client.get(reverse("connect_page"), follow=True)
+        self.assertIn(
+            "Only an administrator of a unit can connect its channels.",
+            self.messages_of(response),
+        )
+
+    def test_an_unknown_platform_is_not_found(self) -> None:
+        self.login(self.owner)
+        response = self.client.post(reverse("connect_begin", args=["myspace"]), {})
+        self.assertEqual(response.status_code, 404)
