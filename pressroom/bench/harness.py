@@ -30,6 +30,7 @@ from django.db import connections
 
 from pressroom.channels.models import Channel
 from pressroom.orgs.models import Membership, Role, Unit
+from pressroom.platforms.base import new_sandbox_token
 from pressroom.platforms.registry import DESCRIPTORS, descriptor_for
 
 PLATFORMS = list(DESCRIPTORS)
@@ -213,7 +214,7 @@ class Harness:
         rows = []
         for index in range(count):
             platform = PLATFORMS[index % len(PLATFORMS)]
-            token = secrets.token_urlsafe(18)
+            token = new_sandbox_token()
             descriptor = descriptor_for(platform)
             external_id = descriptor.sandbox_account(number=index, name=f"bench_{index}")
             self.sandbox(

@@ -156,7 +156,8 @@ async def prepare(
     for index in range(calls):
         chosen = PLATFORMS[index % len(PLATFORMS)] if platform == "mixed" else platform
         external_id = EXTERNAL_IDS[chosen](index)
-        token = f"{index}:{secrets.token_urlsafe(12)}"
+        # Shaped like a Telegram bot token, which its emulation requires (a bot id from 1).
+        token = f"{index + 100_000}:{secrets.token_urlsafe(26)}"
         account = {"platform": chosen, "account_id": external_id, "token": token}
         async with session.post(f"{url}/_control/accounts", json=account) as response:
             response.raise_for_status()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
 from io import BytesIO
@@ -18,6 +17,7 @@ from pressroom.channels.models import Channel
 from pressroom.content import actions as content
 from pressroom.demo.alerts import demo_templates
 from pressroom.orgs.models import Membership, Role, Unit
+from pressroom.platforms.base import new_sandbox_token
 from pressroom.platforms.registry import DESCRIPTORS, descriptor_for
 from pressroom.publishing import scheduling
 
@@ -119,7 +119,7 @@ def _channel(unit: Unit, platform: str) -> Channel:
         external_id=descriptor.sandbox_account(number=unit.pk, name=unit.slug.replace("-", "_")),
         is_sandbox=True,
     )
-    token = f"{secrets.randbelow(10**9)}:{secrets.token_urlsafe(24)}"
+    token = new_sandbox_token()
     channel.credentials = descriptor.sandbox_credentials(token)
     return channel
 

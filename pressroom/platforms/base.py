@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -104,6 +105,12 @@ def titled(title: str, text: str) -> str:
     if not title:
         return text
     return f"{title}\n\n{text}" if text else title
+
+
+def new_sandbox_token() -> str:
+    """A token for a sandbox account, shaped like a Telegram bot token (the strictest shape:
+    the bot's id, a colon, 35 characters), which every platform's emulation accepts."""
+    return f"{secrets.randbelow(9 * 10**9) + 10**9}:{secrets.token_urlsafe(26)}"
 
 
 def with_link(text: str, link: str) -> str:

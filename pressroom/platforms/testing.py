@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import secrets
 from typing import Any
 
-from pressroom.platforms.base import ChannelAccess, Outcome, Publication
+from pressroom.platforms.base import ChannelAccess, Outcome, Publication, new_sandbox_token
 from pressroom.platforms.clients import client_class, make_http_client
 from pressroom.platforms.registry import descriptor_for
 from pressroom.sandbox.testing import RunningEmulator, ServedApp
@@ -19,7 +18,7 @@ def credentials_for(platform: str, token: str) -> dict[str, str]:
 
 def new_token() -> str:
     """A token shaped like a bot token (digits, a colon, then random), fine for every platform."""
-    return f"{secrets.randbelow(10**9)}:{secrets.token_urlsafe(16)}"
+    return new_sandbox_token()
 
 
 def publish(
