@@ -8,9 +8,12 @@ method on one `Unsupported {method} request` (code 100, subcode 33), an unknown 
 `Tried accessing nonexisting field` (code 100), a longer path `Unknown path components`
 (code 2500).
 
-The parts: Facebook Login, tokens and `/me/accounts` in oauth.py; the Page, its posts,
-photos and webhook subscriptions in pages.py; the usage headers and the Business Use
-Case limit in usage.py; the error envelope and the grants in graph.py.
+The parts: Facebook Login's tokens and their exchanges in oauth.py, its dialog in dialog.py,
+`debug_token`, `/me/accounts` and `/me/permissions` in grants.py (joined below as OAuthApi);
+the Page and who is asking in pages.py, its posts and photos in posts.py, scheduled posts in
+scheduled.py and its webhook subscriptions in subscriptions.py (joined below as PagesApi); the
+usage headers and the Business Use Case limit in usage.py; the error envelope and the grants
+in graph.py.
 Fault operations: `feed` (POST, creates), `photos` (creates when published), `feed_list`
 (GET feed), `scheduled_posts`, `object` (GET one object, the Page or `/me`), `delete`
 (DELETE a post or photo), `subscribed_apps`, and for Facebook
@@ -29,14 +32,16 @@ from starlette.routing import BaseRoute, Mount, Route, Router
 from starlette.types import Message, Receive, Scope, Send
 
 from pressroom.platforms.facebook.descriptor import DESCRIPTOR
+from pressroom.platforms.facebook.sandbox.dialog import DialogApi
+from pressroom.platforms.facebook.sandbox.grants import GrantsApi
 from pressroom.platforms.facebook.sandbox.graph import (
     PLATFORM,
     GraphError,
     no_such_field,
     no_such_object,
 )
-from pressroom.platforms.facebook.sandbox.oauth import OAuthApi
-from pressroom.platforms.facebook.sandbox.pages import PagesApi
+from pressroom.platforms.facebook.sandbox.posts import PostsApi
+from pressroom.platforms.facebook.sandbox.subscriptions import SubscriptionsApi
 from pressroom.sandbox.emulation import Emulation, Look
 from pressroom.sandbox.store import SandboxStore
 
@@ -44,6 +49,16 @@ ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 VERSION = re.compile(r"^v\d+\.\d+$")
 SERVED_VERSION = re.compile(r"^v\d{2,}\.0$")
 LATEST_VERSION = "v26.0"
+
+
+class OAuthApi(DialogApi, GrantsApi):
+    """Facebook Login: the dialog, the tokens and what they were granted, one API with one
+    gate (faults and profiles, no Page's usage)."""
+
+
+class PagesApi(PostsApi, SubscriptionsApi):
+    """The Page endpoints: the Page, its posts and photos and its webhook subscriptions, one
+    API with one gate, so a Page's usage is counted once."""
 
 
 class Graph:
