@@ -17,11 +17,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from pressroom.platforms.facebook.descriptor import DESCRIPTOR
-from pressroom.platforms.facebook.sandbox.graph import (
-    CATEGORY,
-    PLATFORM,
-    ROLES,
-)
+from pressroom.platforms.facebook.sandbox.graph import CATEGORY, PLATFORM, ROLES
 from pressroom.platforms.facebook.sandbox.oauth import AFTERLIFE_S, CODES, TokensApi, new_token
 from pressroom.sandbox.emulation import Look
 from pressroom.sandbox.store import Account

@@ -31,12 +31,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from pressroom.platforms.facebook.sandbox.graph import (
-    PLATFORM,
-    GraphError,
-    fault_error,
-    grant_of,
-)
+from pressroom.platforms.facebook.sandbox.graph import PLATFORM, GraphError, fault_error, grant_of
 from pressroom.sandbox.common import Incoming, read_incoming
 from pressroom.sandbox.conditions import Gate
 from pressroom.sandbox.endpoints import EmulatedApi, PlatformError, endpoint

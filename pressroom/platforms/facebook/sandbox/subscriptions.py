@@ -12,12 +12,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from pressroom.platforms.facebook.sandbox.graph import (
-    PLATFORM,
-    GraphError,
-    grant_of,
-    page_scopes,
-)
+from pressroom.platforms.facebook.sandbox.graph import PLATFORM, GraphError, grant_of, page_scopes
 from pressroom.platforms.facebook.sandbox.pages import PageApi
 from pressroom.sandbox.common import Incoming, read_incoming
 from pressroom.sandbox.endpoints import endpoint
