@@ -54,8 +54,16 @@ def connect_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not units:
         messages.error(request, _("Only an administrator of a unit can connect its channels."))
         return redirect("channel_list")
-    form = ConnectTargetForm(request.GET or None, units=units, sandbox=sandbox_available())
-    unit = form.chosen_unit() if form.is_bound and form.is_valid() else units[0]
+    # The address may name the unit and where (links from elsewhere); a server with a training
+    # sandbox offers it first.
+    chosen = ConnectTargetForm(request.GET, units=units, sandbox=sandbox_available())
+    unit = chosen.chosen_unit() if chosen.is_valid() else units[0]
+    where = chosen.cleaned_data["where"] if chosen.is_valid() and request.GET.get("where") else ""
+    form = ConnectTargetForm(
+        initial={"unit": unit.pk, "where": where or ("sandbox" if sandbox_available() else "real")},
+        units=units,
+        sandbox=sandbox_available(),
+    )
     platforms = [
         {
             "descriptor": descriptor,

@@ -83,7 +83,10 @@ class MastodonConnector(Connector):
         ConnectField(
             "instance",
             gettext_lazy("Mastodon server"),
-            gettext_lazy("The address of the server the account is on, e.g. mastodon.social."),
+            gettext_lazy(
+                "The address of the server the account is on, e.g. mastodon.social (not asked "
+                "in the training sandbox)."
+            ),
             placeholder="mastodon.social",
         ),
     )
