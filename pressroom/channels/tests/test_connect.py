@@ -274,6 +274,37 @@ class FacebookConnectTests(ConnectTestCase):
         self.assertEqual(delivery.status, Delivery.Status.PAUSED)
         self.assertTrue(verify_chain().ok)
 
+    def test_the_same_page_again_in_the_same_unit_is_that_channel_reconnected(self) -> None:
+        _response, channel = self.connect_new_page("Trang huyện")
+        consent = ConsentPage(self.browser, self.begin("facebook")).check("Trang huyện")
+        self.choose(self.come_back(consent.press("Tiếp tục (Continue)")), channel.external_id)
+        self.assertEqual(Channel.objects.count(), 1)
+        self.assertEqual(len(self.events("channel.reconnect")), 1)
+
+    def test_reconnecting_with_another_page_is_refused(self) -> None:
+        _response, channel = self.connect_new_page("Trang huyện")
+        response = self.client.post(
+            reverse("connect_begin", args=["facebook"]), {"channel": channel.pk}
+        )
+        consent = ConsentPage(self.browser, self.consent_url(response)).fill(
+            "Tạo Trang mới (New Page name)", "Trang khác hẳn"
+        )
+        back = self.come_back(consent.press("Tiếp tục (Continue)"))
+        other = next(
+            account
+            for account in self.client.get(back["Location"]).context["accounts"]
+            if account.name == "Trang khác hẳn"
+        )
+        response = self.choose(back, other.external_id)
+        self.assertIn(
+            "You signed in to “Trang khác hẳn”, not to the account of the channel being "
+            "reconnected. Sign in with the channel's own account.",
+            self.messages_of(response),
+        )
+        self.assertEqual(Channel.objects.count(), 1)
+        channel.refresh_from_db()
+        self.assertEqual(channel.name, "Trang huyện")
+
     def test_only_a_unit_administrator_connects(self) -> None:
         self.login(self.approver)
         response = self.client.post(
@@ -494,6 +525,25 @@ class TelegramConnectTests(ConnectTestCase):
         )
         self.assertTrue(outcome.published, outcome)
         self.assertNotContains(self.client.get(reverse("channel_detail", args=[channel.pk])), token)
+
+    def test_a_channel_is_reconnected_with_a_new_token(self) -> None:
+        token, username = self.botfather("ubnd_caoloc")
+        self.client.post(self.form_url(), {"bot_token": token, "chat": username})
+        channel = Channel.objects.get()
+        Channel.objects.filter(pk=channel.pk).update(status=Channel.Status.NEEDS_RECONNECT)
+        response = self.client.post(
+            reverse("connect_begin", args=["telegram"]), {"channel": channel.pk}
+        )
+        form_url = response["Location"]
+        self.assertContains(self.client.get(form_url), f"Reconnect {channel.name}")
+        response = self.client.post(form_url, {"bot_token": token, "chat": username})
+        self.assertRedirects(
+            response, reverse("channel_detail", args=[channel.pk]), fetch_redirect_response=False
+        )
+        channel.refresh_from_db()
+        self.assertEqual(channel.status, Channel.Status.CONNECTED)
+        self.assertEqual(Channel.objects.count(), 1)
+        self.assertEqual(len(self.events("channel.reconnect")), 1)
 
     def test_a_wrong_token_or_a_bot_that_may_not_post_is_refused(self) -> None:
         token, username = self.botfather("ubnd_caoloc", may_post=False)
