@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import httpx
+from django.conf import settings
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
@@ -158,7 +160,7 @@ class ConnectField:
     placeholder: str = ""
 
 
-class Connector:
+class Connector(ABC):
     """A platform's way of connecting channels; each platform's connect.py has one."""
 
     platform: str = ""
@@ -174,12 +176,32 @@ class Connector:
     # The training sandbox's page that plays those steps, under the sandbox's address.
     sandbox_helper: str = ""
 
+    # The settings naming the app registered with the platform (its id, its secret), for
+    # platforms whose consent is given to an app (Facebook, Zalo).
+    app_settings: tuple[str, str] | None = None
+
+    @abstractmethod
     def target(self, sandbox_url: str | None) -> Target:
-        raise NotImplementedError
+        """Where the platform is: the real service, or the training sandbox at this address."""
+
+    def app_target(self, *, sandbox: bool, bases: Mapping[str, str]) -> Target:
+        """A target with the app from the settings; the sandbox has a training app when the
+        server has no real one."""
+        assert self.app_settings is not None
+        id_setting, secret_setting = self.app_settings
+        app_id = str(getattr(settings, id_setting, "") or "")
+        app_secret = str(getattr(settings, secret_setting, "") or "")
+        if sandbox:
+            app_id = app_id or TRAINING_APP_ID
+            app_secret = app_secret or training_app_secret(self.platform)
+        return Target(sandbox=sandbox, bases=bases, app_id=app_id, app_secret=app_secret)
 
     def missing_settings(self, target: Target) -> list[str]:
         """The settings a real connection needs that this server lacks."""
-        return []
+        if self.app_settings is None:
+            return []
+        given = (target.app_id, target.app_secret)
+        return [name for name, value in zip(self.app_settings, given, strict=True) if not value]
 
     def begin(self, setup: Setup, fields: Mapping[str, str], apps: AppRegistry) -> Consent:
         raise ConnectRefused(_("This platform is connected with a form, not a consent page."))

@@ -168,10 +168,7 @@ class SandboxStore:
                 "SELECT value, expires_at FROM records WHERE namespace = ? AND key = ?",
                 (namespace, key),
             ).fetchone()
-        if row is None or (row["expires_at"] is not None and row["expires_at"] <= time.time()):
-            return None
-        value: dict[str, Any] = json.loads(row["value"])
-        return value
+        return _live_value(row)
 
     def take_record(self, namespace: str, key: str) -> dict[str, Any] | None:
         """The record, removed in the same step: a single-use code is used once, even when two
@@ -181,10 +178,7 @@ class SandboxStore:
                 "DELETE FROM records WHERE namespace = ? AND key = ? RETURNING value, expires_at",
                 (namespace, key),
             ).fetchone()
-        if row is None or (row["expires_at"] is not None and row["expires_at"] <= time.time()):
-            return None
-        value: dict[str, Any] = json.loads(row["value"])
-        return value
+        return _live_value(row)
 
     def drop_record(self, namespace: str, key: str) -> bool:
         with self._writes.transaction() as db:
@@ -463,6 +457,14 @@ class SandboxStore:
                 (platform, token),
             ).fetchone()
         return item_of(row) if row else None
+
+
+def _live_value(row: Any) -> dict[str, Any] | None:
+    """A record's value, unless there is none or it has expired."""
+    if row is None or (row["expires_at"] is not None and row["expires_at"] <= time.time()):
+        return None
+    value: dict[str, Any] = json.loads(row["value"])
+    return value
 
 
 def _forget_older_half[K](remembered: dict[K, Item]) -> float:

@@ -23,7 +23,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pressroom.platforms.connecting import (
-    TRAINING_APP_ID,
     AppRegistry,
     Connector,
     ConnectRefused,
@@ -34,7 +33,6 @@ from pressroom.platforms.connecting import (
     client,
     denied,
     get_json,
-    training_app_secret,
     unreachable,
 )
 from pressroom.platforms.facebook.descriptor import DESCRIPTOR
@@ -94,31 +92,16 @@ class FacebookConnector(Connector):
         "Page with content and moderation tasks (Admin or Editor)."
     )
 
+    app_settings = ("FACEBOOK_APP_ID", "FACEBOOK_APP_SECRET")
+
     def target(self, sandbox_url: str | None) -> Target:
         if sandbox_url:
             base = sandbox_url.rstrip("/") + "/facebook"
-            return Target(
-                sandbox=True,
-                bases={"graph": base, "dialog": base},
-                app_id=settings.FACEBOOK_APP_ID or TRAINING_APP_ID,
-                app_secret=settings.FACEBOOK_APP_SECRET or training_app_secret(self.platform),
-            )
-        return Target(
+            return self.app_target(sandbox=True, bases={"graph": base, "dialog": base})
+        return self.app_target(
             sandbox=False,
             bases={"graph": settings.FACEBOOK_GRAPH_URL, "dialog": settings.FACEBOOK_DIALOG_URL},
-            app_id=settings.FACEBOOK_APP_ID,
-            app_secret=settings.FACEBOOK_APP_SECRET,
         )
-
-    def missing_settings(self, target: Target) -> list[str]:
-        return [
-            name
-            for name, value in (
-                ("FACEBOOK_APP_ID", target.app_id),
-                ("FACEBOOK_APP_SECRET", target.app_secret),
-            )
-            if not value
-        ]
 
     def api_base(self, target: Target) -> str:
         return f"{target.base('graph')}/{settings.FACEBOOK_API_VERSION}"

@@ -22,7 +22,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pressroom.platforms.connecting import (
-    TRAINING_APP_ID,
     AppRegistry,
     Connector,
     ConnectRefused,
@@ -34,7 +33,6 @@ from pressroom.platforms.connecting import (
     denied,
     get_json,
     pkce_challenge,
-    training_app_secret,
     unreachable,
 )
 from pressroom.platforms.zalo.descriptor import DESCRIPTOR
@@ -63,31 +61,18 @@ class ZaloConnector(Connector):
         "Pressroom. Only verified OAs can publish articles."
     )
 
+    app_settings = ("ZALO_APP_ID", "ZALO_APP_SECRET")
+
     def target(self, sandbox_url: str | None) -> Target:
         if sandbox_url:
             root = sandbox_url.rstrip("/")
-            return Target(
+            return self.app_target(
                 sandbox=True,
                 bases={"oauth": f"{root}/zalo-oauth", "api": f"{root}{DESCRIPTOR.sandbox_path}"},
-                app_id=settings.ZALO_APP_ID or TRAINING_APP_ID,
-                app_secret=settings.ZALO_APP_SECRET or training_app_secret(self.platform),
             )
-        return Target(
-            sandbox=False,
-            bases={"oauth": settings.ZALO_OAUTH_URL, "api": settings.ZALO_API_URL},
-            app_id=settings.ZALO_APP_ID,
-            app_secret=settings.ZALO_APP_SECRET,
+        return self.app_target(
+            sandbox=False, bases={"oauth": settings.ZALO_OAUTH_URL, "api": settings.ZALO_API_URL}
         )
-
-    def missing_settings(self, target: Target) -> list[str]:
-        return [
-            name
-            for name, value in (
-                ("ZALO_APP_ID", target.app_id),
-                ("ZALO_APP_SECRET", target.app_secret),
-            )
-            if not value
-        ]
 
     def begin(self, setup: Setup, fields: Mapping[str, str], apps: AppRegistry) -> Consent:
         verifier = secrets.token_urlsafe(48)
