@@ -167,6 +167,8 @@ class Descriptor:
     # Whether a post without media carries its link in a field of its own (a Facebook feed
     # post's `link`) rather than at the end of the text.
     link_has_own_field: bool = False
+    # Dotted path of the platform's Listener (inbound.py): webhooks, reply rules, moderation.
+    listener: str = ""
 
     @property
     def offers_title(self) -> bool:

@@ -10,6 +10,7 @@ from django.utils.module_loading import import_string
 
 from pressroom.platforms.base import Descriptor
 from pressroom.platforms.connecting import Connector
+from pressroom.platforms.inbound import Listener
 
 PACKAGES = (
     "pressroom.platforms.facebook",
@@ -36,6 +37,14 @@ def descriptor_for(platform: str) -> Descriptor:
 def connector_for(platform: str) -> Connector:
     connector: Connector = import_string(descriptor_for(platform).connector)
     return connector
+
+
+def listener_for(platform: str) -> Listener:
+    path = descriptor_for(platform).listener
+    if not path:
+        raise ValueError(f"{platform} has no inbound side")
+    listener: Listener = import_string(path)
+    return listener
 
 
 def _choices() -> type[models.TextChoices]:

@@ -27,6 +27,7 @@ from pressroom.platforms.base import (
     Publication,
     with_link,
 )
+from pressroom.platforms.inbound import Fetched, ModerationKind, OutgoingReply
 
 # A publish makes a few calls (uploads, create, verify or poll); the whole of it gets this
 # many single-call time limits, and never more.
@@ -278,6 +279,74 @@ class HttpPlatformClient(abc.ABC):
             reason="This platform offers no way to look for an earlier post",
         )
 
+    # The inbound side (see pressroom.platforms.inbound): polling, replies and moderation. A
+    # platform without one of them answers REJECTED with code "not_supported".
+
+    async def fetch(self, cursor: Mapping[str, Any]) -> Fetched | Outcome:
+        """What happened on the channel since `cursor` (empty: since now, without history),
+        or an outcome when the platform could not be asked."""
+        return await self._guarded(lambda call: self._fetch(cursor, call), creating=False)
+
+    async def _fetch(self, cursor: Mapping[str, Any], call: Call) -> Fetched | Outcome:
+        return not_supported("polling")
+
+    async def send_reply(self, reply: OutgoingReply) -> Outcome:
+        """Send a reply; PUBLISHED with the reply's remote id, or why not."""
+        outcome = await self._guarded(lambda call: self._send_reply(reply, call), creating=True)
+        assert isinstance(outcome, Outcome)
+        return outcome
+
+    async def _send_reply(self, reply: OutgoingReply, call: Call) -> Outcome:
+        return not_supported("replies")
+
+    async def look_for_reply(self, reply: OutgoingReply, since: datetime | None) -> Outcome | None:
+        """After a lost answer: PUBLISHED when the reply is there, None when it certainly is
+        not (sending again is safe), another outcome when the platform could not be asked."""
+        found = await self._guarded(
+            lambda call: self._look_for_reply(reply, since, call), creating=False
+        )
+        return found if isinstance(found, Outcome) or found is None else None
+
+    async def _look_for_reply(
+        self, reply: OutgoingReply, since: datetime | None, call: Call
+    ) -> Outcome | None:
+        return Outcome(
+            OutcomeKind.UNKNOWN,
+            code="cannot_check",
+            reason="This platform offers no way to look for an earlier reply",
+        )
+
+    async def moderate(self, remote_id: str, action: ModerationKind) -> Outcome:
+        """Hide, show again or delete a comment on the channel's own thread."""
+        outcome = await self._guarded(
+            lambda call: self._moderate(remote_id, action, call), creating=False
+        )
+        assert isinstance(outcome, Outcome)
+        return outcome
+
+    async def _moderate(self, remote_id: str, action: ModerationKind, call: Call) -> Outcome:
+        return not_supported(f"moderation ({action})")
+
+    async def _guarded(
+        self, run: Callable[[Call], Awaitable[Any]], *, creating: bool
+    ) -> Any:
+        """Run calls under the time limits; failures become outcomes, credentials redacted."""
+        call = Call(self.http, self.timeout)
+        try:
+            async with asyncio.timeout(self.total_timeout):
+                result = await run(call)
+        except Stop as stop:
+            result = stop.outcome
+        except TransportError as error:
+            result = transport_outcome(error, creating=creating and call.creating)
+        except TimeoutError:
+            result = Outcome(
+                OutcomeKind.UNKNOWN if creating and call.creating else OutcomeKind.RETRY_LATER,
+                code="timeout",
+                reason=f"No answer within {self.total_timeout:g} s",
+            )
+        return self._redacted(result) if isinstance(result, Outcome) else result
+
     def permalink(self, remote_id: str, default: str) -> str:
         base = self.access.options.get("permalink_base")
         if base:
@@ -301,6 +370,12 @@ class HttpPlatformClient(abc.ABC):
             reason=reason,
             raw=outcome.raw,
         )
+
+
+def not_supported(what: str) -> Outcome:
+    return Outcome(
+        OutcomeKind.REJECTED, code="not_supported", reason=f"The platform offers no {what}"
+    )
 
 
 def never_left(error: TransportError) -> bool:

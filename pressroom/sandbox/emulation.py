@@ -9,14 +9,55 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from starlette.routing import BaseRoute
 
 if TYPE_CHECKING:
-    from pressroom.sandbox.store import SandboxStore
+    from pressroom.sandbox.store import Account, Item, SandboxStore
 
 Routes = Callable[["SandboxStore"], list[BaseRoute]]
+
+
+@dataclass(frozen=True)
+class Citizen:
+    """A simulated member of the public: an id shaped like the platform's own for a person
+    (a Page-scoped id, a Zalo user id, a Telegram user id, a Mastodon account) and a name."""
+
+    id: str
+    name: str
+
+
+class Public(Protocol):
+    """What simulated citizens can do on one platform's emulation (see sandbox/public.py).
+
+    Each action records what happened in the store as the platform would show it through its
+    read endpoints (the ones Pressroom polls), and queues the webhooks the platform would send
+    (`store.webhooks.queue`), signed as the platform signs them, to where the platform would
+    send them (an app's callback URL, a bot's webhook). An action the platform does not have
+    answers None.
+    """
+
+    def posts(self, account: Account) -> list[Item]:
+        """The account's posts citizens may comment on, newest first."""
+        ...
+
+    def comments(self, post: Item) -> list[Item]:
+        """The comments under a post, oldest first (citizens reply to each other and to the
+        page)."""
+        ...
+
+    def comment(
+        self, post: Item, citizen: Citizen, text: str, reply_to: Item | None = None
+    ) -> Item | None: ...
+
+    def message(self, account: Account, citizen: Citizen, text: str) -> Item | None: ...
+
+    def react(self, target: Item, citizen: Citizen, reaction: str) -> None: ...
+
+    def citizen(self, account: Account, number: int) -> Citizen:
+        """The platform's id for the simulated person numbered `number`, stable per account."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -40,3 +81,5 @@ class Emulation:
     look: Look
     # Other paths it serves (Zalo's OAuth server), each with its routes.
     mounts: Mapping[str, Routes] = field(default_factory=dict)
+    # What simulated citizens can do there, made once per store; None when nothing.
+    public: Callable[[SandboxStore], Public] | None = None

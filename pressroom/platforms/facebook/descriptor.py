@@ -39,6 +39,7 @@ DESCRIPTOR = Descriptor(
     },
     sandbox_path="/facebook/v24.0",
     emulation="pressroom.platforms.facebook.sandbox",
+    listener="pressroom.platforms.facebook.inbound.LISTENER",
     sandbox_account_id="10{number:013d}",
     link_has_own_field=True,
 )

@@ -29,4 +29,5 @@ DESCRIPTOR = Descriptor(
     },
     sandbox_path="/mastodon",
     emulation="pressroom.platforms.mastodon.sandbox",
+    listener="pressroom.platforms.mastodon.inbound.LISTENER",
 )

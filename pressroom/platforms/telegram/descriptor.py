@@ -32,5 +32,6 @@ DESCRIPTOR = Descriptor(
     },
     sandbox_path="/telegram",
     emulation="pressroom.platforms.telegram.sandbox",
+    listener="pressroom.platforms.telegram.inbound.LISTENER",
     sandbox_account_id="@{name}",
 )

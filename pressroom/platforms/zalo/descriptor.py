@@ -37,5 +37,6 @@ DESCRIPTOR = Descriptor(
     },
     sandbox_path="/zalo",
     emulation="pressroom.platforms.zalo.sandbox",
+    listener="pressroom.platforms.zalo.inbound.LISTENER",
     sandbox_account_id="42{number:016d}",
 )
