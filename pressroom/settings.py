@@ -190,7 +190,11 @@ FACEBOOK_APP_SECRET = envstr("FACEBOOK_APP_SECRET")
 FACEBOOK_API_VERSION = envstr("FACEBOOK_API_VERSION", "v24.0")
 FACEBOOK_GRAPH_URL = envstr("FACEBOOK_GRAPH_URL", "https://graph.facebook.com")
 FACEBOOK_DIALOG_URL = envstr("FACEBOOK_DIALOG_URL", "https://www.facebook.com")
+# Webhooks: Facebook signs with the app secret and checks the callback with this token; Zalo
+# signs with the OA secret key of the app (its developer dashboard's "OA Secret Key").
+FACEBOOK_VERIFY_TOKEN = envstr("FACEBOOK_VERIFY_TOKEN")
 ZALO_APP_ID = envstr("ZALO_APP_ID")
+ZALO_OA_SECRET_KEY = envstr("ZALO_OA_SECRET_KEY")
 ZALO_APP_SECRET = envstr("ZALO_APP_SECRET")
 ZALO_OAUTH_URL = envstr("ZALO_OAUTH_URL", "https://oauth.zaloapp.com")
 ZALO_API_URL = envstr("ZALO_API_URL", "https://openapi.zalo.me")
