@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "pressroom.publishing",
     "pressroom.sandbox",
     "pressroom.emergency",
+    "pressroom.inbox",
     "pressroom.desk",
     "pressroom.demo",
 ]
