@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "pressroom.sandbox",
     "pressroom.emergency",
     "pressroom.inbox",
+    "pressroom.corrections",
     "pressroom.desk",
     "pressroom.demo",
 ]

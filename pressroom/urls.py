@@ -25,6 +25,8 @@ urlpatterns = [
     path("themes/", include(theme_urlpatterns)),
     path("notifications/", include("pressroom.desk.urls")),
     path("emergency/", include("pressroom.emergency.urls")),
+    path("inbox/", include("pressroom.inbox.urls")),
+    path("corrections/", include("pressroom.corrections.urls")),
     path("m/<str:token>/<str:name>", public_media, name="public_media"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
