@@ -60,6 +60,35 @@ class Kind(models.TextChoices):
     EMERGENCY_CANCEL = "emergency.cancel", _("Emergency alert cancelled")
     EMERGENCY_TEMPLATE_CREATE = "emergency_template.create", _("Emergency template added")
     EMERGENCY_TEMPLATE_EDIT = "emergency_template.edit", _("Emergency template changed")
+    # The inbox
+    INBOX_REPLY = "inbox.reply", _("Reply written")
+    INBOX_REPLY_APPROVE = "inbox.reply_approve", _("Reply approved")
+    INBOX_REPLY_DECLINE = "inbox.reply_decline", _("Reply not approved")
+    INBOX_REPLY_SENT = "inbox.reply_sent", _("Reply sent")
+    INBOX_REPLY_FAILED = "inbox.reply_failed", _("Reply could not be sent")
+    INBOX_REPLY_SETTLED = (
+        "inbox.reply_settled",
+        _("A person said whether an unconfirmed reply arrived"),
+    )
+    INBOX_ASSIGN = "inbox.assign", _("Conversation assigned")
+    INBOX_STATUS = "inbox.status", _("Conversation status changed")
+    INBOX_TAG = "inbox.tag", _("Conversation tagged")
+    INBOX_NOTE = "inbox.note", _("Internal note added")
+    INBOX_MODERATE = "inbox.moderate", _("Comment hidden, shown again or deleted")
+    INBOX_SAVED_REPLY_SET = "inbox.saved_reply_set", _("Saved reply added or changed")
+    INBOX_SAVED_REPLY_DELETE = "inbox.saved_reply_delete", _("Saved reply deleted")
+    INBOX_POLICY_SET = "inbox.policy_set", _("Response targets changed")
+    INBOX_RETENTION = "inbox.retention", _("Old message texts deleted")
+    DATA_REQUEST_CREATE = "data_request.create", _("Data-subject request recorded")
+    DATA_REQUEST_ACKNOWLEDGE = "data_request.acknowledge", _("Data-subject request acknowledged")
+    DATA_REQUEST_COMPLETE = "data_request.complete", _("Data-subject request completed")
+    DATA_REQUEST_REFUSE = "data_request.refuse", _("Data-subject request refused")
+    MODERATION_LOG_EXPORT = "moderation_log.export", _("Moderation log exported")
+    # The correction desk
+    CLAIM_CREATE = "claim.create", _("False claim registered")
+    CLAIM_EDIT = "claim.edit", _("False claim changed")
+    CORRECTION_CREATE = "correction.create", _("Official correction prepared")
+    CORRECTION_USE = "correction.use", _("Correction sent as a reply")
 
 
 KINDS = frozenset(Kind.values)
