@@ -226,6 +226,10 @@ DELIVERY_LEASE_S = envfloat("DELIVERY_LEASE_S", 180.0)
 # A delivery not published this long after it was due gives up with a clear reason.
 DELIVERY_DEADLINE_H = envfloat("DELIVERY_DEADLINE_H", 24.0)
 DELIVERY_EMERGENCY_DEADLINE_H = envfloat("DELIVERY_EMERGENCY_DEADLINE_H", 2.0)
+# The correction desk flags a citizen's message that scores at least this (0-100) against a
+# false claim's phrases; a newly registered claim is matched against this many past days.
+CORRECTIONS_MATCH_THRESHOLD = envfloat("CORRECTIONS_MATCH_THRESHOLD", 80.0)
+CORRECTIONS_MATCH_DAYS = envint("CORRECTIONS_MATCH_DAYS", 14)
 
 MAILERS = {
     "default": {
