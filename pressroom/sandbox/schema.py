@@ -59,6 +59,23 @@ CREATE TABLE IF NOT EXISTS records (
     expires_at REAL,
     PRIMARY KEY (namespace, key)
 );
+-- Webhooks the platforms send, until delivered or given up (webhooks.py).
+CREATE TABLE IF NOT EXISTS webhooks (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    platform TEXT NOT NULL,
+    url TEXT NOT NULL,
+    headers TEXT NOT NULL DEFAULT '{}',
+    body BLOB NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    -- When it is tried next; NULL once delivered or given up.
+    next_at REAL,
+    delivered_at REAL,
+    last_status INTEGER,
+    last_error TEXT NOT NULL DEFAULT '',
+    last_attempt_at REAL,
+    created_at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS webhooks_due ON webhooks (delivered_at, next_at);
 CREATE TABLE IF NOT EXISTS counters (
     name TEXT PRIMARY KEY,
     value INTEGER NOT NULL

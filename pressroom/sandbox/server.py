@@ -4,6 +4,7 @@ this package imports no platform)."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import importlib.util
 from collections.abc import AsyncIterator, Sequence
@@ -15,7 +16,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import Mount
 
-from pressroom.sandbox import control, viewer
+from pressroom.sandbox import control, listening_control, viewer
 from pressroom.sandbox.common import StampArrival
 from pressroom.sandbox.emulation import Emulation
 from pressroom.sandbox.store import SandboxStore
@@ -66,13 +67,20 @@ def build_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        yield
-        store.close()
+        sender = asyncio.create_task(store.webhooks.run(), name="sandbox-webhooks")
+        try:
+            yield
+        finally:
+            sender.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sender
+            store.close()
 
     app = Starlette(
         routes=[
             *mounts,
             *control.routes(store),
+            *listening_control.routes(store),
             *viewer.routes(store, {emulation.platform: emulation.look for emulation in emulations}),
         ],
         middleware=[Middleware(StampArrival)],

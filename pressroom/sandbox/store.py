@@ -29,6 +29,7 @@ from pressroom.sandbox.records import (
     item_of,
 )
 from pressroom.sandbox.schema import open_database
+from pressroom.sandbox.webhooks import WebhookOutbox
 from pressroom.sandbox.writes import WriteBehind
 
 # Mastodon keeps an Idempotency-Key an hour; the sandbox remembers keyed objects as long.
@@ -49,6 +50,8 @@ class SandboxStore:
         self._lock = self._writes.lock
         self.files = MediaFiles(self.state_dir / "files", self._writes)
         self.reports = Ledger(self._writes)
+        # What the platforms send to the app (webhooks.py); the server's lifespan sends it.
+        self.webhooks = WebhookOutbox(self._writes)
         # Faults, profiles, limits and settings are test and benchmark instructions, not
         # platform state: kept in memory.
         self.conditions = Conditions(platforms)
@@ -90,7 +93,7 @@ class SandboxStore:
 
     def reset(self) -> None:
         with self._writes.transaction() as db:
-            for table in ("accounts", "objects", "media", "counters", "records"):
+            for table in ("accounts", "objects", "media", "counters", "records", "webhooks"):
                 db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
             self.files.clear()
             self._accounts.clear()
