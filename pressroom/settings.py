@@ -197,6 +197,12 @@ FACEBOOK_DIALOG_URL = envstr("FACEBOOK_DIALOG_URL", "https://www.facebook.com")
 FACEBOOK_VERIFY_TOKEN = envstr("FACEBOOK_VERIFY_TOKEN")
 ZALO_APP_ID = envstr("ZALO_APP_ID")
 ZALO_OA_SECRET_KEY = envstr("ZALO_OA_SECRET_KEY")
+# Polling: channels without webhooks (Mastodon) every POLL_INTERVAL_S; the others every
+# POLL_FALLBACK_S, to close any gap the webhooks left.
+POLL_INTERVAL_S = envint("POLL_INTERVAL_S", 60)
+POLL_FALLBACK_S = envint("POLL_FALLBACK_S", 15 * 60)
+# A webhook body larger than this is refused (413) unread.
+INBOX_WEBHOOK_MAX_BYTES = envint("INBOX_WEBHOOK_MAX_BYTES", 1024 * 1024)
 ZALO_APP_SECRET = envstr("ZALO_APP_SECRET")
 ZALO_OAUTH_URL = envstr("ZALO_OAUTH_URL", "https://oauth.zaloapp.com")
 ZALO_API_URL = envstr("ZALO_API_URL", "https://openapi.zalo.me")

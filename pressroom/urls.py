@@ -26,6 +26,7 @@ urlpatterns = [
     path("notifications/", include("pressroom.desk.urls")),
     path("emergency/", include("pressroom.emergency.urls")),
     path("inbox/", include("pressroom.inbox.urls")),
+    path("webhooks/", include("pressroom.inbox.webhook_urls")),
     path("corrections/", include("pressroom.corrections.urls")),
     path("m/<str:token>/<str:name>", public_media, name="public_media"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,0 +1,38 @@
+"""`pressroom listen`: poll the channels, read stored webhooks, recover lost replies."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import close_old_connections
+
+from pressroom.core.checks import require_secret_key
+from pressroom.inbox import polling, processing, sending
+
+
+class Command(BaseCommand):
+    help = (
+        "Run the inbox's listener until stopped: poll every channel when due (Mastodon "
+        "always, the others as a fallback to webhooks), read stored webhook bodies and "
+        "look for replies whose sender stopped mid-send."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--once", action="store_true", help="One round, then stop.")
+        parser.add_argument("--interval", type=float, default=5.0)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        require_secret_key()
+        while True:
+            close_old_connections()
+            sending.reap()
+            for reply_id in sending.due_replies():
+                sending.send(reply_id)
+            while processing.process_stored():
+                pass
+            polling.poll_due()
+            if options["once"]:
+                return
+            time.sleep(options["interval"])
