@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pressroom.audit.actions import record_event
 from pressroom.audit.kinds import Kind
+from pressroom.core.errors import ActionError
 from pressroom.core.text import count_code_points, nfc
 from pressroom.inbox import hours
 from pressroom.inbox.models import Conversation, Message, Reply, SavedReply
@@ -112,15 +112,15 @@ def write_reply(
     saved_reply: SavedReply | None = None,
 ) -> Reply:
     """Write a reply: checked against the platform's window and limits, then queued (or left
-    for an approver when the unit asks that of editors' replies). ValidationError with a
+    for an approver when the unit asks that of editors' replies). ActionError with a
     message for the person otherwise; nothing is stored then."""
     text = nfc(text).strip()
     if not text:
-        raise ValidationError(_("Write the reply first."))
+        raise ActionError(_("Write the reply first."))
     channel = conversation.channel
     limits = limits_for(channel.platform, channel.options)
     if count_code_points(text) > limits.max_text:
-        raise ValidationError(
+        raise ActionError(
             _("The reply is %(count)d characters long; %(platform)s takes at most %(limit)d.")
             % {
                 "count": count_code_points(text),
@@ -129,14 +129,14 @@ def write_reply(
             }
         )
     if in_reply_to is not None and in_reply_to.conversation_id != conversation.pk:
-        raise ValidationError(_("That comment is not in this conversation."))
+        raise ActionError(_("That comment is not in this conversation."))
     window = next((w for w in windows(conversation, in_reply_to) if w.way == way), None)
     if window is None:
-        raise ValidationError(_("This channel cannot be answered that way."))
+        raise ActionError(_("This channel cannot be answered that way."))
     if not window.open:
         if window.used:
-            raise ValidationError(_("A private reply to this comment was already sent."))
-        raise ValidationError(
+            raise ActionError(_("A private reply to this comment was already sent."))
+        raise ActionError(
             _(
                 "The platform no longer lets the channel answer this way: "
                 "the time allowed has passed."
@@ -145,12 +145,12 @@ def write_reply(
     if way in (ReplyWay.PUBLIC, ReplyWay.PRIVATE) and in_reply_to is None:
         in_reply_to = conversation.messages.filter(direction=Message.Direction.IN).last()
         if in_reply_to is None:
-            raise ValidationError(_("Choose the comment to answer."))
+            raise ActionError(_("Choose the comment to answer."))
     if channel.status != channel.Status.CONNECTED:
-        raise ValidationError(_("The channel is not connected; reconnect it to answer."))
+        raise ActionError(_("The channel is not connected; reconnect it to answer."))
     caps = capabilities_in(user, channel.unit)
     if Capability.COMPOSE not in caps:
-        raise ValidationError(_("You may not answer for this unit."))
+        raise ActionError(_("You may not answer for this unit."))
     policy = hours.policy_for(channel.unit)
     needs_approval = policy.replies_need_approval and Capability.APPROVE not in caps
     with transaction.atomic():
@@ -180,13 +180,13 @@ def write_reply(
 def approve_reply(*, user: User, reply: Reply) -> Reply:
     unit = reply.conversation.channel.unit
     if Capability.APPROVE not in capabilities_in(user, unit):
-        raise ValidationError(_("Only an approver of this unit may approve replies."))
+        raise ActionError(_("Only an approver of this unit may approve replies."))
     with transaction.atomic():
         updated = Reply.objects.filter(pk=reply.pk, state=Reply.State.AWAITING_APPROVAL).update(
             state=Reply.State.QUEUED, approved_by=user, due_at=timezone.now()
         )
         if not updated:
-            raise ValidationError(_("This reply is no longer waiting for approval."))
+            raise ActionError(_("This reply is no longer waiting for approval."))
         record_event(actor=user, action=Kind.INBOX_REPLY_APPROVE, obj=reply, unit_id=unit.pk)
         _enqueue_on_commit(reply.pk)
     reply.refresh_from_db()
@@ -196,13 +196,13 @@ def approve_reply(*, user: User, reply: Reply) -> Reply:
 def decline_reply(*, user: User, reply: Reply) -> Reply:
     unit = reply.conversation.channel.unit
     if Capability.APPROVE not in capabilities_in(user, unit):
-        raise ValidationError(_("Only an approver of this unit may approve replies."))
+        raise ActionError(_("Only an approver of this unit may approve replies."))
     with transaction.atomic():
         updated = Reply.objects.filter(pk=reply.pk, state=Reply.State.AWAITING_APPROVAL).update(
             state=Reply.State.DECLINED, approved_by=user
         )
         if not updated:
-            raise ValidationError(_("This reply is no longer waiting for approval."))
+            raise ActionError(_("This reply is no longer waiting for approval."))
         record_event(actor=user, action=Kind.INBOX_REPLY_DECLINE, obj=reply, unit_id=unit.pk)
     reply.refresh_from_db()
     return reply

@@ -5,6 +5,16 @@ from __future__ import annotations
 
 from django.urls import include, path
 
-urlpatterns: list = [
+from pressroom.inbox import views
+
+urlpatterns = [
+    path("", views.inbox_list, name="inbox_list"),
+    path("<int:conversation_id>/", views.conversation_detail, name="inbox_conversation"),
+    path("<int:conversation_id>/reply/", views.conversation_reply, name="inbox_reply"),
+    path("<int:conversation_id>/assign/", views.conversation_assign, name="inbox_assign"),
+    path("<int:conversation_id>/status/", views.conversation_status, name="inbox_status"),
+    path("<int:conversation_id>/note/", views.conversation_note, name="inbox_note"),
+    path("message/<int:message_id>/moderate/", views.message_moderate, name="inbox_moderate"),
+    path("reply/<int:reply_id>/decide/", views.reply_decide, name="inbox_reply_decide"),
     path("", include("pressroom.inbox.manage_urls")),
 ]
