@@ -203,6 +203,8 @@ POLL_INTERVAL_S = envint("POLL_INTERVAL_S", 60)
 POLL_FALLBACK_S = envint("POLL_FALLBACK_S", 15 * 60)
 # A webhook body larger than this is refused (413) unread.
 INBOX_WEBHOOK_MAX_BYTES = envint("INBOX_WEBHOOK_MAX_BYTES", 1024 * 1024)
+# Message texts, authors' names and webhook bodies older than this many days are deleted.
+INBOX_RETENTION_DAYS = envint("INBOX_RETENTION_DAYS", 365)
 ZALO_APP_SECRET = envstr("ZALO_APP_SECRET")
 ZALO_OAUTH_URL = envstr("ZALO_OAUTH_URL", "https://oauth.zaloapp.com")
 ZALO_API_URL = envstr("ZALO_API_URL", "https://openapi.zalo.me")
