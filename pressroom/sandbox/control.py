@@ -3,8 +3,9 @@
 - `POST /_control/accounts`, `GET /_control/accounts`, `POST /_control/reset`
 - `POST|GET|DELETE /_control/faults`: one-shot faults (faults.py)
 - `PUT|GET|DELETE /_control/profile`: probabilistic fault profiles (profiles.py)
-- `POST /_control/apps`: `{"platform", "app_id", "app_secret"}`, an app as registered in the
-  platform's developer console (Facebook, Zalo): their OAuth endpoints check the secret
+- `POST /_control/apps`: `{"platform", "app_id", "app_secret", …}`, an app as registered in the
+  platform's developer console (Facebook, Zalo): their OAuth endpoints check the secret; other
+  keys are the app's settings there (Facebook: `webhook_url`, `verify_token`, `webhook_fields`)
 - `PUT|GET /_control/settings`: `{"enforce_limits": true|false}` (the platforms' real limits)
 - `GET /_ledger` (filters: platform, account_id, kind, top_level, after_seq, limit),
   `GET /_ledger/summary`, `GET /_ledger/duplicates`
@@ -28,6 +29,7 @@ from pressroom.sandbox import profiles
 from pressroom.sandbox.store import Account, SandboxStore
 
 ACCOUNT_FIELDS = frozenset({"platform", "account_id", "token", "name"})
+APP_FIELDS = frozenset({"platform", "app_id", "app_secret"})
 # Sec-Fetch-Site values of a request the sandbox's own page or a program made.
 OWN_FETCH_SITES = frozenset({"same-origin", "none"})
 
@@ -125,7 +127,10 @@ class Controls:
                 {"error": f"needed: platform ({sorted(self.store.platforms)}), app_id, app_secret"},
                 status_code=400,
             )
-        self.store.save_app(platform, app_id, app_secret)
+        # Anything else is the app's setting in the console (Facebook's `webhook_url`,
+        # `verify_token`, `webhook_fields`: where its Page webhooks go).
+        extra = {key: value for key, value in body.items() if key not in APP_FIELDS}
+        self.store.save_app(platform, app_id, app_secret, **extra)
         return JSONResponse({"platform": platform, "app_id": app_id}, status_code=201)
 
     async def list_accounts(self, request: Request) -> Response:

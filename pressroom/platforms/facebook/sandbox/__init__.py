@@ -10,14 +10,20 @@ method on one `Unsupported {method} request` (code 100, subcode 33), an unknown 
 
 The parts: Facebook Login's tokens and their exchanges in oauth.py, its dialog in dialog.py,
 `debug_token`, `/me/accounts` and `/me/permissions` in grants.py (joined below as OAuthApi);
-the Page and who is asking in pages.py, its posts and photos in posts.py, scheduled posts in
-scheduled.py and its webhook subscriptions in subscriptions.py (joined below as PagesApi); the
-usage headers and the Business Use Case limit in usage.py; the error envelope and the grants
-in graph.py.
+the app's webhook subscriptions in app_subscriptions.py; the Page and who is asking in
+pages.py, its posts and photos in posts.py, scheduled posts in scheduled.py, the comments under
+its posts in comments.py, Messenger in messages.py and its webhook subscriptions in
+subscriptions.py (joined below as PagesApi); what people write, as kept, in threads.py, the
+webhooks sent about it in hooks.py, simulated people in public.py; the usage headers and the
+Business Use Case limit in usage.py; the error envelope and the grants in graph.py.
 Fault operations: `feed` (POST, creates), `photos` (creates when published), `feed_list`
-(GET feed), `scheduled_posts`, `object` (GET one object, the Page or `/me`), `delete`
-(DELETE a post or photo), `subscribed_apps`, and for Facebook
-Login `access_token`, `debug_token`, `accounts`, `permissions`, `me` (a user's /me).
+(GET feed), `scheduled_posts`, `object` (GET one object: the Page, `/me`, a post or a
+comment), `delete` (DELETE a post, photo or comment), `subscribed_apps`, `comments` (GET a
+post's or comment's comments), `comment` (POST a comment as the Page, creates), `moderate`
+(POST /{comment-id}: is_hidden or message), `messages` (the Send API, creates),
+`conversations` (GET the Page's conversations or one's messages), and for Facebook
+Login `access_token`, `debug_token`, `accounts`, `permissions`, `me` (a user's /me),
+`subscriptions` (an app's webhook subscriptions).
 """
 
 from __future__ import annotations
@@ -32,6 +38,8 @@ from starlette.routing import BaseRoute, Mount, Route, Router
 from starlette.types import Message, Receive, Scope, Send
 
 from pressroom.platforms.facebook.descriptor import DESCRIPTOR
+from pressroom.platforms.facebook.sandbox.app_subscriptions import AppSubscriptionsApi
+from pressroom.platforms.facebook.sandbox.comments import CommentsApi
 from pressroom.platforms.facebook.sandbox.dialog import DialogApi
 from pressroom.platforms.facebook.sandbox.grants import GrantsApi
 from pressroom.platforms.facebook.sandbox.graph import (
@@ -40,7 +48,8 @@ from pressroom.platforms.facebook.sandbox.graph import (
     no_such_field,
     no_such_object,
 )
-from pressroom.platforms.facebook.sandbox.posts import PostsApi
+from pressroom.platforms.facebook.sandbox.messages import MessagesApi
+from pressroom.platforms.facebook.sandbox.public import public
 from pressroom.platforms.facebook.sandbox.subscriptions import SubscriptionsApi
 from pressroom.sandbox.emulation import Emulation, Look
 from pressroom.sandbox.store import SandboxStore
@@ -51,14 +60,16 @@ SERVED_VERSION = re.compile(r"^v\d{2,}\.0$")
 LATEST_VERSION = "v26.0"
 
 
-class OAuthApi(DialogApi, GrantsApi):
-    """Facebook Login: the dialog, the tokens and what they were granted, one API with one
-    gate (faults and profiles, no Page's usage)."""
+class OAuthApi(DialogApi, GrantsApi, AppSubscriptionsApi):
+    """Facebook Login and the app: the dialog, the tokens and what they were granted, the
+    app's webhook subscriptions, one API with one gate (faults and profiles, no Page's
+    usage)."""
 
 
-class PagesApi(PostsApi, SubscriptionsApi):
-    """The Page endpoints: the Page, its posts and photos and its webhook subscriptions, one
-    API with one gate, so a Page's usage is counted once."""
+class PagesApi(CommentsApi, MessagesApi, SubscriptionsApi):
+    """The Page endpoints: the Page, its posts and photos, their comments, its Messenger
+    conversations and its webhook subscriptions, one API with one gate, so a Page's usage is
+    counted once."""
 
 
 class Graph:
@@ -100,7 +111,7 @@ class Graph:
         item = self.store.item(PLATFORM, object_id)
         if item is None:
             return ""
-        return "Photo" if item.kind == "photo" else "Post"
+        return {"photo": "Photo", "comment": "Comment", "message": "Message"}.get(item.kind, "Post")
 
     def routes(self) -> list[BaseRoute]:
         """The endpoints under one version (`/facebook/v24.0/…`)."""
@@ -121,7 +132,18 @@ class Graph:
             Route("/{page_id}/feed", pages.list_feed, methods=["GET"]),
             Route("/{page_id}/photos", pages.upload_photo, methods=["POST"]),
             Route("/{page_id}/scheduled_posts", pages.list_scheduled, methods=["GET"]),
+            Route("/{page_id}/messages", pages.send_message, methods=["POST"]),
+            Route("/{object_id}/messages", pages.list_thread_messages, methods=["GET"]),
+            Route("/{page_id}/conversations", pages.list_conversations, methods=["GET"]),
+            Route("/{object_id}/comments", pages.list_comments, methods=["GET"]),
+            Route("/{object_id}/comments", pages.create_comment, methods=["POST"]),
+            Route(
+                "/{app_id}/subscriptions",
+                oauth.app_subscriptions,
+                methods=["GET", "POST", "DELETE"],
+            ),
             Route("/{object_id}", pages.read_object, methods=["GET"]),
+            Route("/{object_id}", pages.update_object, methods=["POST"]),
             Route("/{object_id}", pages.delete_object, methods=["DELETE"]),
             Route("/{path:path}", self.unknown, methods=ALL_METHODS),
         ]
@@ -201,4 +223,5 @@ EMULATION = Emulation(
     routes=routes,
     look=Look(brand="Facebook", accent="#1877f2", background="#f0f2f5"),
     mounts={"/facebook": versioned_routes},
+    public=public,
 )

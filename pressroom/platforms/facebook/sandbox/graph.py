@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from pressroom.sandbox import faults
+from pressroom.sandbox.common import Incoming
 from pressroom.sandbox.endpoints import PlatformError
 from pressroom.sandbox.store import Account
 
@@ -179,6 +180,17 @@ def next_url(request: Request, after: str) -> str:
     params = [(key, value) for key, value in params if key not in {"after", "before"}]
     params.append(("after", after))
     return f"{request.url.scheme}://{request.url.netloc}{request.url.path}?{urlencode(params)}"
+
+
+def offset_of(incoming: Incoming) -> int:
+    """Where a list resumes: its `after` cursor (an offset, as every emulated list pages)."""
+    after = incoming.text("after")
+    if not after:
+        return 0
+    decoded = decode_cursor(after)
+    if decoded is None or not decoded.isdigit():
+        raise GraphError(100, "(#100) The after cursor is not valid")
+    return int(decoded)
 
 
 def limit_of(value: str, default: int = 25, most: int = 100) -> int:

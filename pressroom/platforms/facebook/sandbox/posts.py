@@ -56,6 +56,8 @@ class PostsApi(PageApi):
         fields: dict[str, Any] = {
             "id": item.remote_id,
             "created_time": graph_time(item.created_at),
+            # Moves when someone comments (threads.add_comment), as on Facebook.
+            "updated_time": graph_time(item.data.get("updated_time", item.created_at)),
             "permalink_url": f"{self.page_link(request, item.account_id)}/{item.remote_id}",
             "is_published": item.kind == "post",
             "from": {"id": item.account_id, "name": page_name(self.store, item.account_id)},

@@ -12,8 +12,9 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from pressroom.platforms.facebook.sandbox.graph import PLATFORM, GraphError, grant_of, page_scopes
+from pressroom.platforms.facebook.sandbox.graph import GraphError, page_scopes
 from pressroom.platforms.facebook.sandbox.pages import PageApi
+from pressroom.platforms.facebook.sandbox.threads import page_app
 from pressroom.sandbox.common import Incoming, read_incoming
 from pressroom.sandbox.endpoints import endpoint
 from pressroom.sandbox.store import Account
@@ -53,11 +54,7 @@ class SubscriptionsApi(PageApi):
 
     def subscriber(self, page: Account) -> str:
         """The app a Page token belongs to (a Page without a grant: the first app registered)."""
-        grant = grant_of(page)
-        if grant:
-            return str(grant["app_id"])
-        apps = self.store.records(f"apps:{PLATFORM}")
-        return next(iter(apps), "0")
+        return page_app(self.store, page)
 
     @endpoint
     async def subscribed_apps(self, request: Request) -> Response:
@@ -107,16 +104,20 @@ class SubscriptionsApi(PageApi):
 
 
 def subscribed_fields(incoming: Incoming) -> list[str]:
-    raw = incoming.get("subscribed_fields")
+    return field_list(incoming.get("subscribed_fields"), "subscribed_fields")
+
+
+def field_list(raw: Any, name: str) -> list[str]:
+    """Page webhook fields, as a list, a JSON array or comma-separated."""
     if raw is None or raw == "":
-        raise GraphError(100, "(#100) The parameter subscribed_fields is required")
+        raise GraphError(100, f"(#100) The parameter {name} is required")
     values: list[Any]
     if isinstance(raw, list):
         values = raw
     else:
         try:
             decoded = json.loads(raw)
-        except ValueError:
+        except (TypeError, ValueError):
             decoded = None
         values = decoded if isinstance(decoded, list) else str(raw).split(",")
     fields: list[str] = []
@@ -126,8 +127,7 @@ def subscribed_fields(incoming: Incoming) -> list[str]:
             allowed = ", ".join(sorted(PAGE_WEBHOOK_FIELDS))
             raise GraphError(
                 100,
-                f"(#100) Param subscribed_fields[{index}] must be one of {{{allowed}}} - "
-                f'got "{field}"',
+                f'(#100) Param {name}[{index}] must be one of {{{allowed}}} - got "{field}"',
             )
         if field not in fields:
             fields.append(field)
