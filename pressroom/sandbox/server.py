@@ -19,6 +19,7 @@ from starlette.routing import Mount
 from pressroom.sandbox import control, listening_control, viewer
 from pressroom.sandbox.common import StampArrival
 from pressroom.sandbox.emulation import Emulation
+from pressroom.sandbox.public import PublicDriver
 from pressroom.sandbox.store import SandboxStore
 
 # A function answering every platform's emulation, in the registry's order.
@@ -52,13 +53,20 @@ def registered_emulations() -> list[Emulation]:
 
 
 def build_app(
-    state_dir: Path | str | None = None, emulations: Sequence[Emulation] | None = None
+    state_dir: Path | str | None = None,
+    emulations: Sequence[Emulation] | None = None,
+    *,
+    public_rate: float = 0.0,
+    public_seed: int = 0,
 ) -> Starlette:
+    """The sandbox over the state in `state_dir`; its simulated public acts `public_rate`
+    times a minute (0: not at all), in the order `public_seed` gives."""
     emulations = registered_emulations() if emulations is None else list(emulations)
     store = SandboxStore(
         Path(state_dir) if state_dir is not None else default_state_dir(),
         platforms=[emulation.platform for emulation in emulations],
     )
+    public = PublicDriver(store, emulations, rate_per_minute=public_rate, seed=public_seed)
     mounts = [
         Mount(path, routes=routes(store))
         for emulation in emulations
@@ -67,25 +75,35 @@ def build_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        sender = asyncio.create_task(store.webhooks.run(), name="sandbox-webhooks")
+        tasks = [
+            asyncio.create_task(store.webhooks.run(), name="sandbox-webhooks"),
+            asyncio.create_task(public.run(), name="sandbox-public"),
+        ]
         try:
             yield
         finally:
-            sender.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await sender
+            for task in tasks:
+                task.cancel()
+            for task in tasks:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             store.close()
 
     app = Starlette(
         routes=[
             *mounts,
             *control.routes(store),
-            *listening_control.routes(store),
-            *viewer.routes(store, {emulation.platform: emulation.look for emulation in emulations}),
+            *listening_control.routes(store, public),
+            *viewer.routes(
+                store,
+                {emulation.platform: emulation.look for emulation in emulations},
+                public.publics,
+            ),
         ],
         middleware=[Middleware(StampArrival)],
         lifespan=lifespan,
     )
     app.state.store = store
     app.state.emulations = emulations
+    app.state.public = public
     return app

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import time
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +52,8 @@ class SandboxStore:
         self.reports = Ledger(self._writes)
         # What the platforms send to the app (webhooks.py); the server's lifespan sends it.
         self.webhooks = WebhookOutbox(self._writes)
+        # Called after a reset: what else keeps test instructions (the simulated public).
+        self.on_reset: list[Callable[[], None]] = []
         # Faults, profiles, limits and settings are test and benchmark instructions, not
         # platform state: kept in memory.
         self.conditions = Conditions(platforms)
@@ -103,6 +105,8 @@ class SandboxStore:
             self._by_creation_token.clear()
             self._by_idempotency_key.clear()
         self.conditions.reset()
+        for forget in self.on_reset:
+            forget()
 
     # Accounts
 

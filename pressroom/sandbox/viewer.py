@@ -1,8 +1,16 @@
-"""What each sandbox account published, as simple pages that look a little like the platform."""
+"""What each sandbox account published, as simple pages that look a little like the platform,
+with what the public wrote under each post and to the account, and the account's answers.
+
+Comments come from the platform's `Public.comments(post)`, messages from its `messages(account)`
+when it has one (oldest first). Each item's `data` says who wrote it and what it answers:
+`author` (a name) and `by_page` (the account itself), `parent` (the remote id of the comment
+it replies to; none, or the post's, for a comment on the post) and `conversation` (which
+conversation a message is in); the platforms' own fields (`from`, `sender`, `account`,
+`parent_id`, `in_reply_to_id`, …) are read when those are absent."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta, timezone
 from html import escape
 from typing import Any
@@ -12,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from pressroom.sandbox.emulation import Look
+from pressroom.sandbox.emulation import Look, Public
 from pressroom.sandbox.store import Account, Item, SandboxStore
 
 VIETNAM = timezone(timedelta(hours=7))
@@ -44,6 +52,17 @@ main{max-width:640px;margin:16px auto;padding:0 12px}
 ul.accounts{list-style:none;padding:0;margin:0}
 ul.accounts li{padding:6px 0;border-bottom:1px solid #eee}
 ul.accounts a{color:var(--accent);text-decoration:none}
+.comments{margin-top:10px;border-top:1px solid #dadde1;padding-top:6px}
+.comment{margin:6px 0;padding:6px 10px;background:#f0f2f5;border-radius:12px}
+.comment .comment{margin-left:18px;background:#fff;border:1px solid #e4e6eb}
+.comment.page{border-left:3px solid var(--accent)}
+.comment b,.message b{font-size:13px}
+.messages summary{cursor:pointer;font-weight:600}
+.conversation{margin-top:10px;border-top:1px solid #eee;padding-top:6px}
+.message{margin:4px 0;padding:6px 10px;border-radius:12px;background:#f0f2f5;max-width:85%}
+.message.page{margin-left:auto;background:var(--accent);color:#fff}
+.message.page .meta{color:#eef}
+.dark .comment,.dark .message{background:#323744}
 .dark{--bg:#191b22}.dark main .card{background:#282c37;color:#d9e1e8}
 .dark main>h2{color:#d9e1e8}.dark .meta,.dark .meta a{color:#9baec8}
 """
@@ -90,12 +109,122 @@ def text_html(text: str, entities: Any = ()) -> str:
     return "".join(pieces)
 
 
+MAX_DEPTH = 4
+PARENT_FIELDS = ("parent", "parent_id", "in_reply_to_id", "reply_to", "reply_to_message_id")
+SENDER_FIELDS = ("from", "sender", "account", "user")
+NAME_FIELDS = ("name", "display_name", "acct", "username", "first_name")
+
+
+def author_of(item: Item, account: Account) -> tuple[str, bool]:
+    """Who wrote an item under the account's posts or to it, and whether the account did."""
+    data = item.data
+    if data.get("by_page") is True or data.get("from_page") is True:
+        return account.name, True
+    sender = next((data[key] for key in SENDER_FIELDS if key in data), None)
+    sender_id, name = "", ""
+    if isinstance(sender, dict):
+        sender_id = str(sender.get("id", ""))
+        name = next((str(sender[key]) for key in NAME_FIELDS if sender.get(key)), "")
+        if sender.get("first_name") and sender.get("last_name"):
+            name = f"{sender['first_name']} {sender['last_name']}"
+    elif isinstance(sender, str | int):
+        sender_id = str(sender)
+    sender_id = sender_id or str(data.get("from_id", ""))
+    if data.get("by_page") is not False and sender_id == account.account_id:
+        return account.name, True
+    given = data.get("author") or data.get("from_display_name")
+    return str(given or name or sender_id or "—"), False
+
+
+def parent_of(item: Item) -> str:
+    for key in PARENT_FIELDS:
+        value = item.data.get(key)
+        if isinstance(value, dict):
+            value = value.get("id") or value.get("message_id")
+        if isinstance(value, str | int) and not isinstance(value, bool) and value != "":
+            return str(value)
+    return ""
+
+
+class Threads:
+    """Comments under posts and messages to accounts, from each platform's public."""
+
+    def __init__(self, publics: Mapping[str, Public]) -> None:
+        self.publics = publics
+
+    def comments(self, account: Account, post: Item) -> str:
+        public = self.publics.get(account.platform)
+        if public is None:
+            return ""
+        comments = public.comments(post)
+        if not comments:
+            return ""
+        known = {comment.remote_id for comment in comments}
+        replies: dict[str, list[Item]] = {}
+        for comment in comments:
+            parent = parent_of(comment)
+            replies.setdefault(parent if parent in known else "", []).append(comment)
+
+        def drawn(comment: Item, depth: int) -> str:
+            name, by_page = author_of(comment, account)
+            under = replies.get(comment.remote_id, []) if depth < MAX_DEPTH else []
+            inner = "".join(drawn(reply, depth + 1) for reply in under)
+            return (
+                f'<div class="comment{" page" if by_page else ""}" '
+                f'id="comment-{escape(comment.remote_id)}"><b>{escape(name)}</b> '
+                f'<span class="meta">{local_time(comment.created_at)}</span>'
+                f'<div class="text">{text_html(comment.text)}</div>{inner}</div>'
+            )
+
+        drawn_all = "".join(drawn(comment, 1) for comment in replies.get("", []))
+        return (
+            f'<div class="comments"><div class="meta">{len(comments)} bình luận (comments)'
+            f"</div>{drawn_all}</div>"
+        )
+
+    def messages(self, account: Account) -> str:
+        listed: Callable[[Account], list[Item]] | None = getattr(
+            self.publics.get(account.platform), "messages", None
+        )
+        if not callable(listed):
+            return ""
+        messages = listed(account)
+        conversations: dict[str, list[Item]] = {}
+        for message in messages:
+            key = message.data.get("conversation") or message.data.get("citizen") or ""
+            conversations.setdefault(str(key), []).append(message)
+        drawn = []
+        for conversation in conversations.values():
+            people = [author_of(message, account) for message in conversation]
+            who = next((name for name, by_page in people if not by_page), "—")
+            lines = "".join(
+                f'<div class="message{" page" if by_page else ""}"><b>{escape(name)}</b> '
+                f'<span class="meta">{local_time(message.created_at)}</span>'
+                f'<div class="text">{text_html(message.text)}</div></div>'
+                for message, (name, by_page) in zip(conversation, people, strict=True)
+            )
+            drawn.append(
+                f'<div class="conversation"><div class="meta">{escape(who)}</div>{lines}</div>'
+            )
+        shown = "".join(drawn) or '<p class="empty">Chưa có tin nhắn (No messages yet)</p>'
+        return (
+            f'<details class="card messages" id="messages" open><summary>Tin nhắn (Messages) · '
+            f"{len(messages)}</summary>{shown}</details>"
+        )
+
+
 class Viewer:
     """The feeds of every platform in `looks` (platform name → how it looks)."""
 
-    def __init__(self, store: SandboxStore, looks: Mapping[str, Look]) -> None:
+    def __init__(
+        self,
+        store: SandboxStore,
+        looks: Mapping[str, Look],
+        publics: Mapping[str, Public] | None = None,
+    ) -> None:
         self.store = store
         self.looks = looks
+        self.threads = Threads(publics or {})
 
     def account_url(self, account: Account) -> str:
         return f"/view/{account.platform}/{quote(account.account_id, safe='@')}"
@@ -139,6 +268,7 @@ class Viewer:
         if urls:
             images = "".join(f'<img src="{escape(url)}" alt="" loading="lazy">' for url in urls)
             parts.append(f'<div class="photos">{images}</div>')
+        parts.append(self.threads.comments(account, item))
         parts.append("</article>")
         return "".join(parts)
 
@@ -187,9 +317,10 @@ class Viewer:
         cards = "".join(self.card(account, item) for item in items) or (
             '<p class="card empty">Chưa có bài nào (Nothing published yet)</p>'
         )
+        messages = self.threads.messages(account)
         return page(
             f"{account.name} · Bảng tin (Feed)",
-            f"{self.header(account)}<main><h2>Bảng tin (Feed)</h2>{cards}</main>",
+            f"{self.header(account)}<main>{messages}<h2>Bảng tin (Feed)</h2>{cards}</main>",
             look=self.looks[platform],
         )
 
@@ -220,5 +351,7 @@ class Viewer:
         ]
 
 
-def routes(store: SandboxStore, looks: Mapping[str, Look]) -> list[BaseRoute]:
-    return Viewer(store, looks).routes()
+def routes(
+    store: SandboxStore, looks: Mapping[str, Look], publics: Mapping[str, Public] | None = None
+) -> list[BaseRoute]:
+    return Viewer(store, looks, publics).routes()

@@ -73,13 +73,14 @@ class WebhookOutbox:
         self._nudge()
         return delivery_id
 
-    def deliveries(self, platform: str | None = None) -> list[dict[str, Any]]:
-        """Every delivery, oldest first: its address, headers, body (as text), attempts and
-        state (`pending`, `delivered`, `given_up`), the last answer's status and error."""
-        query = "SELECT * FROM webhooks"
-        args: list[Any] = []
+    def deliveries(self, platform: str | None = None, *, after: int = 0) -> list[dict[str, Any]]:
+        """Every delivery (with an id above `after`), oldest first: its address, headers, body
+        (as text), attempts and state (`pending`, `delivered`, `given_up`), the last answer's
+        status and error."""
+        query = "SELECT * FROM webhooks WHERE id > ?"
+        args: list[Any] = [after]
         if platform is not None:
-            query += " WHERE platform = ?"
+            query += " AND platform = ?"
             args.append(platform)
         with self._writes.reading() as db:
             rows = db.execute(query + " ORDER BY id", args).fetchall()
