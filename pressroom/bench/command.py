@@ -15,10 +15,11 @@ from typing import Any
 def parser() -> argparse.ArgumentParser:
     command = argparse.ArgumentParser(
         prog="pressroom bench",
-        description="Run a benchmark (fanout, schedule, chaos) in a fresh database; prints JSON.",
+        description="Run a benchmark (fanout, schedule, chaos, webhooks) in a fresh database; "
+        "prints JSON.",
     )
     sub = command.add_subparsers(dest="name", required=True)
-    for name in ("fanout", "schedule", "chaos"):
+    for name in ("fanout", "schedule", "chaos", "webhooks"):
         p = sub.add_parser(name)
         p.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
         p.add_argument("--dispatchers", type=int, default=1)
@@ -30,6 +31,10 @@ def parser() -> argparse.ArgumentParser:
             p.add_argument("--deliveries", type=int, default=5000)
             p.add_argument("--window-s", type=float, default=30.0)
             p.add_argument("--latency-ms", type=int, default=100)
+        if name == "webhooks":
+            p.add_argument("--events", type=int, default=20000)
+            p.add_argument("--concurrency", type=int, default=50)
+            p.add_argument("--workers", type=int, default=1, help="Web app processes.")
         if name == "chaos":
             p.add_argument("--deliveries", type=int, default=2000)
             p.add_argument("--kills", type=int, default=3)
@@ -40,6 +45,15 @@ def parser() -> argparse.ArgumentParser:
 def run(options: argparse.Namespace) -> dict[str, Any]:
     from pressroom.bench import publishing
 
+    if options.name == "webhooks":
+        from pressroom.bench import webhooks
+
+        return webhooks.webhooks(
+            events=options.events,
+            concurrency=options.concurrency,
+            db=options.db,
+            workers=options.workers,
+        )
     common = {"db": options.db, "dispatchers": options.dispatchers}
     if options.name == "fanout":
         return publishing.fanout(channels=options.channels, latency_ms=options.latency_ms, **common)

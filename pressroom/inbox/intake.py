@@ -17,18 +17,19 @@ Never a 500, whatever the body.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import hashlib
 import json
 import logging
 import time
 import weakref
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
@@ -99,21 +100,40 @@ def _announce() -> None:
         logger.exception("Could not enqueue the processing of webhook events")
 
 
+def write_in_own_thread(arrivals: list[Arrival]) -> None:
+    """`write`, in the group commit's own thread: a broken connection is dropped so the next
+    batch opens a new one."""
+    try:
+        write(arrivals)
+    except Exception:
+        connection.close()
+        raise
+
+
 class GroupCommit:
     """Stores arrivals in batches on one event loop: the first waiting request starts a
-    writer; whoever arrives while it writes joins the next batch."""
+    writer; whoever arrives while it writes joins the next batch.
+
+    The writes run in one thread of the group commit's own, with its own database connection,
+    outside any request (a request's thread ends with the request; the writer outlives it).
+    """
 
     def __init__(self) -> None:
         self._waiting: list[tuple[Arrival, asyncio.Future[None]]] = []
         self._writer: asyncio.Task[None] | None = None
-        self._store = sync_to_async(write, thread_sensitive=True)
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="inbox-intake")
+
+    async def _store(self, arrivals: list[Arrival]) -> None:
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(self._thread, write_in_own_thread, arrivals)
 
     async def store(self, arrival: Arrival) -> None:
         loop = asyncio.get_running_loop()
         done: asyncio.Future[None] = loop.create_future()
         self._waiting.append((arrival, done))
         if self._writer is None or self._writer.done():
-            self._writer = loop.create_task(self._write_batches())
+            # A context of its own: nothing of the request that happened to start it.
+            self._writer = loop.create_task(self._write_batches(), context=contextvars.Context())
         await done
 
     async def _write_batches(self) -> None:

@@ -52,6 +52,7 @@ async def telegram(request: HttpRequest, channel_id: int) -> HttpResponse:
     return await receive(request, "telegram", secret, channel_id=channel_id, account_id=chat_id)
 
 
+@csrf_exempt
 async def hello(request: HttpRequest) -> HttpResponse:
     """A trivial answer on the same server: the webhook benchmark's reference."""
     return text_response(200, "OK")
