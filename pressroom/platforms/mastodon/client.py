@@ -1,32 +1,28 @@
-"""Publish a status to a Mastodon account: upload media (waiting for processing), then post."""
+"""Publish a status to a Mastodon account: upload media (waiting for processing), then post.
+The account's notifications, replies and direct messages are the inbound side's
+(client_inbound.py), mixed into the same Client."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from pressroom.platforms.base import MediaFile, Outcome, OutcomeKind, Publication, titled
+from pressroom.platforms.mastodon.client_base import error_outcome
+from pressroom.platforms.mastodon.client_inbound import InboundClient
 from pressroom.platforms.transport import (
     Call,
-    HttpPlatformClient,
-    Response,
     Stop,
     gather_all,
-    json_body,
     poll,
-    retry_after_header,
-    seconds_until,
-    server_error_outcome,
     text_with_link,
     unexpected_outcome,
 )
 
+__all__ = ["Client", "error_outcome"]
 
-class Client(HttpPlatformClient):
-    platform = "mastodon"
 
-    @property
-    def _headers(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.access.credentials['access_token']}"}
+class Client(InboundClient):
+    """A Mastodon account: publishing here, polling and replies in client_inbound.py."""
 
     async def _publish(self, publication: Publication, call: Call) -> Outcome:
         media_ids = await gather_all(self._upload(media, call) for media in publication.media)
@@ -91,29 +87,3 @@ class Client(HttpPlatformClient):
             return True
 
         await poll(check)
-
-    def _checked(self, response: Response, *, creating: bool) -> dict[str, Any]:
-        body = json_body(response)
-        if response.is_success and isinstance(body, dict):
-            return body
-        raise Stop(error_outcome(response, body, creating=creating))
-
-
-def error_outcome(response: Response, body: Any, *, creating: bool) -> Outcome:
-    status = response.status_code
-    reason = ""
-    if isinstance(body, dict):
-        reason = str(body.get("error_description") or body.get("error") or "")
-    common: dict[str, Any] = {"code": str(status), "reason": reason or f"HTTP {status}"}
-    if status == 401:
-        return Outcome(OutcomeKind.CREDENTIALS_EXPIRED, **common)
-    if status == 429:
-        reset = response.headers.get("x-ratelimit-reset", "")
-        wait = seconds_until(reset) if reset else retry_after_header(response.headers)
-        return Outcome(OutcomeKind.RETRY_LATER, retry_after_s=wait, **common)
-    if status >= 500:
-        return server_error_outcome(response, creating=creating, reason=reason)
-    # 422 validation, 403 forbidden, 404 not found, and the other refusals.
-    if 400 <= status < 500:
-        return Outcome(OutcomeKind.REJECTED, **common)
-    return unexpected_outcome(response, creating=creating, what="the Mastodon call")

@@ -6,6 +6,7 @@ As Mastodon documents it (docs.joinmastodon.org, methods/apps, methods/oauth, me
 2. the person authorizes the scopes Pressroom needs (`/oauth/authorize`, with PKCE, which
    Mastodon 4.3 and later check and older versions ignore);
 3. the code becomes a token (`POST /oauth/token`); `verify_credentials` names the account;
+   once connected, the notification policy lets citizens' mentions through (after_connect);
 4. `/api/v2/instance` (or v1 on older servers) gives the instance's own limits, which the
    composer uses: characters per post, characters a link counts for, media per post.
 """
@@ -39,9 +40,21 @@ from pressroom.platforms.connecting import (
 )
 from pressroom.platforms.mastodon.descriptor import DESCRIPTOR
 
-# Publishing (statuses, media), and reading notifications, statuses and the account.
-SCOPES = "read write:statuses write:media"
+# Publishing (statuses, media); reading notifications, statuses and the account (`read`
+# covers read:notifications and read:statuses, which the inbox polls); and the notification
+# policy, set to accept citizens' mentions (`write:notifications`, as Mastodon's
+# Api::V2::Notifications::PoliciesController asks for an update).
+SCOPES = "read write:statuses write:media write:notifications"
 REQUIRED_SCOPES = ("write:statuses", "write:media")
+# Without these the inbox lacks something, but posting works.
+INBOX_SCOPES = ("read:notifications", "read:statuses", "write:notifications")
+POLICY_FIELDS = (
+    "for_not_following",
+    "for_not_followers",
+    "for_new_accounts",
+    "for_private_mentions",
+    "for_limited_accounts",
+)
 APP_NAME = "Pressroom"
 
 
@@ -107,7 +120,12 @@ class MastodonConnector(Connector):
         instance = self.instance_for(setup.target, fields)
         known = apps.get(self.platform, instance)
         registered = None
-        if not known or known.get("redirect_uri") != setup.redirect_uri:
+        # An app registered before Pressroom asked for more scopes cannot be granted them.
+        if (
+            not known
+            or known.get("redirect_uri") != setup.redirect_uri
+            or known.get("scopes", SCOPES) != SCOPES
+        ):
             known = registered = self._register(instance, setup.redirect_uri)
         verifier = secrets.token_urlsafe(48)
         query = urlencode(
@@ -190,18 +208,21 @@ class MastodonConnector(Connector):
             except httpx.HTTPError as error:
                 raise unreachable(instance, error) from error
         granted = set(str(token.get("scope") or SCOPES).split())
-        # `write` covers every write:… scope.
-        missing = [
-            scope for scope in REQUIRED_SCOPES if scope not in granted and "write" not in granted
-        ]
+        missing = [scope for scope in REQUIRED_SCOPES if not covered(granted, scope)]
         problems = (
             (_("Permissions not given: %(names)s.") % {"names": ", ".join(missing)},)
             if missing
             else ()
         )
+        lacking = [scope for scope in INBOX_SCOPES if not covered(granted, scope)]
         acct = str(account.get("acct") or account.get("username") or "")
         host = urlsplit(instance).netloc
         details = [f"@{acct}@{host}" if "@" not in acct else f"@{acct}"]
+        if lacking:
+            details.append(
+                _("Not given (the inbox will lack them): %(names)s.")
+                % {"names": ", ".join(lacking)}
+            )
         if limits.get("max_characters"):
             details.append(
                 _("%(count)s characters per post on this server")
@@ -218,11 +239,56 @@ class MastodonConnector(Connector):
                     "client_id": str(flow["client_id"]),
                     "client_secret": str(flow["client_secret"]),
                 },
-                options={"username": acct, **limits},
+                options={"username": acct, "scopes": sorted(granted), **limits},
                 problems=problems,
                 details=tuple(details),
             )
         ]
+
+    def after_connect(self, found: Found) -> dict[str, Any]:
+        """Let citizens' mentions through the account's notification policy (Mastodon 4.3):
+        what it filters, polling reads anyway (`include_filtered=true`), but what it drops is
+        never made. Each `filter` or `drop` becomes `accept` when the token may change the
+        policy; the policy is recorded either way (`notification_policy`), with what could
+        not be changed (`notification_policy_drops`: mentions that will never arrive)."""
+        granted = set(found.options.get("scopes") or SCOPES.split())
+        url = f"{found.api_base}/api/v2/notifications/policy"
+        headers = {"Authorization": f"Bearer {found.credentials['access_token']}"}
+        try:
+            with client() as http:
+                response = http.get(url, headers=headers)
+                policy = get_json(response)
+                if response.status_code == 404:
+                    # Before 4.3: no policy, nothing is filtered.
+                    return {"notification_policy": {}, "notification_policy_error": ""}
+                if response.status_code != 200 or not isinstance(policy, dict):
+                    return {
+                        "notification_policy_error": str(
+                            _mastodon_error(policy, response.status_code)
+                        )
+                    }
+                strict = {
+                    field: "accept"
+                    for field in POLICY_FIELDS
+                    if policy.get(field) in {"filter", "drop"}
+                }
+                if strict and covered(granted, "write:notifications"):
+                    response = http.patch(url, data=strict, headers=headers)
+                    changed = get_json(response)
+                    if response.status_code == 200 and isinstance(changed, dict):
+                        policy = changed
+        except httpx.HTTPError as error:
+            return {"notification_policy_error": type(error).__name__}
+        kept = {field: str(policy.get(field) or "") for field in POLICY_FIELDS}
+        return {
+            "notification_policy": kept,
+            "notification_policy_drops": [
+                field for field, value in kept.items() if value == "drop"
+            ],
+            # Filtered notifications are read all the same.
+            "polling_include_filtered": True,
+            "notification_policy_error": "",
+        }
 
     def _limits(self, http: httpx.Client, instance: str) -> dict[str, Any]:
         """The instance's own limits, from v2 (Mastodon 4.0 and later) or v1."""
@@ -249,6 +315,12 @@ class MastodonConnector(Connector):
         except httpx.HTTPError:
             return False
         return response.status_code == 200
+
+
+def covered(granted: set[str], scope: str) -> bool:
+    """Whether the granted scopes include this one (`read` covers every read:…, `write`
+    every write:…)."""
+    return scope in granted or scope.split(":", 1)[0] in granted
 
 
 def instance_limits(body: Mapping[str, Any]) -> dict[str, Any]:

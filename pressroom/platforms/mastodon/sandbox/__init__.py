@@ -17,7 +17,9 @@ The parts, which MastodonApi below joins: the account behind a token, the gate e
 endpoint goes through (rate limits, faults) and verify_credentials in accounts.py; statuses in
 statuses.py (scheduled ones kept in scheduled.py, their length counted in text.py); media in
 media.py. Beside them: the entities and errors in entities.py, the instance in instance.py,
-apps and OAuth in oauth.py.
+apps and OAuth in oauth.py. What comes back to an account: notifications, the notification
+policy, a status's context and direct conversations in inbox_api.py (made by notifications.py
+and threads.py); the citizens who write in public.py (people.py keeps them).
 """
 
 from __future__ import annotations
@@ -26,14 +28,17 @@ from starlette.routing import BaseRoute, Route
 
 from pressroom.platforms.mastodon.descriptor import DESCRIPTOR
 from pressroom.platforms.mastodon.sandbox.entities import PLATFORM
+from pressroom.platforms.mastodon.sandbox.inbox_api import InboxApi
 from pressroom.platforms.mastodon.sandbox.media import MediaApi
+from pressroom.platforms.mastodon.sandbox.public import CitizenControls, MastodonPublic
 from pressroom.platforms.mastodon.sandbox.statuses import StatusesApi
 from pressroom.sandbox.emulation import Emulation, Look
 from pressroom.sandbox.store import SandboxStore
 
 
-class MastodonApi(StatusesApi, MediaApi):
-    """The Mastodon API's account, status and media endpoints, one API with one gate."""
+class MastodonApi(StatusesApi, MediaApi, InboxApi):
+    """The Mastodon API's account, status, media and notification endpoints, one API with one
+    gate."""
 
     def routes(self) -> list[BaseRoute]:
         return [
@@ -43,6 +48,18 @@ class MastodonApi(StatusesApi, MediaApi):
             Route("/api/v1/media/{media_id}", self.update_media, methods=["PUT"]),
             Route("/api/v1/statuses", self.create_status, methods=["POST"]),
             Route("/api/v1/statuses/{status_id}", self.show_status, methods=["GET"]),
+            Route("/api/v1/statuses/{status_id}/context", self.status_context, methods=["GET"]),
+            Route("/api/v1/notifications", self.list_notifications, methods=["GET"]),
+            Route(
+                "/api/v1/notifications/{notification_id}",
+                self.show_notification,
+                methods=["GET"],
+            ),
+            Route("/api/v2/notifications/policy", self.show_policy, methods=["GET"]),
+            Route("/api/v2/notifications/policy", self.update_policy, methods=["PATCH", "PUT"]),
+            # Mastodon.py asks with a trailing slash; Rails answers both.
+            Route("/api/v1/conversations", self.list_conversations, methods=["GET"]),
+            Route("/api/v1/conversations/", self.list_conversations, methods=["GET"]),
             Route("/api/v1/scheduled_statuses", self.list_scheduled, methods=["GET"]),
             Route(
                 "/api/v1/scheduled_statuses/{scheduled_id}", self.show_scheduled, methods=["GET"]
@@ -50,6 +67,7 @@ class MastodonApi(StatusesApi, MediaApi):
             Route("/api/v1/accounts/verify_credentials", self.verify_credentials, methods=["GET"]),
             *self.instance.routes(),
             *self.oauth.routes(),
+            *CitizenControls(self.store).routes(),
         ]
 
 
@@ -61,6 +79,7 @@ EMULATION = Emulation(
     platform=PLATFORM,
     path=DESCRIPTOR.sandbox_path,
     routes=routes,
+    public=MastodonPublic,
     look=Look(
         brand="Mastodon",
         accent="#6364ff",

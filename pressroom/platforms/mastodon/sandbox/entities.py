@@ -1,21 +1,27 @@
 """Mastodon's error answers and its entities (Account, MediaAttachment, Status) as the sandbox
-builds them from its store, shaped as mastodon/documentation's entities/*.md describe them."""
+builds them from its store, shaped as mastodon/documentation's entities/*.md describe them.
+A status's author is one of the sandbox's accounts or a citizen (people.py); its mentions are
+links (Mastodon's h-card), its counts those of its replies, favourites and boosts."""
 
 from __future__ import annotations
 
 import html
+import re
 import time
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from pressroom.platforms.mastodon.sandbox import people
 from pressroom.sandbox.common import server_root
 from pressroom.sandbox.endpoints import PlatformError
 from pressroom.sandbox.store import Account, Item, SandboxStore, iso
 
 PLATFORM = "mastodon"
 MOUNT = "/mastodon"
+# Each status's replies, by the parent's id: {"ids": [...]} in the order they came.
+REPLIES = "mastodon:replies"
 # A VAPID public key's shape (apps read it from /api/v1/apps before 4.3, then the instance).
 VAPID_KEY = (
     "BCk-QqERU0q-CfYZjcuB6lnyyOYfJ2AifKqfeGIm7Z-HiTU5T9eTG5GxVA0_OH5mMlI4UkkDTpaZwozy0TzdZ2M="
@@ -156,26 +162,146 @@ def attachment_entity(request: Request, store: SandboxStore, media_id: str) -> d
     }
 
 
-def content_html(text: str) -> str:
+def content_html(text: str, mentions: dict[str, dict[str, Any]] | None = None) -> str:
+    """Paragraphs and line breaks; a resolved @mention (by acct, lower-cased) is a link."""
+    mentions = mentions or {}
+
+    def linked(match: re.Match[str]) -> str:
+        mention = mentions.get(match.group(1).lower())
+        if mention is None:
+            return match.group(0)
+        return (
+            f'<span class="h-card" translate="no"><a href="{html.escape(mention["url"])}" '
+            f'class="u-url mention">@<span>{html.escape(mention["username"])}</span></a></span>'
+        )
+
     paragraphs = [part for part in text.split("\n\n") if part.strip()]
     return "".join(
-        "<p>" + html.escape(part).replace("\n", "<br />") + "</p>" for part in paragraphs
+        "<p>" + people.MENTION.sub(linked, html.escape(part)).replace("\n", "<br />") + "</p>"
+        for part in paragraphs
     )
 
 
+def citizen_entity(request: Request, store: SandboxStore, record: dict[str, Any]) -> dict[str, Any]:
+    """A citizen's Account entity: a remote account, as the instance knows it."""
+    username = str(record["username"])
+    profile = f"https://{people.CITIZEN_DOMAIN}/@{username}"
+    avatar = f"{instance_root(request)}/avatars/original/missing.png"
+    header = f"{instance_root(request)}/headers/original/missing.png"
+    return {
+        "id": str(record["id"]),
+        "username": username,
+        "acct": str(record["acct"]),
+        "display_name": str(record.get("display_name") or ""),
+        "locked": False,
+        "bot": False,
+        "discoverable": True,
+        "indexable": True,
+        "group": False,
+        "created_at": date_only(float(record.get("created_at") or 0)),
+        "note": "",
+        "url": profile,
+        "uri": f"https://{people.CITIZEN_DOMAIN}/users/{username}",
+        "avatar": avatar,
+        "avatar_static": avatar,
+        "avatar_description": "",
+        "header": header,
+        "header_static": header,
+        "header_description": "",
+        "followers_count": 0,
+        "following_count": len(record.get("follows") or []),
+        "statuses_count": store.count_items(
+            platform=PLATFORM, account_id=str(record["id"]), kind="status"
+        ),
+        "last_status_at": None,
+        "hide_collections": False,
+        "noindex": False,
+        "emojis": [],
+        "roles": [],
+        "fields": [],
+    }
+
+
+def author_entity(request: Request, store: SandboxStore, account_id: str) -> dict[str, Any]:
+    """The Account entity of whoever wrote: one of the sandbox's accounts or a citizen."""
+    account = store.account(PLATFORM, account_id)
+    if account is not None:
+        return account_entity(request, store, account)
+    record = people.citizen(store, account_id)
+    if record is not None:
+        return citizen_entity(request, store, record)
+    # A citizen forgotten by a reset while its statuses were being read.
+    return citizen_entity(
+        request,
+        store,
+        {"id": account_id, "username": account_id, "acct": f"{account_id}@gone.example"},
+    )
+
+
+def mention_entities(
+    request: Request, store: SandboxStore, account_ids: list[str]
+) -> list[dict[str, Any]]:
+    """Status::Mention entities: id, username, url, acct."""
+    mentions = []
+    for account_id in account_ids:
+        author = author_entity(request, store, account_id)
+        mentions.append(
+            {
+                "id": author["id"],
+                "username": author["username"],
+                "url": author["url"],
+                "acct": author["acct"],
+            }
+        )
+    return mentions
+
+
+def quote_entity(
+    request: Request, store: SandboxStore, item: Item, *, shallow: bool
+) -> dict[str, Any] | None:
+    """A Quote (the quoted status itself), or a ShallowQuote (its id) inside a quoted status."""
+    quoted_id = item.data.get("quoted_status_id")
+    if not quoted_id:
+        return None
+    if shallow:
+        return {"state": "accepted", "quoted_status_id": str(quoted_id)}
+    quoted = store.item(PLATFORM, str(quoted_id))
+    if quoted is None:
+        return {"state": "deleted", "quoted_status": None}
+    return {
+        "state": "accepted",
+        "quoted_status": status_entity(request, store, quoted, shallow=True),
+    }
+
+
 def status_entity(
-    request: Request, store: SandboxStore, item: Item, account: Account
+    request: Request, store: SandboxStore, item: Item, *, shallow: bool = False
 ) -> dict[str, Any]:
     root = server_root(request)
     data = item.data
     application = data.get("application")
+    author = author_entity(request, store, item.account_id)
+    mentions = mention_entities(
+        request, store, [str(value) for value in data.get("mentions") or []]
+    )
+    if store.account(PLATFORM, item.account_id) is not None:
+        uri = f"{instance_root(request)}/users/{author['username']}/statuses/{item.remote_id}"
+        url = f"{root}/view/{PLATFORM}/{item.account_id}/{item.remote_id}"
+    else:
+        uri = (
+            f"https://{people.CITIZEN_DOMAIN}/users/{author['username']}/statuses/{item.remote_id}"
+        )
+        url = f"https://{people.CITIZEN_DOMAIN}/@{author['username']}/{item.remote_id}"
+    replies = store.record(REPLIES, item.remote_id) or {}
     return {
         "id": item.remote_id,
-        "uri": f"{instance_root(request)}/users/{username_of(account)}/statuses/{item.remote_id}",
-        "url": f"{root}/view/{PLATFORM}/{account.account_id}/{item.remote_id}",
+        "uri": uri,
+        "url": url,
         "created_at": iso(float(data.get("published_at") or item.created_at)),
-        "account": account_entity(request, store, account),
-        "content": content_html(item.text),
+        "account": author,
+        "content": content_html(
+            item.text, {mention["acct"].lower(): mention for mention in mentions}
+        ),
         "visibility": data.get("visibility", "public"),
         "sensitive": bool(data.get("sensitive", False)),
         "spoiler_text": str(data.get("spoiler_text") or ""),
@@ -183,13 +309,13 @@ def status_entity(
             attachment_entity(request, store, media_id) for media_id in item.media
         ],
         "application": application if isinstance(application, dict) else None,
-        "mentions": [],
+        "mentions": mentions,
         "tags": [],
         "emojis": [],
-        "reblogs_count": 0,
-        "favourites_count": 0,
+        "reblogs_count": int(data.get("reblogs_count") or 0),
+        "favourites_count": int(data.get("favourites_count") or 0),
         "quotes_count": 0,
-        "replies_count": 0,
+        "replies_count": len(replies.get("ids") or []),
         "in_reply_to_id": data.get("in_reply_to_id"),
         "in_reply_to_account_id": data.get("in_reply_to_account_id"),
         "reblog": None,
@@ -198,7 +324,7 @@ def status_entity(
         "language": data.get("language"),
         "text": None,
         "edited_at": None,
-        "quote": None,
+        "quote": quote_entity(request, store, item, shallow=shallow),
         "quote_approval": {"automatic": ["public"], "manual": [], "current_user": "automatic"},
         "favourited": False,
         "reblogged": False,

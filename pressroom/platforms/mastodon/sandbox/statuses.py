@@ -1,6 +1,8 @@
 """Statuses in the emulated Mastodon API: `POST /api/v1/statuses` (checked in the order of
-Mastodon's PostStatusService; a repeated Idempotency-Key within an hour gets the same status;
-with `scheduled_at` a scheduled status, kept in scheduled.py), `GET /api/v1/statuses/{id}`,
+Mastodon's controller and PostStatusService: the status replied to, then media, then the
+status's own validations; a reply is recorded in its thread, threads.py; a repeated
+Idempotency-Key within an hour gets the same status; with `scheduled_at` a scheduled status,
+kept in scheduled.py), `GET /api/v1/statuses/{id}`,
 and `GET /api/v1/scheduled_statuses` and `/api/v1/scheduled_statuses/{id}` (the due ones are
 posted first). One attachment goes to one status only.
 """
@@ -14,7 +16,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from pressroom.platforms.mastodon.sandbox import scopes
+from pressroom.platforms.mastodon.sandbox import people, scopes, threads
 from pressroom.platforms.mastodon.sandbox.accounts import AccountsApi
 from pressroom.platforms.mastodon.sandbox.entities import (
     PLATFORM,
@@ -31,6 +33,8 @@ from pressroom.sandbox.store import Account, Item
 IDEMPOTENCY_WINDOW_S = 3600
 VISIBILITIES = frozenset({"public", "unlisted", "private", "direct"})
 MAX_REMEMBERED_ATTACHMENTS = 100_000
+# statuses.errors.in_reply_not_found in Mastodon's English locale.
+IN_REPLY_NOT_FOUND = "The post you are trying to reply to does not appear to exist."
 # Mastodon's ScheduledStatus::MINIMUM_OFFSET.
 MIN_SCHEDULE_OFFSET_S = 300
 
@@ -41,6 +45,14 @@ class StatusesApi(AccountsApi):
     def checked_status(self, account: Account, incoming: Incoming) -> dict[str, Any]:
         """What the status will be, or the error its first problem gets (in the order of
         Mastodon's PostStatusService: media, then the status's own validations)."""
+        # The thread first (the controller's before_action): a parent that is not there, or
+        # that the account may not see, is not found.
+        in_reply_to_id = incoming.text("in_reply_to_id") or None
+        replied = None
+        if in_reply_to_id is not None:
+            replied = threads.status(self.store, in_reply_to_id)
+            if replied is None or not threads.visible(replied, account.account_id):
+                raise MastodonError(404, IN_REPLY_NOT_FOUND)
         text = incoming.text("status")
         media_ids = [str(value) for value in incoming.getlist("media_ids[]")]
         media_ids += [str(value) for value in incoming.getlist("media_ids")]
@@ -66,12 +78,6 @@ class StatusesApi(AccountsApi):
                 422,
                 f"Media {', '.join(not_found)} not found or already attached to another post",
             )
-        in_reply_to_id = incoming.text("in_reply_to_id") or None
-        replied = None
-        if in_reply_to_id is not None:
-            replied = self.store.item(PLATFORM, in_reply_to_id)
-            if replied is None or replied.kind != "status":
-                raise MastodonError(404, "Record not found")
         if not text.strip() and not media_ids:
             raise invalid("Text can't be blank")
         spoiler_text = incoming.text("spoiler_text")
@@ -91,6 +97,7 @@ class StatusesApi(AccountsApi):
             "language": incoming.text("language") or None,
             "in_reply_to_id": in_reply_to_id,
             "in_reply_to_account_id": replied.account_id if replied else None,
+            "mentions": people.mentioned_ids(self.store, text) or None,
             "scheduled_at": scheduled_at,
         }
 
@@ -121,7 +128,8 @@ class StatusesApi(AccountsApi):
             account_id=account.account_id,
             kind="status",
             remote_id=str(self.store.next_number("mastodon:ids", 110000000000000001)),
-            top_level=True,
+            # A reply is not one of the account's posts.
+            top_level=status.get("in_reply_to_id") is None,
             text=status["text"],
             media=status["media_ids"],
             data={
@@ -133,6 +141,7 @@ class StatusesApi(AccountsApi):
                     "spoiler_text",
                     "in_reply_to_id",
                     "in_reply_to_account_id",
+                    "mentions",
                     "application",
                     "published_at",
                 )
@@ -141,6 +150,7 @@ class StatusesApi(AccountsApi):
             idempotency_key=key,
         )
         self.attach(status["media_ids"], item.remote_id)
+        threads.record_status(self.store, item)
         return item
 
     @endpoint
@@ -160,7 +170,7 @@ class StatusesApi(AccountsApi):
                 since=time.time() - IDEMPOTENCY_WINDOW_S,
             )
             if earlier is not None:
-                return JSONResponse(status_entity(request, self.store, earlier, account))
+                return JSONResponse(status_entity(request, self.store, earlier))
             scheduled = self.scheduled.by_key(
                 account, key, since=time.time() - IDEMPOTENCY_WINDOW_S
             )
@@ -181,7 +191,7 @@ class StatusesApi(AccountsApi):
                     self.attached[media_id] = f"scheduled:{scheduled['id']}"
                 return JSONResponse(self.scheduled.entity(request, scheduled))
             item = self.publish(account, status, key)
-            return JSONResponse(status_entity(request, self.store, item, account))
+            return JSONResponse(status_entity(request, self.store, item))
 
         # Mastodon answers a repeated key from its cache, before anything else can fail:
         # the same request gets the same status, never an error.
@@ -204,11 +214,10 @@ class StatusesApi(AccountsApi):
         status_id = request.path_params["status_id"]
 
         async def handler() -> Response:
-            item = self.store.item(PLATFORM, status_id)
-            if item is None or item.kind != "status":
+            item = threads.status(self.store, status_id)
+            if item is None or not threads.visible(item, account.account_id):
                 raise MastodonError(404, "Record not found")
-            author = self.store.account(PLATFORM, item.account_id) or account
-            return JSONResponse(status_entity(request, self.store, item, author))
+            return JSONResponse(status_entity(request, self.store, item))
 
         return await self.run(account, "statuses/get", scopes.READ_STATUSES, handler)
 

@@ -119,7 +119,10 @@ def test_a_reply_names_its_parent_and_an_unknown_parent_is_404(
     assert reply["in_reply_to_account_id"] == "so-tt"
     missing = api.status("Trả lời", in_reply_to_id="1")
     assert missing.status_code == 404
-    assert missing.json() == {"error": "Record not found"}
+    # Api::V1::StatusesController#set_thread, statuses.errors.in_reply_not_found.
+    assert missing.json() == {
+        "error": "The post you are trying to reply to does not appear to exist."
+    }
 
 
 def test_media_errors_are_mastodons(clean_sandbox: RunningSandbox) -> None:
