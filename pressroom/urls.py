@@ -9,6 +9,7 @@ from django.urls import include, path
 from pressroom.content import calendar_views
 from pressroom.content.urls import theme_urlpatterns
 from pressroom.desk import views as desk_views
+from pressroom.inbox.moderation_views import moderation_policy
 from pressroom.publishing.public_media import public_media
 
 urlpatterns = [
@@ -28,6 +29,7 @@ urlpatterns = [
     path("inbox/", include("pressroom.inbox.urls")),
     path("webhooks/", include("pressroom.inbox.webhook_urls")),
     path("corrections/", include("pressroom.corrections.urls")),
+    path("moderation-policy/", moderation_policy, name="moderation_policy"),
     path("m/<str:token>/<str:name>", public_media, name="public_media"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
