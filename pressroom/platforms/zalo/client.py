@@ -1,56 +1,62 @@
-"""Publish to a Zalo Official Account as an article: upload images, create, verify."""
+"""Publish to a Zalo Official Account as an article: upload images, create, verify. The
+inbound side (polling conversations, replies) is in client_inbound.py."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
 from typing import Any
 
 from pressroom.platforms.base import MediaFile, Outcome, OutcomeKind, Publication
+from pressroom.platforms.inbound import Fetched, OutgoingReply
 from pressroom.platforms.transport import (
     Call,
-    HttpPlatformClient,
-    Response,
     Stop,
     gather_all,
     json_body,
     poll,
     sent_after,
-    server_error_outcome,
     text_with_link,
     unexpected_outcome,
 )
+from pressroom.platforms.zalo.answers import MEDIA_PROCESSING
+from pressroom.platforms.zalo.client_inbound import InboundClient
 from pressroom.platforms.zalo.oauth import renew
 
-# -216, -124, -201 from platforms.md; -220 "access token has expired" from Zalo's error table.
-TOKEN_ERRORS = frozenset({-216, -124, -201, -220})
-MEDIA_PROCESSING = -214
-# Zalo's error table: -32 "exceeding the request rate limit".
-RATE_LIMITED = -32
-# "Unknown error, try again later": transient, but on a create the article may exist.
-UNKNOWN_ERROR = -100
 MAX_DESCRIPTION = 300
 
 
-class Client(HttpPlatformClient):
-    platform = "zalo"
-
-    @property
-    def _headers(self) -> dict[str, str]:
-        return {"access_token": str(self.access.credentials["access_token"])}
-
-    async def publish(self, publication: Publication) -> Outcome:
-        """Publish; an access token that expired (they last 25 hours) is renewed with the
-        refresh token through the keeper, and the publish is tried once more."""
-        outcome = await super().publish(publication)
-        if outcome.kind is not OutcomeKind.CREDENTIALS_EXPIRED or self.keeper is None:
-            return outcome
+class Client(InboundClient):
+    async def _renewing[T](self, attempt: Callable[[], Awaitable[T]]) -> T | Outcome:
+        """The attempt; when the access token expired (they last 25 hours), it is renewed
+        with the refresh token through the keeper and the attempt made once more. Zalo
+        refuses an expired token before doing anything, so trying again is safe."""
+        result = await attempt()
+        if (
+            not isinstance(result, Outcome)
+            or result.kind is not OutcomeKind.CREDENTIALS_EXPIRED
+            or self.keeper is None
+        ):
+            return result
         renewed = await renew(self.access, self.http, self.keeper, timeout=self.timeout)
         if renewed is None:
-            return outcome
+            return result
         if isinstance(renewed, Outcome):
             return self._redacted(renewed)
         self.access = renewed
-        return await super().publish(publication)
+        return await attempt()
+
+    async def publish(self, publication: Publication) -> Outcome:
+        return await self._renewing(lambda: super(Client, self).publish(publication))
+
+    async def fetch(self, cursor: Mapping[str, Any]) -> Fetched | Outcome:
+        return await self._renewing(lambda: super(Client, self).fetch(cursor))
+
+    async def send_reply(self, reply: OutgoingReply) -> Outcome:
+        return await self._renewing(lambda: super(Client, self).send_reply(reply))
+
+    async def look_for_reply(self, reply: OutgoingReply, since: datetime | None) -> Outcome | None:
+        return await self._renewing(lambda: super(Client, self).look_for_reply(reply, since))
 
     async def _publish(self, publication: Publication, call: Call) -> Outcome:
         if not publication.title.strip():
@@ -199,43 +205,3 @@ class Client(HttpPlatformClient):
                 )
             )
         return article_id, found
-
-    def _checked(
-        self, response: Response, *, creating: bool, after_create: bool = False
-    ) -> dict[str, Any]:
-        """`data` of a successful answer; Zalo reports failures inside HTTP 200."""
-        body = json_body(response)
-        if response.status_code >= 500:
-            raise Stop(server_error_outcome(response, creating=creating, reason=""))
-        if not isinstance(body, dict) or "error" not in body:
-            raise Stop(unexpected_outcome(response, creating=creating, what="the Zalo call"))
-        outcome = error_outcome(body)
-        if outcome is None:
-            data = body.get("data")
-            return data if isinstance(data, dict) else {}
-        if creating and outcome.code == str(UNKNOWN_ERROR):
-            after_create = True
-        if after_create:
-            # The article was created (or may have been); whatever Zalo says, it may be on
-            # the OA already: look before creating it again.
-            outcome = Outcome(
-                OutcomeKind.UNKNOWN, code=outcome.code, reason=outcome.reason, raw=outcome.raw
-            )
-        raise Stop(outcome)
-
-
-def error_outcome(body: dict[str, Any]) -> Outcome | None:
-    """None for success (`error` 0); otherwise what the error means for the delivery."""
-    try:
-        code = int(body.get("error", 0))
-    except (TypeError, ValueError):
-        code = -1
-    if code == 0:
-        return None
-    reason = str(body.get("message") or "")
-    common: dict[str, Any] = {"code": str(code), "reason": reason, "raw": {"error": code}}
-    if code in TOKEN_ERRORS:
-        return Outcome(OutcomeKind.CREDENTIALS_EXPIRED, **common)
-    if code in {MEDIA_PROCESSING, RATE_LIMITED, UNKNOWN_ERROR}:
-        return Outcome(OutcomeKind.RETRY_LATER, **common)
-    return Outcome(OutcomeKind.REJECTED, **common)

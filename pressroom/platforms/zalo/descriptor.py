@@ -34,6 +34,15 @@ DESCRIPTOR = Descriptor(
         "-100": words.UNAVAILABLE,
         "-32": words.RATE,
         "-210": words.INVALID,
+        "-230": _(
+            "Zalo lets the Official Account answer only a person who wrote to it in the past "
+            "7 days. The answer cannot be sent until the person writes again."
+        ),
+        "-211": _(
+            "The Official Account's proactive messages for this month are used up: Zalo "
+            "counts a 9th reply, or any reply after 48 hours, as one. Answer after the "
+            "person writes again."
+        ),
     },
     sandbox_path="/zalo",
     emulation="pressroom.platforms.zalo.sandbox",

@@ -1,5 +1,7 @@
 """The Zalo OA endpoints, emulated for the sandbox (mounted at /zalo): the OA's profile and
-followers, image upload, articles (create → token → verify → id, update, remove, list, detail).
+followers, image upload, articles (create → token → verify → id, update, remove, list, detail),
+and the OA's conversations and replies (messages.py, conversations.py; what citizens do there:
+public.py).
 
 Zalo answers HTTP 200 even for errors: `{"error": <non-zero>, "message": …}` (see
 articles.py for the envelope and what an article may hold; oauth.py for the
@@ -23,7 +25,6 @@ enforced (Zalo publishes none for articles; UNCONFIRMED), -32 only when injected
 from __future__ import annotations
 
 import base64
-import hashlib
 import secrets
 import time
 import uuid
@@ -48,7 +49,10 @@ from pressroom.platforms.zalo.sandbox.articles import (
     success,
     validated_article,
 )
+from pressroom.platforms.zalo.sandbox.citizens import follower_id
+from pressroom.platforms.zalo.sandbox.messages import MessagingApi
 from pressroom.platforms.zalo.sandbox.oauth import LOOK, STATE_AGENCY, oauth_routes
+from pressroom.platforms.zalo.sandbox.public import public
 from pressroom.sandbox.common import image_info, loads_json, read_incoming, server_root
 from pressroom.sandbox.conditions import Gate
 from pressroom.sandbox.emulation import Emulation
@@ -68,12 +72,6 @@ def article_id() -> str:
 def creation_token() -> str:
     """A token of Zalo's shape: base64 with + and / (its SDK's sample), not URL-safe."""
     return base64.b64encode(secrets.token_bytes(64)).decode("ascii")
-
-
-def follower_id(account_id: str, number: int) -> str:
-    """The OA's n-th follower, always the same id: a number of 19 digits, as Zalo's user ids."""
-    digest = hashlib.sha256(f"{account_id}:{number}".encode()).digest()
-    return str(10**18 + int.from_bytes(digest[:8], "big") % (9 * 10**18))
 
 
 class OfficialAccountApi(EmulatedApi):
@@ -411,7 +409,7 @@ class OfficialAccountApi(EmulatedApi):
 
 
 def routes(store: SandboxStore) -> list[BaseRoute]:
-    return OfficialAccountApi(store).routes()
+    return OfficialAccountApi(store).routes() + MessagingApi(store).routes()
 
 
 def oa_profile(account: Account) -> dict[str, Any]:
@@ -443,4 +441,5 @@ EMULATION = Emulation(
     routes=routes,
     look=LOOK,
     mounts={"/zalo-oauth": oauth_routes},
+    public=public,
 )

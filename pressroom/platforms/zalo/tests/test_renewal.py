@@ -1,4 +1,5 @@
-"""An expired Zalo access token is renewed by the client itself, through its keeper."""
+"""An expired Zalo access token is renewed by the client itself, through its keeper, for a
+publish as for a reply."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from pressroom.platforms.base import ChannelAccess, Outcome, OutcomeKind, Public
 from pressroom.platforms.clients import client_class, make_http_client
 from pressroom.platforms.testing import RunningSandbox
 from pressroom.platforms.transport import Renewal
+from pressroom.platforms.zalo.sandbox.public import ZaloPublic
+from pressroom.platforms.zalo.tests.conftest import Official, answer
 
 OA = "4200000000000002"
 APP = {"app_id": "1234567890", "secret_key": "oa-app-secret"}
@@ -82,3 +85,26 @@ def test_without_a_keeper_nothing_is_renewed(clean_sandbox: RunningSandbox) -> N
     outcome = publish(expired_channel(clean_sandbox, "r-1"), None)
     assert outcome.kind is OutcomeKind.CREDENTIALS_EXPIRED
     assert clean_sandbox.ledger(platform="zalo", kind="article") == []
+
+
+def test_a_reply_renews_the_token_and_is_sent_once(clean_sandbox: RunningSandbox) -> None:
+    access = expired_channel(clean_sandbox, "r-1")
+    official = Official(clean_sandbox, access)
+    store = official.store
+    account = store.account("zalo", OA)
+    assert account is not None
+    public = ZaloPublic(store)
+    question = public.message(account, public.citizen(account, 0), "Hỏi")
+    assert question is not None
+    keeper = Keeper()
+
+    async def run() -> Outcome:
+        async with make_http_client() as http:
+            client = client_class("zalo")(access, http, timeout=5.0, keeper=keeper)
+            return await client.send_reply(answer("Đáp", question))
+
+    outcome = asyncio.run(run())
+    assert outcome.kind is OutcomeKind.PUBLISHED
+    assert len(keeper.stored) == 1
+    replies = [entry for entry in official.messages() if entry["text"] == "Đáp"]
+    assert [entry["remote_id"] for entry in replies] == [outcome.remote_id]
