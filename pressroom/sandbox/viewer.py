@@ -110,40 +110,73 @@ def text_html(text: str, entities: Any = ()) -> str:
 
 
 MAX_DEPTH = 4
-PARENT_FIELDS = ("parent", "parent_id", "in_reply_to_id", "reply_to", "reply_to_message_id")
+PARENT_FIELDS = (
+    "parent",
+    "parent_id",
+    "in_reply_to_id",
+    "reply_to",
+    "reply_to_message",
+    "reply_to_message_id",
+)
 SENDER_FIELDS = ("from", "sender", "account", "user")
 NAME_FIELDS = ("name", "display_name", "acct", "username", "first_name")
+PAGE_FLAGS = ("by_page", "from_page", "by_bot")
+
+
+def _fields(item: Item) -> list[dict[str, Any]]:
+    """The item's data, and the platform message it keeps (a Telegram `message`)."""
+    nested = item.data.get("message")
+    return [item.data, nested] if isinstance(nested, dict) else [item.data]
 
 
 def author_of(item: Item, account: Account) -> tuple[str, bool]:
     """Who wrote an item under the account's posts or to it, and whether the account did."""
-    data = item.data
-    if data.get("by_page") is True or data.get("from_page") is True:
+    fields = _fields(item)
+    flags = [data[flag] for data in fields for flag in PAGE_FLAGS if flag in data]
+    if True in flags:
         return account.name, True
-    sender = next((data[key] for key in SENDER_FIELDS if key in data), None)
+    sender = next((data[key] for data in fields for key in SENDER_FIELDS if key in data), None)
     sender_id, name = "", ""
     if isinstance(sender, dict):
         sender_id = str(sender.get("id", ""))
         name = next((str(sender[key]) for key in NAME_FIELDS if sender.get(key)), "")
         if sender.get("first_name") and sender.get("last_name"):
             name = f"{sender['first_name']} {sender['last_name']}"
-    elif isinstance(sender, str | int):
+    elif isinstance(sender, str | int) and not isinstance(sender, bool):
         sender_id = str(sender)
-    sender_id = sender_id or str(data.get("from_id", ""))
-    if data.get("by_page") is not False and sender_id == account.account_id:
+    sender_id = sender_id or str(item.data.get("from_id", ""))
+    # An item kept under someone else's account (a Mastodon reply) is theirs.
+    if item.account_id != account.account_id:
+        sender_id = sender_id or item.account_id
+    elif not flags and sender_id == account.account_id:
         return account.name, True
-    given = data.get("author") or data.get("from_display_name")
+    given = item.data.get("author") or item.data.get("from_display_name")
     return str(given or name or sender_id or "—"), False
 
 
-def parent_of(item: Item) -> str:
-    for key in PARENT_FIELDS:
-        value = item.data.get(key)
-        if isinstance(value, dict):
-            value = value.get("id") or value.get("message_id")
-        if isinstance(value, str | int) and not isinstance(value, bool) and value != "":
-            return str(value)
+def _reference(value: Any) -> str:
+    if isinstance(value, dict):
+        value = value.get("id") or value.get("message_id")
+    if isinstance(value, str | int) and not isinstance(value, bool) and value != "":
+        return str(value)
     return ""
+
+
+def parent_of(item: Item) -> str:
+    """What an item answers, as its data names it (a remote id, or a platform message id)."""
+    for data in _fields(item):
+        for key in PARENT_FIELDS:
+            found = _reference(data.get(key))
+            if found:
+                return found
+    return ""
+
+
+def names_of(item: Item) -> list[str]:
+    """What other items call it by: its remote id, and its platform message id."""
+    nested = item.data.get("message")
+    message_id = _reference(nested.get("message_id")) if isinstance(nested, dict) else ""
+    return [item.remote_id, message_id] if message_id else [item.remote_id]
 
 
 class Threads:
@@ -159,11 +192,11 @@ class Threads:
         comments = public.comments(post)
         if not comments:
             return ""
-        known = {comment.remote_id for comment in comments}
+        known = {name: comment.remote_id for comment in comments for name in names_of(comment)}
         replies: dict[str, list[Item]] = {}
         for comment in comments:
-            parent = parent_of(comment)
-            replies.setdefault(parent if parent in known else "", []).append(comment)
+            parent = known.get(parent_of(comment), "")
+            replies.setdefault(parent if parent != comment.remote_id else "", []).append(comment)
 
         def drawn(comment: Item, depth: int) -> str:
             name, by_page = author_of(comment, account)

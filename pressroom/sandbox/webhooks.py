@@ -14,6 +14,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
+import sqlite3
 import threading
 import time
 from collections.abc import Mapping
@@ -22,6 +24,8 @@ from typing import Any
 import aiohttp
 
 from pressroom.sandbox.writes import WriteBehind
+
+logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 10
 FIRST_RETRY_S = 1.0
@@ -138,14 +142,20 @@ class WebhookOutbox:
             async with _session() as session:
                 while True:
                     self._wake.clear()
-                    due = self._pending_ids(due_only=True, limit=CONCURRENCY)
-                    if due:
-                        await asyncio.gather(
-                            *(self._attempt(session, delivery) for delivery in due)
-                        )
-                        continue
+                    try:
+                        due = self._pending_ids(due_only=True, limit=CONCURRENCY)
+                        if due:
+                            await asyncio.gather(
+                                *(self._attempt(session, delivery) for delivery in due)
+                            )
+                            continue
+                        idle = self._idle_s()
+                    except sqlite3.Error:
+                        # The sender outlives a failed round: the deliveries stay on disk.
+                        logger.exception("The sandbox's webhook sender could not read its outbox")
+                        idle = IDLE_POLL_S
                     with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(self._wake.wait(), self._idle_s())
+                        await asyncio.wait_for(self._wake.wait(), idle)
         finally:
             self._loop = None
             self._wake = None

@@ -9,6 +9,8 @@ from typing import Any
 
 import httpx
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
@@ -256,3 +258,16 @@ def test_at_a_rate_the_public_acts_by_itself(served: tuple[str, SandboxStore]) -
     made = store.items(platform="town", top_level=False)
     assert made
     assert all(item.text for item in made)
+
+
+def test_the_sandbox_starts_with_the_rate_and_seed_it_is_given(tmp_path: Path) -> None:
+    app = build_app(tmp_path / "sandbox", [TOWN], public_rate=2.5, public_seed=4)
+    with ServedApp(app) as running:
+        shown = httpx.get(f"{running.url}/_control/public").json()
+    assert (shown["rate_per_minute"], shown["seed"]) == (2.5, 4)
+
+
+def test_the_command_refuses_a_rate_out_of_range(tmp_path: Path) -> None:
+    for rate in ("-1", "nan", "100000"):
+        with pytest.raises(CommandError, match="--public-rate"):
+            call_command("sandbox", "--public-rate", rate, "--state-dir", str(tmp_path))

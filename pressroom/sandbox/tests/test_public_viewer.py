@@ -5,14 +5,16 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
 from pressroom.sandbox.server import build_app
-from pressroom.sandbox.store import SandboxStore
+from pressroom.sandbox.store import Account, Item, SandboxStore
 from pressroom.sandbox.testing import ServedApp
 from pressroom.sandbox.tests.town import TOWN, add_post
+from pressroom.sandbox.viewer import author_of, names_of, parent_of
 
 
 @pytest.fixture
@@ -102,3 +104,48 @@ def test_a_platform_without_a_public_shows_no_comments(tmp_path: Path) -> None:
     assert "Thông báo p1" in page
     assert "bình luận" not in page
     assert "Tin nhắn" not in page
+
+
+def item(remote_id: str, *, account_id: str = "ubnd", **data: Any) -> Item:
+    return Item(
+        seq=1,
+        platform="town",
+        account_id=account_id,
+        kind="comment",
+        remote_id=remote_id,
+        top_level=False,
+        text="",
+        title="",
+        link="",
+        media=[],
+        data=data,
+        idempotency_key="",
+        created_at=0,
+    )
+
+
+ACCOUNT = Account("town", "ubnd", "t", "UBND phường", {}, 0)
+
+
+def test_authors_are_read_from_the_platforms_own_fields() -> None:
+    assert author_of(item("1", author="Lan", by_page=False), ACCOUNT) == ("Lan", False)
+    assert author_of(item("1", by_page=True), ACCOUNT) == ("UBND phường", True)
+    sent_by_page: dict[str, Any] = {"from": {"id": "ubnd", "name": "UBND"}}
+    assert author_of(item("1", **sent_by_page), ACCOUNT)[1]
+    telegram: dict[str, Any] = {
+        "message": {"message_id": 9, "from": {"id": 5, "first_name": "Lan"}}
+    }
+    assert author_of(item("c:9", **telegram), ACCOUNT) == ("Lan", False)
+    assert author_of(item("c:9", by_bot=True, **telegram), ACCOUNT) == ("UBND phường", True)
+    # A reply kept under the citizen's own account (Mastodon's statuses).
+    assert author_of(item("7", account_id="1090"), ACCOUNT) == ("1090", False)
+    assert author_of(item("7"), ACCOUNT) == ("—", False)
+
+
+def test_parents_are_read_from_the_platforms_own_fields() -> None:
+    assert parent_of(item("2", parent="1")) == "1"
+    assert parent_of(item("2", in_reply_to_id="1")) == "1"
+    assert parent_of(item("2", parent={"id": "1"})) == "1"
+    assert parent_of(item("c:2", message={"reply_to_message": {"message_id": 1}})) == "1"
+    assert parent_of(item("2", parent=True)) == ""
+    assert names_of(item("c:2", message={"message_id": 2})) == ["c:2", "2"]
