@@ -1,4 +1,5 @@
-"""Publish to a Telegram channel through the Bot API: a message, a photo or an album."""
+"""Publish to a Telegram channel through the Bot API: a message, a photo or an album; the
+inbound side (polling, replies, deleting, the webhook) is client_inbound.py."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ import json
 from typing import Any
 
 from pressroom.platforms.base import Outcome, OutcomeKind, Publication
+from pressroom.platforms.telegram.botapi import LOST_ACCESS, error_outcome
+from pressroom.platforms.telegram.client_inbound import TelegramInbound
 from pressroom.platforms.transport import (
     Call,
-    HttpPlatformClient,
     Response,
     json_body,
     server_error_outcome,
@@ -17,16 +19,11 @@ from pressroom.platforms.transport import (
     unexpected_outcome,
 )
 
-# A 403 with these words means the bot lost its place in the channel: reconnect it.
-LOST_ACCESS = ("not a member", "was kicked")
+__all__ = ["LOST_ACCESS", "Client", "error_outcome", "rendered"]
 
 
-class Client(HttpPlatformClient):
+class Client(TelegramInbound):
     platform = "telegram"
-
-    def _method_url(self, method: str) -> str:
-        # The token is part of the path: this URL must never be logged or put in a reason.
-        return f"{self.api_base}/bot{self.access.credentials['bot_token']}/{method}"
 
     async def _publish(self, publication: Publication, call: Call) -> Outcome:
         text, markup = rendered(publication)
@@ -96,27 +93,3 @@ def rendered(publication: Publication) -> tuple[str, dict[str, str]]:
     if text:
         body += f"\n\n{html.escape(text, quote=False)}"
     return body, {"parse_mode": "HTML"}
-
-
-def error_outcome(response: Response, body: dict[str, Any]) -> Outcome:
-    code = body.get("error_code") or response.status_code
-    reason = str(body.get("description") or "")
-    parameters = body.get("parameters") if isinstance(body.get("parameters"), dict) else {}
-    common: dict[str, Any] = {
-        "code": str(code),
-        "reason": reason,
-        "raw": {"error_code": code, "parameters": parameters},
-    }
-    if code == 401 or (code == 403 and any(words in reason for words in LOST_ACCESS)):
-        return Outcome(OutcomeKind.CREDENTIALS_EXPIRED, **common)
-    if code == 429:
-        retry_after = parameters.get("retry_after") if parameters else None
-        return Outcome(
-            OutcomeKind.RETRY_LATER,
-            retry_after_s=float(retry_after) if isinstance(retry_after, int | float) else None,
-            **common,
-        )
-    if isinstance(code, int) and code >= 500:
-        return server_error_outcome(response, creating=True, reason=reason)
-    # 400 bad request (too long, chat not found, …), other 403s, 409.
-    return Outcome(OutcomeKind.REJECTED, **common)

@@ -4,6 +4,13 @@ Telegram has no consent page for channels: a person creates a bot with @BotFathe
 to the channel as an administrator allowed to post, and gives Pressroom the bot's token and the
 channel's @username (or id). `getMe` checks the token, `getChat` finds the channel, and
 `getChatMember` must show the bot as an administrator with `can_post_messages`.
+
+Comments live in the channel's linked discussion group (getChat's `linked_chat_id`, kept in the
+channel's options as `discussion_chat_id`). After connecting, `after_connect` reads the bot's
+place there: it sees every comment only as an administrator of the group, or as a member with
+BotFather's privacy mode off; it deletes comments only with `can_delete_messages`. The webhook
+is set by the app, which knows its own address (webhooks.py: `webhook_setup`); disconnecting
+removes it.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from pressroom.platforms.base import OutcomeKind
 from pressroom.platforms.connecting import (
     ConnectField,
     Connector,
@@ -28,6 +36,9 @@ from pressroom.platforms.connecting import (
     unreachable,
 )
 from pressroom.platforms.telegram.descriptor import DESCRIPTOR
+from pressroom.platforms.telegram.webhooks import webhook_removal, webhook_setup
+
+__all__ = ["CONNECTOR", "TelegramConnector", "normalise_chat", "webhook_setup"]
 
 # BotFather's tokens: the bot's id, a colon, then at least 30 characters.
 TOKEN = re.compile(r"^(\d{3,20}):[A-Za-z0-9_-]{20,100}$")
@@ -139,16 +150,67 @@ class TelegramConnector(Connector):
                 % {"bot": bot.get("username")}
             )
         username = str(channel.get("username") or "")
+        options: dict[str, Any] = {
+            "username": username,
+            "bot_username": str(bot.get("username") or ""),
+        }
+        details = [f"@{username}"] if username else []
+        linked = channel.get("linked_chat_id")
+        if isinstance(linked, int):
+            options["discussion_chat_id"] = linked
+        else:
+            details.append(_("No discussion group: nobody can comment on the channel's posts."))
         return Found(
             external_id=str(channel["id"]),
             name=str(channel.get("title") or chat),
             api_base=api,
             credentials={"bot_token": token},
-            options={"username": username, "bot_username": str(bot.get("username") or "")},
+            options=options,
             problems=tuple(problems),
-            details=(f"@{username}",) if username else (),
+            details=tuple(details),
             aliases=(f"@{username}",) if username else (),
         )
+
+    def after_connect(self, found: Found) -> dict[str, Any]:
+        """Where the channel's comments are, and whether the bot sees and may delete them:
+        `discussion_chat_id` (None without a group), `discussion_bot_status`
+        (administrator, member, left), `discussion_bot_can_delete`,
+        `bot_reads_all_group_messages` (privacy mode off), `discussion_error`."""
+        token = str(found.credentials.get("bot_token") or "")
+        options: dict[str, Any] = {"discussion_chat_id": None, "discussion_error": ""}
+        try:
+            with client() as http:
+                bot = self._call(http, found.api_base, token, "getMe", {})
+                channel = self._call(
+                    http, found.api_base, token, "getChat", {"chat_id": found.external_id}
+                )
+                group = channel.get("linked_chat_id")
+                options["bot_reads_all_group_messages"] = (
+                    bot.get("can_read_all_group_messages") is True
+                )
+                if not isinstance(group, int):
+                    return options
+                options["discussion_chat_id"] = group
+                member = self._call(
+                    http,
+                    found.api_base,
+                    token,
+                    "getChatMember",
+                    {"chat_id": group, "user_id": bot["id"]},
+                )
+        except ConnectRefused as refused:
+            options["discussion_error"] = refused.message
+            return options
+        options["discussion_bot_status"] = str(member.get("status") or "")
+        options["discussion_bot_can_delete"] = member.get("can_delete_messages") is True
+        return options
+
+    def disconnect(self, api_base: str, external_id: str, credentials: Mapping[str, Any]) -> bool:
+        """Remove the bot's webhook: Telegram stops sending its updates to Pressroom."""
+        token = str(credentials.get("bot_token") or "")
+        if not token:
+            return False
+        return webhook_removal(api_base, token).kind is OutcomeKind.PUBLISHED
 
     def _call(
         self, http: httpx.Client, api: str, token: str, method: str, params: Mapping[str, Any]

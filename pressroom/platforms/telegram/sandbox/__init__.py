@@ -1,22 +1,26 @@
 """The Bot API methods Pressroom uses, emulated for the sandbox (mounted at /telegram).
 
 Methods at `/telegram/bot<token>/<method>` (names in any case, parameters in the query, a form
-or JSON): getMe, getChat, getChatMember, getChatMemberCount (the connect flow's checks) and
-sendMessage, sendPhoto, sendMediaGroup. Who the bots and channels are, and the account settings
-that shape them, is in chats.py; `/telegram/botfather` is the training page that makes
-a bot and a channel (botfather.py); text is parsed and counted in text.py.
+or JSON): getMe, getChat, getChatMember, getChatMemberCount (the connect flow's checks),
+sendMessage, sendPhoto, sendMediaGroup (posting.py), deleteMessage, and the bot's updates:
+getUpdates, setWebhook, deleteWebhook, getWebhookInfo (updates.py, webhook.py). Who the bots
+and channels are, and the account settings that shape them, is in chats.py; each channel's
+discussion group, where its posts are forwarded and commented, in discussion.py; the group and
+private chats with the bot in conversations.py; what simulated citizens do in public.py.
+`/telegram/botfather` is the training page that makes a bot and a channel (botfather.py); text
+is parsed and counted in text.py.
 Fault operations: the method name (`getMe`, `getChat`, `getChatMember`, `getChatMemberCount`,
-and `sendMessage`, `sendPhoto`, `sendMediaGroup`, which create).
-Rate limits (limits.py): 30 sends a second per bot token and 20 a minute per channel,
-then 429 with `parameters.retry_after`; an album counts as one send.
+`getUpdates`, `setWebhook`, `deleteWebhook`, `getWebhookInfo`, `deleteMessage`, and
+`sendMessage`, `sendPhoto`, `sendMediaGroup`, which create); in a discussion group or a private
+chat, under the account of the channel (or of the bot's first channel).
+Rate limits (limits.py): 30 sends a second per bot token and 20 a minute per channel (and per
+discussion group), then 429 with `parameters.retry_after`; an album counts as one send.
 """
 
 from __future__ import annotations
 
 import re
-import secrets
-import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.requests import Request
@@ -24,7 +28,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from pressroom.platforms.telegram.descriptor import DESCRIPTOR
-from pressroom.platforms.telegram.sandbox import botfather
+from pressroom.platforms.telegram.sandbox import botfather, updates, webhook
 from pressroom.platforms.telegram.sandbox.chats import (
     bot_id,
     bot_member,
@@ -32,11 +36,12 @@ from pressroom.platforms.telegram.sandbox.chats import (
     can_post,
     chat_full_info,
     chat_number,
-    chat_object,
     is_member,
     member_count,
     username_of,
 )
+from pressroom.platforms.telegram.sandbox.conversations import Conversations, Target
+from pressroom.platforms.telegram.sandbox.discussion import discussion_chat_id
 from pressroom.platforms.telegram.sandbox.errors import (
     NEED_ADMIN,
     NOT_A_MEMBER,
@@ -45,32 +50,24 @@ from pressroom.platforms.telegram.sandbox.errors import (
     fault_error,
     forbidden,
 )
-from pressroom.platforms.telegram.sandbox.limits import BotLimits
-from pressroom.platforms.telegram.sandbox.text import count_characters, formatted
-from pressroom.sandbox.common import (
-    BadRequestBody,
-    Incoming,
-    Upload,
-    image_info,
-    loads_json,
-    read_incoming,
-)
+from pressroom.platforms.telegram.sandbox.limits import CHAT, BotLimits
+from pressroom.platforms.telegram.sandbox.posting import ChannelPosting
+from pressroom.platforms.telegram.sandbox.public import public
+from pressroom.sandbox.common import BadRequestBody, Incoming, read_incoming
 from pressroom.sandbox.conditions import Gate
 from pressroom.sandbox.emulation import Emulation, Look
 from pressroom.sandbox.endpoints import EmulatedApi, PlatformError
 from pressroom.sandbox.store import Account, SandboxStore
 
 PLATFORM = "telegram"
-MAX_TEXT, MAX_CAPTION = 4096, 1024
-MIN_ALBUM, MAX_ALBUM = 2, 10
-MAX_PHOTO_BYTES = 10 * 1024 * 1024
 SEND_METHODS = frozenset({"sendMessage", "sendPhoto", "sendMediaGroup"})
+WRITE_METHODS = SEND_METHODS | {"deleteMessage"}
 # What api.telegram.org takes for a token at all: a bot id (digits, no leading zero), a colon,
 # then anything without a slash; anything else is a path it does not serve (404).
 TOKEN_SHAPE = re.compile(r"[1-9][0-9]{0,19}:[^/]{1,75}")
 
 
-class BotApi(EmulatedApi):
+class BotApi(ChannelPosting, EmulatedApi):
     """The Bot API's methods behind one route, one method each."""
 
     def __init__(self, store: SandboxStore) -> None:
@@ -83,6 +80,8 @@ class BotApi(EmulatedApi):
                 limiter=BotLimits(),
             ),
         )
+        self.bots = updates.bots_for(store)
+        self.conversations = Conversations(store, self.bots)
         chat_methods: dict[str, Callable[[Account, str, Incoming], Any]] = {
             "getChat": self.get_chat,
             "getChatMember": self.get_chat_member,
@@ -90,6 +89,15 @@ class BotApi(EmulatedApi):
             "sendMessage": self.send_message,
             "sendPhoto": self.send_photo,
             "sendMediaGroup": self.send_media_group,
+            "deleteMessage": self.conversations.delete_in_channel,
+        }
+        # The same methods in a discussion group or a private chat.
+        self.elsewhere: dict[str, Callable[[Target, str, Incoming], Any]] = {
+            "getChat": self.conversations.get_chat,
+            "getChatMember": self.conversations.get_chat_member,
+            "getChatMemberCount": self.conversations.get_chat_member_count,
+            "sendMessage": self.conversations.send_message,
+            "deleteMessage": self.conversations.delete_message,
         }
         # Telegram reads method names in any case (getchatmemberscount is the old name).
         self.chat_methods = {name.lower(): (name, method) for name, method in chat_methods.items()}
@@ -129,7 +137,7 @@ class BotApi(EmulatedApi):
             raise forbidden(NOT_A_MEMBER)
 
     def get_chat(self, channel: Account, token: str, incoming: Incoming) -> Any:
-        return chat_full_info(channel)
+        return chat_full_info(channel, discussion_chat_id(channel))
 
     def get_chat_member(self, channel: Account, token: str, incoming: Incoming) -> Any:
         if bot_id(token) != user_id(incoming):
@@ -148,164 +156,6 @@ class BotApi(EmulatedApi):
         if not can_post(channel, token):
             raise bad_request(NEED_ADMIN)
 
-    def photo_sizes(self, media_id: str) -> list[dict[str, Any]]:
-        media = self.store.files.get(PLATFORM, media_id)
-        if media is None:
-            return []
-        return [
-            {
-                "file_id": media.media_id,
-                "file_unique_id": media.media_id[:16],
-                "width": media.width,
-                "height": media.height,
-                "file_size": media.size,
-            }
-        ]
-
-    def save_photo(self, channel: Account, upload: Upload) -> str:
-        info = image_info(upload.content)
-        if info is None:
-            raise bad_request("IMAGE_PROCESS_FAILED")
-        if len(upload.content) > MAX_PHOTO_BYTES:
-            raise bad_request("file is too big")
-        media_id = "AgAC" + secrets.token_urlsafe(24)
-        self.store.files.save(
-            platform=PLATFORM,
-            account_id=channel.account_id,
-            media_id=media_id,
-            content=upload.content,
-            content_type=info.content_type,
-            width=info.width,
-            height=info.height,
-        )
-        return media_id
-
-    def photo_from(self, channel: Account, incoming: Incoming, reference: Any) -> str:
-        """An uploaded file (`attach://name` or the field itself) or a known file_id."""
-        if isinstance(reference, str) and reference.startswith("attach://"):
-            upload = incoming.files.get(reference.removeprefix("attach://"))
-            if upload is None:
-                raise bad_request("wrong file identifier/HTTP URL specified")
-            return self.save_photo(channel, upload)
-        if isinstance(reference, str) and self.store.files.get(PLATFORM, reference) is not None:
-            return reference
-        raise bad_request("wrong file identifier/HTTP URL specified")
-
-    def caption(self, caption: Any, parse_mode: Any) -> tuple[str, list[dict[str, Any]]]:
-        """A photo's caption as Telegram keeps it: parsed, cleaned, at most 1,024 characters."""
-        kept = formatted(
-            "" if caption is None else str(caption),
-            "" if parse_mode is None else str(parse_mode),
-            allow_empty=True,
-        )
-        if count_characters(kept.text) > MAX_CAPTION:
-            raise bad_request("message caption is too long")
-        return kept.text, kept.entities
-
-    def message(
-        self,
-        channel: Account,
-        message_id: int,
-        text: str,
-        photo: str | None,
-        entities: list[dict[str, Any]],
-        **extra: Any,
-    ) -> dict[str, Any]:
-        chat = chat_object(channel)
-        body: dict[str, Any] = {
-            "message_id": message_id,
-            "sender_chat": chat,
-            "chat": chat,
-            "date": int(time.time()),
-            **extra,
-        }
-        if photo:
-            body["photo"] = self.photo_sizes(photo)
-            if text:
-                body["caption"] = text
-            if entities:
-                body["caption_entities"] = entities
-        else:
-            body["text"] = text
-            if entities:
-                body["entities"] = entities
-        return body
-
-    def next_message_id(self, channel: Account, count: int = 1) -> int:
-        first = self.store.next_number(f"telegram:{channel.account_id}")
-        for _ in range(count - 1):
-            self.store.next_number(f"telegram:{channel.account_id}")
-        return first
-
-    def record(
-        self,
-        channel: Account,
-        message_id: int,
-        text: str,
-        photos: list[str],
-        entities: list[dict[str, Any]],
-        **data: Any,
-    ) -> None:
-        if entities:
-            data["entities"] = entities
-        self.store.add_item(
-            platform=PLATFORM,
-            account_id=channel.account_id,
-            kind="message",
-            remote_id=str(message_id),
-            top_level=True,
-            text=text,
-            media=photos,
-            data=data,
-        )
-
-    def send_message(self, channel: Account, token: str, incoming: Incoming) -> Any:
-        raw = incoming.text("text")
-        if not raw:
-            raise bad_request("message text is empty")
-        kept = formatted(raw, incoming.text("parse_mode"), allow_empty=False)
-        text, entities = kept.text, kept.entities
-        if count_characters(text) > MAX_TEXT:
-            raise bad_request("message is too long")
-        message_id = self.next_message_id(channel)
-        self.record(channel, message_id, text, [], entities)
-        return self.message(channel, message_id, text, None, entities)
-
-    def send_photo(self, channel: Account, token: str, incoming: Incoming) -> Any:
-        caption, entities = self.caption(incoming.get("caption"), incoming.get("parse_mode"))
-        upload = incoming.files.get("photo")
-        if upload is not None:
-            photo = self.save_photo(channel, upload)
-        elif incoming.get("photo"):
-            photo = self.photo_from(channel, incoming, incoming.get("photo"))
-        else:
-            raise bad_request("there is no photo in the request")
-        message_id = self.next_message_id(channel)
-        self.record(channel, message_id, caption, [photo], entities)
-        return self.message(channel, message_id, caption, photo, entities)
-
-    def send_media_group(self, channel: Account, token: str, incoming: Incoming) -> Any:
-        items = loads_json(incoming.get("media"))
-        if not isinstance(items, list):
-            raise bad_request("can't parse media JSON object")
-        if not MIN_ALBUM <= len(items) <= MAX_ALBUM:
-            raise bad_request("wrong number of media in the album: 2 to 10 are allowed")
-        captions, photos = [], []
-        for item in items:
-            if not isinstance(item, dict) or item.get("type") != "photo":
-                raise bad_request("only photos are accepted in a sandbox album")
-            captions.append(self.caption(item.get("caption"), item.get("parse_mode")))
-        for item in items:
-            photos.append(self.photo_from(channel, incoming, item.get("media")))
-        first = self.next_message_id(channel, len(photos))
-        group_id = str(self.store.next_number("telegram:media_groups", 13000000000000000))
-        first_caption, first_entities = captions[0]
-        self.record(channel, first, first_caption, photos, first_entities, media_group_id=group_id)
-        return [
-            self.message(channel, first + index, text, photo, entities, media_group_id=group_id)
-            for index, ((text, entities), photo) in enumerate(zip(captions, photos, strict=True))
-        ]
-
     async def bot_method(self, request: Request) -> Response:
         token = request.path_params["token"]
         method = request.path_params["method"]
@@ -313,21 +163,28 @@ class BotApi(EmulatedApi):
             if not TOKEN_SHAPE.fullmatch(token):
                 raise BotApiError(404, "Not Found")
             bot = self.bot_account(token)
-            if method.lower() == "getme":
+            lower = method.lower()
+            if lower == "getme":
                 return await self.answer(bot, "getMe", lambda: self.get_me(bot))
-            name, function = self.chat_methods.get(method.lower(), ("", None))
-            if function is None:
+            listening = webhook.METHODS.get(lower)
+            name, function = self.chat_methods.get(lower, ("", None))
+            if function is None and listening is None:
                 raise BotApiError(404, "Not Found")
             try:
                 incoming = await read_incoming(request)
             except BadRequestBody as error:
                 raise bad_request(str(error)) from error
+            if listening is not None:
+                return await self.reply(
+                    bot, listening, lambda: webhook.answer(self.bots, listening, token, incoming)
+                )
+            assert function is not None
             if name == "getChatMember":
                 user_id(incoming)
             channel = self.find_chat(incoming.get("chat_id", ""))
             if channel is None:
-                raise bad_request(chat_lookup_error(incoming.get("chat_id")))
-            if name in SEND_METHODS:
+                return await self.elsewhere_answer(name, token, incoming)
+            if name in WRITE_METHODS:
                 self.postable(channel, token)
             else:
                 self.readable(channel, token)
@@ -340,13 +197,53 @@ class BotApi(EmulatedApi):
             creates=name in SEND_METHODS,
         )
 
+    async def elsewhere_answer(self, name: str, token: str, incoming: Incoming) -> Response:
+        """A method in a discussion group or a private chat."""
+        chat_id = incoming.get("chat_id", "")
+        target = self.conversations.find(chat_id, token)
+        if target is None:
+            raise bad_request(chat_lookup_error(chat_id))
+        function = self.elsewhere.get(name)
+        if function is None:
+            raise bad_request("the sandbox sends photos to channels only")
+        self.conversations.check(target, token)
+        chat = CHAT.set(f"{target.channel.account_id}#discussion" if target.kind == "group" else "")
+        try:
+            return await self.answer(
+                target.channel,
+                name,
+                lambda: function(target, token, incoming),
+                creates=name in SEND_METHODS,
+            )
+        finally:
+            CHAT.reset(chat)
+
     async def answer(
         self, account: Account, operation: str, result: Callable[[], Any], *, creates: bool = False
     ) -> Response:
         """The method's result as `{"ok":true,"result":…}`, behind the account's conditions."""
 
+        async def run() -> tuple[Any, str]:
+            return result(), ""
+
+        return await self.reply(account, operation, run, creates=creates)
+
+    async def reply(
+        self,
+        account: Account,
+        operation: str,
+        run: Callable[[], Awaitable[tuple[Any, str]]],
+        *,
+        creates: bool = False,
+    ) -> Response:
+        """`{"ok":true,"result":…,"description"?:…}` from what `run` answers."""
+
         async def handler() -> Response:
-            return JSONResponse({"ok": True, "result": result()})
+            result, description = await run()
+            body: dict[str, Any] = {"ok": True, "result": result}
+            if description:
+                body["description"] = description
+            return JSONResponse(body)
 
         return await self.guarded(account, operation, handler, creates=creates)
 
@@ -381,4 +278,5 @@ EMULATION = Emulation(
     path=DESCRIPTOR.sandbox_path,
     routes=routes,
     look=Look(brand="Telegram", accent="#229ed9", background="#dfe9d6", item="Tin nhắn (Message)"),
+    public=public,
 )

@@ -6,7 +6,7 @@ serve several channels. Account settings, all optional:
 
 - `username` (the channel's public @username; from an account id `@name` otherwise),
   `chat_id` (its numeric id, `-100…`; derived from the account id otherwise),
-  `linked_chat_id` (its discussion group), `member_count` (subscribers);
+  `linked_chat_id` (its discussion group's id; discussion.py), `member_count` (subscribers);
 - `bot_username`, `bot_name` (the bot's @username and name, read from the bot's first channel),
   `bot_status` (`administrator`, `member` or `left`; default `administrator`),
   `bot_can_post` (the administrator's right to post messages; default true).
@@ -71,7 +71,9 @@ def bot_user(account: Account, *, full: bool = False) -> dict[str, Any]:
     if full:
         user.update(
             can_join_groups=True,
-            can_read_all_group_messages=False,
+            # BotFather's privacy mode (on unless the account says `bot_privacy: false`).
+            can_read_all_group_messages=account.extra.get("bot_privacy", True)
+            in (False, "false", "0", 0),
             supports_inline_queries=False,
             supports_guest_queries=False,
             can_connect_to_business=False,
@@ -93,16 +95,17 @@ def chat_object(account: Account) -> dict[str, Any]:
     return chat
 
 
-def chat_full_info(account: Account) -> dict[str, Any]:
-    """getChat's answer for a channel (fields in telegram-bot-api's order)."""
+def chat_full_info(account: Account, linked: int | None = None) -> dict[str, Any]:
+    """getChat's answer for a channel (fields in telegram-bot-api's order); `linked` is its
+    discussion group's id."""
     chat = chat_object(account)
     username = username_of(account)
     if username:
         chat["active_usernames"] = [username]
     if account.extra.get("description"):
         chat["description"] = str(account.extra["description"])
-    if account.extra.get("linked_chat_id") is not None:
-        chat["linked_chat_id"] = int(account.extra["linked_chat_id"])
+    if linked is not None:
+        chat["linked_chat_id"] = linked
     chat["accepted_gift_types"] = {
         "unlimited_gifts": False,
         "limited_gifts": False,

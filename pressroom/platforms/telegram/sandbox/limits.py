@@ -7,7 +7,9 @@ them, applies 30 a second to every request of a bot and 20 a minute to each grou
 channel** (any chat id that is a string or negative). The sandbox refuses what both would:
 
 - per bot token, 30 sends in any rolling second;
-- per channel, 20 sends in any rolling minute (a burst is fine until the 21st).
+- per channel, 20 sends in any rolling minute (a burst is fine until the 21st); a channel's
+  discussion group counts on its own, a private chat not at all (the FAQ's one a second there
+  allows bursts; the 30 a second of the bot still hold).
 
 An album is one send (one sendMediaGroup call), as the library counts it. A refused send is
 not counted, and is answered 429 `Too Many Requests: retry after N` with
@@ -18,11 +20,16 @@ from __future__ import annotations
 
 import math
 from collections import deque
+from contextvars import ContextVar
 
 from pressroom.sandbox.store import Account
 
 MESSAGES_PER_SECOND = 30
 MESSAGES_PER_CHAT_MINUTE = 20
+
+# The chat a send goes to, when it is not the account's channel: its own key, or "" for a
+# chat without a per-minute limit (set by the method's handler around the Gate).
+CHAT: ContextVar[str | None] = ContextVar("telegram_chat", default=None)
 
 
 def wait_for(sent: deque[float], limit: int, window_s: float, now: float) -> float | None:
@@ -51,17 +58,18 @@ class BotLimits:
     def admit(self, account: Account, *, operation: str, creates: bool, now: float) -> float | None:
         if not creates:
             return None
+        chat = CHAT.get()
         by_bot = self._by_bot.setdefault(account.token, deque())
-        by_chat = self._by_chat.setdefault(account.account_id, deque())
-        waits = [
-            wait_for(by_bot, self.per_second, 1.0, now),
-            wait_for(by_chat, self.per_chat_minute, 60.0, now),
-        ]
+        by_chat = self._by_chat.setdefault(account.account_id if chat is None else chat, deque())
+        waits = [wait_for(by_bot, self.per_second, 1.0, now)]
+        if chat != "":
+            waits.append(wait_for(by_chat, self.per_chat_minute, 60.0, now))
         refused = [wait for wait in waits if wait is not None]
         if refused:
             return max(refused)
         by_bot.append(now)
-        by_chat.append(now)
+        if chat != "":
+            by_chat.append(now)
         return None
 
     def headers(self, account: Account, *, operation: str, now: float) -> dict[str, str]:
