@@ -3,7 +3,8 @@ and quotas, and the webhooks Zalo sends about them.
 
 Each message is a store item (kind "message", not top-level; remote id = its msg_id) with data
 `user_id`, `direction` ("in" from the person, "out" from the OA), `msg_id`, `time` (epoch ms),
-`type` ("text") and the person's `display_name`. Per person a record (namespace
+`type` ("text"), the person's `display_name`, and for the viewer `conversation`, `author` and
+`by_page`. Per person a record (namespace
 `zalo:chats:<oa>`) keeps the last message and the reply window: when the person last wrote and
 how many free replies the OA has sent since.
 
@@ -276,6 +277,10 @@ class Conversations:
                 "time": ms,
                 "type": "text",
                 "display_name": name,
+                # What the sandbox's viewer reads: the conversation, and who wrote.
+                "conversation": user_id,
+                "author": account.name if direction == "out" else name,
+                "by_page": direction == "out",
             },
         )
 

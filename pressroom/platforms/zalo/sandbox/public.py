@@ -29,6 +29,10 @@ class ZaloPublic:
     ) -> Item | None:
         return None
 
+    def messages(self, account: Account) -> list[Item]:
+        """The OA's conversations, oldest first (the viewer shows them)."""
+        return self.store.items(platform=PLATFORM, account_id=account.account_id, kind="message")
+
     def message(self, account: Account, citizen: Citizen, text: str) -> Item | None:
         return self.conversations.receive(account, citizen.id, citizen.name, text)
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import httpx
 import pytest
 import time_machine
 
 from pressroom.platforms.base import OutcomeKind
 from pressroom.platforms.inbound import OutgoingReply, ReplyWay
-from pressroom.platforms.zalo.tests.conftest import Official, answer
+from pressroom.platforms.zalo.tests.conftest import OA, Official, answer
 
 
 def test_eight_replies_are_free_and_the_ninth_is_proactive(official: Official) -> None:
@@ -180,3 +181,13 @@ def test_errors_of_a_reply_are_outcomes(
     outcome = official.reply("Đáp", question)
     assert outcome.kind is kind
     assert [entry["text"] for entry in official.messages()] == ["Hỏi"]
+
+
+def test_the_viewer_shows_the_conversation_with_the_oas_answer(official: Official) -> None:
+    question = official.writes("Hỏi về <b>hộ khẩu</b>")
+    official.reply("Mời bạn đến phường", question)
+    page = httpx.get(f"{official.sandbox.url}/view/zalo/{OA}").text
+    assert official.citizen().name in page
+    assert "Hỏi về &lt;b&gt;hộ khẩu&lt;/b&gt;" in page
+    assert '<div class="message page"><b>UBND phường Bến Thành</b>' in page
+    assert "Mời bạn đến phường" in page
