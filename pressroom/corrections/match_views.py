@@ -54,7 +54,10 @@ def _fragment(request: AuthenticatedHttpRequest, match: ClaimMatch) -> HttpRespo
 @require_POST
 def correction_use(request: AuthenticatedHttpRequest, match_id: int) -> HttpResponse:
     match, capabilities = get_match_for(request, match_id)
-    correction = get_object_or_404(match.claim.corrections, pk=request.POST.get("correction") or 0)
+    chosen = request.POST.get("correction", "")
+    correction = get_object_or_404(
+        match.claim.corrections, pk=int(chosen) if chosen.isdigit() else 0
+    )
     way = request.POST.get("way") or None
     if Capability.COMPOSE not in capabilities:
         messages.error(request, _("You may not answer for this unit."))

@@ -17,6 +17,7 @@ from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pressroom.core.errors import ActionError, add_to_form
@@ -203,12 +204,14 @@ def claim_match(request: AuthenticatedHttpRequest, claim_id: int) -> HttpRespons
     before = claim.matches.count()
     match_recent(claim=claim)
     found = claim.matches.count() - before
-    messages.success(
-        request,
-        _("%(count)d more messages flagged.") % {"count": found}
-        if found
-        else _("No other message repeats it."),
-    )
+    if found:
+        messages.success(
+            request,
+            ngettext("%(count)d more message flagged.", "%(count)d more messages flagged.", found)
+            % {"count": found},
+        )
+    else:
+        messages.success(request, _("No other message repeats it."))
     return redirect("claim_detail", claim_id=claim.pk)
 
 

@@ -184,3 +184,9 @@ class UseTests(CorrectionsTestCase):
         )
         self.assertContains(response, "It seems to repeat a false claim:")
         self.assertContains(response, self.url)
+
+    def test_a_correction_that_is_not_a_number_is_not_found(self) -> None:
+        self.login(self.member)
+        response = self.client.post(self.url, {"correction": "1 OR 1=1"})
+        self.assertEqual(response.status_code, 404)
+        self.assertFalse(Reply.objects.exists())

@@ -214,3 +214,16 @@ class ClaimFormTests(CorrectionsTestCase):
         )
         claim.refresh_from_db()
         self.assertEqual(claim.unit, self.district)
+
+
+class LookAgainTests(CorrectionsTestCase):
+    def test_looking_again_flags_the_last_days(self) -> None:
+        claim = self.make_claim(self.district, self.owner)
+        self.make_message(self.commune_channel, "căn cước công dân hết hạn phải nộp phạt")
+        self.login(self.owner)
+        response = self.client.post(reverse("claim_match", args=[claim.pk]))
+        self.assertRedirects(response, reverse("claim_detail", args=[claim.pk]))
+        self.assertIn("1 more message flagged.", self.messages_of(response))
+        response = self.client.post(reverse("claim_match", args=[claim.pk]))
+        self.assertIn("No other message repeats it.", self.messages_of(response))
+        self.assertEqual(ClaimMatch.objects.count(), 1)
