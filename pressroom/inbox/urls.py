@@ -16,5 +16,6 @@ urlpatterns = [
     path("<int:conversation_id>/note/", views.conversation_note, name="inbox_note"),
     path("message/<int:message_id>/moderate/", views.message_moderate, name="inbox_moderate"),
     path("reply/<int:reply_id>/decide/", views.reply_decide, name="inbox_reply_decide"),
+    path("events/", views.event_list, name="inbox_events"),
     path("", include("pressroom.inbox.manage_urls")),
 ]

@@ -21,7 +21,14 @@ from pressroom.channels.models import Channel
 from pressroom.core.errors import ActionError, add_to_form, add_to_messages
 from pressroom.core.http import AuthenticatedHttpRequest
 from pressroom.inbox import actions, replies, sending
-from pressroom.inbox.models import Conversation, Message, ModerationReason, Reply, SavedReply
+from pressroom.inbox.models import (
+    Conversation,
+    Message,
+    ModerationReason,
+    RawEvent,
+    Reply,
+    SavedReply,
+)
 from pressroom.orgs.access import capabilities_in, units_for
 from pressroom.orgs.models import Capability, Unit
 from pressroom.platforms.registry import DESCRIPTORS, listener_for
@@ -416,3 +423,41 @@ def reply_decide(request: AuthenticatedHttpRequest, reply_id: int) -> HttpRespon
     except ActionError as error:
         add_to_messages(request, error)
     return redirect("inbox_conversation", conversation.pk)
+
+
+def may_inspect_events(user: Any) -> bool:
+    """Bodies for no known channel belong to no unit: administrators of a top unit see them."""
+    if getattr(user, "is_superuser", False):
+        return True
+    return units_for(user, Capability.MANAGE).filter(parent__isnull=True).exists()
+
+
+@login_required
+@require_GET
+def event_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Webhook bodies that were not read into the inbox: unreadable, for an unknown channel,
+    or failed; kept for inspection."""
+    if not may_inspect_events(request.user):
+        raise Http404
+    state = request.GET.get("state") or ""
+    kept = RawEvent.objects.exclude(state__in=[RawEvent.State.STORED, RawEvent.State.PROCESSED])
+    if state in RawEvent.State.values:
+        kept = kept.filter(state=state)
+    page = Paginator(kept.order_by("-received_at", "-id"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    rows = [(event, bytes(event.body)[:2000].decode("utf-8", "replace")) for event in page]
+    return render(
+        request,
+        "inbox/events.html",
+        {
+            "page": page,
+            "rows": rows,
+            "state": state,
+            "states": [
+                (value, label)
+                for value, label in RawEvent.State.choices
+                if value not in (RawEvent.State.STORED, RawEvent.State.PROCESSED)
+            ],
+        },
+    )
