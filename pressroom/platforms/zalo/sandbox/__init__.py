@@ -1,5 +1,5 @@
 """The Zalo OA endpoints, emulated for the sandbox (mounted at /zalo): the OA's profile and
-followers, image upload, articles (create → token → verify → id, update, remove, list, detail),
+followers (profile.py), image upload, articles (create → token → verify → id, update, remove, list, detail),
 and the OA's conversations and replies (messages.py, conversations.py; what citizens do there:
 public.py).
 
@@ -38,30 +38,27 @@ from pressroom.platforms.zalo.descriptor import DESCRIPTOR
 from pressroom.platforms.zalo.sandbox.articles import (
     BAD_PARAMETER,
     IMAGE_TYPES,
-    MAX_FOLLOWERS_PAGE,
     MAX_IMAGE_BYTES,
     MAX_SLICE,
     MEDIA_PROCESSING,
     NO_ARTICLE,
-    TOKEN_INVALID,
     ZaloError,
     fault_error,
+    official_account,
     success,
     validated_article,
 )
-from pressroom.platforms.zalo.sandbox.citizens import follower_id
 from pressroom.platforms.zalo.sandbox.messages import MessagingApi
-from pressroom.platforms.zalo.sandbox.oauth import LOOK, STATE_AGENCY, oauth_routes
+from pressroom.platforms.zalo.sandbox.oauth import LOOK, oauth_routes
+from pressroom.platforms.zalo.sandbox.profile import ProfileApi
 from pressroom.platforms.zalo.sandbox.public import public
-from pressroom.sandbox.common import image_info, loads_json, read_incoming, server_root
+from pressroom.sandbox.common import image_info, read_incoming, server_root
 from pressroom.sandbox.conditions import Gate
 from pressroom.sandbox.emulation import Emulation
 from pressroom.sandbox.endpoints import EmulatedApi, PlatformError, endpoint
 from pressroom.sandbox.store import Account, Item, SandboxStore
 
 PLATFORM = "zalo"
-# getoa's cate_name when the account's settings give none, by OA type (see oauth.py).
-CATEGORIES = {3: "Cơ quan nhà nước", 2: "Doanh nghiệp", 1: "Nhà sáng tạo nội dung"}
 
 
 def article_id() -> str:
@@ -91,11 +88,7 @@ class OfficialAccountApi(EmulatedApi):
         return ZaloError(BAD_PARAMETER, message)
 
     def official_account(self, request: Request) -> Account:
-        token = request.headers.get("access_token", "")
-        account = self.store.account_by_token(PLATFORM, token)
-        if account is None:
-            raise ZaloError(TOKEN_INVALID, "Access token is invalid")
-        return account
+        return official_account(self.store, request)
 
     def link_view(self, request: Request, item: Item) -> str:
         return f"{server_root(request)}/view/{PLATFORM}/{item.account_id}/{item.remote_id}"
@@ -185,42 +178,6 @@ class OfficialAccountApi(EmulatedApi):
             "body": body,
             "comment": item.data.get("comment", "show"),
         }
-
-    @endpoint
-    async def official_account_info(self, request: Request) -> Response:
-        """getoa: the OA's profile, from its settings (account extra) or the sandbox's defaults."""
-        account = self.official_account(request)
-
-        async def handler() -> Response:
-            return success(oa_profile(account))
-
-        return await self.guarded(account, "oa/getoa", handler)
-
-    @endpoint
-    async def list_followers(self, request: Request) -> Response:
-        """user/getlist: `data` is JSON in the query string, `count` at most 50."""
-        account = self.official_account(request)
-        incoming = await read_incoming(request)
-
-        async def handler() -> Response:
-            query = loads_json(incoming.text("data") or "{}")
-            if not isinstance(query, dict):
-                raise ZaloError(BAD_PARAMETER, "data must be a JSON object")
-            try:
-                offset = int(query.get("offset", 0))
-                count = int(query.get("count", 20))
-            except (TypeError, ValueError) as error:
-                raise ZaloError(BAD_PARAMETER, "offset and count must be numbers") from error
-            if offset < 0 or not 1 <= count <= MAX_FOLLOWERS_PAGE:
-                raise ZaloError(BAD_PARAMETER, f"count must be 1 to {MAX_FOLLOWERS_PAGE}")
-            followers = int(account.extra.get("followers") or 0)
-            # Only followers in the sandbox: nobody who wrote to the OA without following it.
-            total = followers if str(query.get("is_follower", "true")).lower() == "true" else 0
-            numbers = range(offset, min(total, offset + count))
-            users = [{"user_id": follower_id(account.account_id, n)} for n in numbers]
-            return success({"total": total, "count": len(users), "offset": offset, "users": users})
-
-        return await self.guarded(account, "user/getlist", handler)
 
     @endpoint
     async def upload_image(self, request: Request) -> Response:
@@ -396,8 +353,6 @@ class OfficialAccountApi(EmulatedApi):
 
     def routes(self) -> list[BaseRoute]:
         return [
-            Route("/v2.0/oa/getoa", self.official_account_info, methods=["GET"]),
-            Route("/v3.0/oa/user/getlist", self.list_followers, methods=["GET"]),
             Route("/v2.0/oa/upload/image", self.upload_image, methods=["POST"]),
             Route("/v2.0/article/create", self.create_article, methods=["POST"]),
             Route("/v2.0/article/verify", self.verify_article, methods=["POST"]),
@@ -409,30 +364,11 @@ class OfficialAccountApi(EmulatedApi):
 
 
 def routes(store: SandboxStore) -> list[BaseRoute]:
-    return OfficialAccountApi(store).routes() + MessagingApi(store).routes()
-
-
-def oa_profile(account: Account) -> dict[str, Any]:
-    """getoa's `data`: what the account's settings say, else a verified state agency's OA."""
-    extra = account.extra
-    oa_type = extra.get("oa_type", STATE_AGENCY)
-    return {
-        "oa_id": account.account_id,
-        "name": account.name,
-        "description": str(extra.get("description") or ""),
-        "oa_alias": str(extra.get("oa_alias") or ""),
-        "is_verified": bool(extra.get("is_verified", True)),
-        "oa_type": oa_type,
-        "cate_name": str(extra.get("cate_name") or CATEGORIES.get(oa_type, "")),
-        "num_follower": int(extra.get("followers") or 0),
-        "avatar": str(extra.get("avatar") or ""),
-        "cover": str(extra.get("cover") or ""),
-        "package_name": str(extra.get("package_name") or "Gói Nâng cao"),
-        "package_valid_through_date": str(
-            extra.get("package_valid_through_date")
-            or time.strftime("%d/%m/%Y", time.gmtime(account.created_at + 365 * 86400))
-        ),
-    }
+    return (
+        OfficialAccountApi(store).routes()
+        + ProfileApi(store).routes()
+        + MessagingApi(store).routes()
+    )
 
 
 EMULATION = Emulation(

@@ -1,16 +1,19 @@
 """What the emulated Zalo OA API answers with and what it accepts: the envelope, its errors,
-an article's fields as `article/create` and `article/update` check them."""
+the access token, an article's fields as `article/create` and `article/update` check them."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from pressroom.sandbox import faults
 from pressroom.sandbox.common import Incoming
 from pressroom.sandbox.endpoints import PlatformError
+from pressroom.sandbox.store import Account, SandboxStore
 
+PLATFORM = "zalo"
 MAX_IMAGE_BYTES = 1024 * 1024
 IMAGE_TYPES = frozenset({"image/jpeg", "image/png"})
 MAX_TITLE, MAX_AUTHOR, MAX_DESCRIPTION = 150, 50, 300
@@ -35,6 +38,14 @@ class ZaloError(PlatformError):
 
     def response(self) -> JSONResponse:
         return JSONResponse({"error": self.code, "message": self.message}, status_code=self.status)
+
+
+def official_account(store: SandboxStore, request: Request) -> Account:
+    """The OA the request's `access_token` header opens, or Zalo's -216."""
+    account = store.account_by_token(PLATFORM, request.headers.get("access_token", ""))
+    if account is None:
+        raise ZaloError(TOKEN_INVALID, "Access token is invalid")
+    return account
 
 
 def success(data: dict[str, Any] | None = None) -> JSONResponse:

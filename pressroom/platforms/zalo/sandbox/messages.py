@@ -24,9 +24,9 @@ from starlette.routing import BaseRoute, Route
 
 from pressroom.platforms.zalo.sandbox.articles import (
     BAD_PARAMETER,
-    TOKEN_INVALID,
     ZaloError,
     fault_error,
+    official_account,
     success,
 )
 from pressroom.platforms.zalo.sandbox.conversations import Conversations
@@ -74,10 +74,7 @@ class MessagingApi(EmulatedApi):
         return ZaloError(BAD_PARAMETER, message)
 
     def official_account(self, request: Request) -> Account:
-        account = self.store.account_by_token(PLATFORM, request.headers.get("access_token", ""))
-        if account is None:
-            raise ZaloError(TOKEN_INVALID, "Access token is invalid")
-        return account
+        return official_account(self.store, request)
 
     @endpoint
     async def recent_chats(self, request: Request) -> Response:
