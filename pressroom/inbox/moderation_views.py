@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -37,6 +37,8 @@ def moderation_log_page(request: AuthenticatedHttpRequest) -> HttpResponse:
         raise PermissionDenied
     asked = "unit" in request.GET
     form = PeriodForm(request.GET if asked else PeriodForm.default_initial(units), units=units)
+    if asked and not form.is_valid() and "unit" in form.errors:
+        raise Http404  # a unit the user may not see, or none
     if not form.is_valid():
         return render(request, "inbox/manage/moderation_log.html", {"form": form, "page": None})
     root = form.cleaned_data["unit"]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -127,6 +127,8 @@ def report(request: AuthenticatedHttpRequest) -> HttpResponse:
         raise PermissionDenied
     asked = "unit" in request.GET
     form = PeriodForm(request.GET if asked else PeriodForm.default_initial(units), units=units)
+    if asked and not form.is_valid() and "unit" in form.errors:
+        raise Http404  # a unit the user may not see, or none
     if not form.is_valid():
         return render(request, "inbox/manage/report.html", {"form": form, "report": None})
     start, end = form.bounds()
