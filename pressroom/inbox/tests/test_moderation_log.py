@@ -54,7 +54,7 @@ class ModerationLogTests(ViewTestCase):
                 thread, at("2026-03-02 09:00"), author_id="4711", author_name="Lê Thị Hoa"
             )
 
-        cls.hidden = ModerationAction.objects.create(
+        ModerationAction.objects.create(
             message=comment(district_fb),
             channel=district_fb,
             action=ModerationAction.Action.HIDE,

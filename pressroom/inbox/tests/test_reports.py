@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import time_machine
 from django.urls import reverse
 
+from pressroom.channels.models import Channel
 from pressroom.inbox.models import Conversation, Message, ResponsePolicy
 from pressroom.inbox.reports import Figures, response_report
 from pressroom.inbox.tests.manage_factories import conversation, message
@@ -29,6 +30,11 @@ def at(text: str) -> datetime:
 class ReportData(ViewTestCase):
     """District Facebook, commune Zalo and Facebook, sibling Telegram; the commune's first
     answer target is 2.5 working hours, everyone else's the default 4."""
+
+    district_fb: Channel
+    commune_zalo: Channel
+    commune_fb: Channel
+    sibling_tg: Channel
 
     @classmethod
     def setUpTestData(cls) -> None:
@@ -157,7 +163,7 @@ class ResponseReportTests(ReportData):
         self.login(self.owner)
         response = self.client.get(
             reverse("inbox_report"),
-            {"unit": self.district.pk, "from": "2026-03-02", "to": "2026-03-06"},
+            {"unit": str(self.district.pk), "from": "2026-03-02", "to": "2026-03-06"},
         )
         self.assertContains(response, "Huyện Cao Lộc")
         self.assertContains(response, "2 h 30 min")  # the district's median first answer
@@ -169,7 +175,12 @@ class ResponseReportTests(ReportData):
         self.login(self.owner)
         response = self.client.get(
             reverse("inbox_report"),
-            {"unit": self.district.pk, "from": "2026-03-02", "to": "2026-03-06", "download": "csv"},
+            {
+                "unit": str(self.district.pk),
+                "from": "2026-03-02",
+                "to": "2026-03-06",
+                "download": "csv",
+            },
         )
         self.assertEqual(response["Content-Type"], "text/csv; charset=utf-8")
         self.assertIn("inbox-report-cao-loc-20260302-20260306.csv", response["Content-Disposition"])
@@ -225,7 +236,7 @@ class ResponseReportTests(ReportData):
         self.login(self.owner)
         response = self.client.get(
             reverse("inbox_report"),
-            {"unit": self.district.pk, "from": "2026-03-06", "to": "2026-03-02"},
+            {"unit": str(self.district.pk), "from": "2026-03-06", "to": "2026-03-02"},
         )
         self.assertContains(response, "The period ends before it starts.")
 
@@ -233,7 +244,12 @@ class ResponseReportTests(ReportData):
         self.login(self.outsider)
         response = self.client.get(
             reverse("inbox_report"),
-            {"unit": self.district.pk, "from": "2026-03-02", "to": "2026-03-06", "download": "csv"},
+            {
+                "unit": str(self.district.pk),
+                "from": "2026-03-02",
+                "to": "2026-03-06",
+                "download": "csv",
+            },
         )
         self.assertEqual(response.status_code, 404)
 
@@ -242,18 +258,16 @@ class OverdueTests(ReportData):
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
-        cls.a = conversation(cls.district_fb, waiting_since=at("2026-03-06 15:00"), snippet="Hỏi A")
-        cls.b = conversation(cls.district_fb, waiting_since=at("2026-03-09 08:00"), snippet="Hỏi B")
-        cls.c = conversation(
-            cls.commune_zalo, waiting_since=at("2026-03-06 16:00"), snippet="Hỏi C"
-        )
+        conversation(cls.district_fb, waiting_since=at("2026-03-06 15:00"), snippet="Hỏi A")
+        conversation(cls.district_fb, waiting_since=at("2026-03-09 08:00"), snippet="Hỏi B")
+        conversation(cls.commune_zalo, waiting_since=at("2026-03-06 16:00"), snippet="Hỏi C")
         conversation(
             cls.district_fb,
             waiting_since=at("2026-03-05 10:00"),
             status=Conversation.Status.CLOSED,
             snippet="Hỏi D",
         )
-        cls.e = conversation(cls.sibling_tg, waiting_since=at("2026-03-02 10:00"), snippet="Hỏi E")
+        conversation(cls.sibling_tg, waiting_since=at("2026-03-02 10:00"), snippet="Hỏi E")
         conversation(cls.district_fb, snippet="Hỏi F")
 
     def snippets(self, response: Any) -> list[str]:
