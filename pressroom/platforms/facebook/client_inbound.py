@@ -83,7 +83,9 @@ class InboundClient(GraphClient):
             comments, cut = await self._newest(
                 call, f"{self.api_base}/{post_id}/comments", params, since
             )
-            found += [self._comment(post_id, comment) for comment in comments]
+            # Newest first as listed: reversed, so that comments of the same second stay in
+            # the order they were written once sorted by time.
+            found += [self._comment(post_id, comment) for comment in reversed(comments)]
             more = more or cut
         return found, more
 
@@ -126,7 +128,7 @@ class InboundClient(GraphClient):
         if url and len(messages) == len(listing(embedded)):
             older, _cut = await self._newest(call, url, None, since)
             messages += older
-        return [self._message(person, message) for message in messages]
+        return [self._message(person, message) for message in reversed(messages)]
 
     async def _newest(
         self, call: Call, url: str, params: Mapping[str, str] | None, since: Since

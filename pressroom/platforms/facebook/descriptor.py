@@ -36,6 +36,13 @@ DESCRIPTOR = Descriptor(
         "506": words.DUPLICATE,
         "1": words.UNAVAILABLE,
         "2": words.UNAVAILABLE,
+        "230": words.PERMISSION,
+        "10900": _("A private reply was already sent for this comment: Facebook allows one."),
+        "10903": _(
+            "Facebook allows no private reply to this comment: it is more than 7 days old, or "
+            "it is the Page's own."
+        ),
+        "551": _("This person is not receiving messages from the Page right now."),
     },
     sandbox_path="/facebook/v24.0",
     emulation="pressroom.platforms.facebook.sandbox",

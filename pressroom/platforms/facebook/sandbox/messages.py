@@ -57,7 +57,7 @@ from pressroom.sandbox.common import Incoming, loads_json, read_incoming, server
 from pressroom.sandbox.endpoints import endpoint
 from pressroom.sandbox.store import Account
 
-MESSAGING_TYPES = ("RESPONSE", "UPDATE", "MESSAGE_TAG")
+MESSAGING_TYPES = ("RESPONSE", "UPDATE", "MESSAGE_TAG", "UTILITY")
 HUMAN_AGENT = "HUMAN_AGENT"
 TAGS = ("HUMAN_AGENT", "ACCOUNT_UPDATE", "CONFIRMED_EVENT_UPDATE", "POST_PURCHASE_UPDATE")
 CONVERSATION_FIELDS = frozenset(
@@ -73,6 +73,13 @@ CONVERSATION_FIELDS = frozenset(
         "link",
         "can_reply",
         "is_subscribed",
+        "folder",
+        "former_participants",
+        "is_owner",
+        "linked_group",
+        "name",
+        "scoped_thread_key",
+        "wallpaper",
     }
 )
 MESSAGE_FIELDS = frozenset({"id", "message", "from", "to", "created_time"})
@@ -224,7 +231,8 @@ class MessagesApi(PageApi):
         )
         if not may_message(page):
             raise messaging_refusal()
-        platform = incoming.text("platform") or "messenger"
+        # The SDK sends MESSENGER, the reference shows messenger: Graph takes both.
+        platform = incoming.text("platform").lower() or "messenger"
         if platform not in {"messenger", "instagram"}:
             raise GraphError(
                 100, "(#100) platform must be one of the following values: instagram, messenger"
