@@ -259,16 +259,16 @@ async def _keep_malformed(
 _SECRETS: dict[int, tuple[float, str, str]] = {}
 
 
-def channel_secret(channel_id: int) -> tuple[str, str] | None:
-    """A Telegram channel's webhook secret and its chat id, or None when there is no such
-    channel (cached briefly)."""
+def channel_secret(channel_id: int, platform: str, key: str) -> tuple[str, str] | None:
+    """A channel's webhook secret (the credential `key`) and its platform id, or None when
+    there is no such channel on the platform (cached briefly)."""
     cached = _SECRETS.get(channel_id)
     if cached and cached[0] > time.monotonic():
         return cached[1], cached[2]
-    channel = Channel.objects.filter(pk=channel_id).first()
+    channel = Channel.objects.filter(pk=channel_id, platform=platform).first()
     if channel is None:
         return None
-    secret = str(channel.credentials.get("webhook_secret") or "")
+    secret = str(channel.credentials.get(key) or "")
     _SECRETS[channel_id] = (time.monotonic() + SECRET_CACHE_S, secret, channel.external_id)
     return secret, channel.external_id
 

@@ -173,6 +173,14 @@ class Listener(ABC):
     platform: str = ""
     # Whether the platform delivers webhooks at all (Mastodon: polling only).
     has_webhooks: bool = True
+    # Where the secret that signs its webhooks is: a setting of the server (one app for every
+    # channel: Facebook's app secret, Zalo's OA secret key), or a key of each channel's
+    # credentials (Telegram's secret token, given to `setWebhook` per channel; the address
+    # then names the channel: /webhooks/<platform>/<channel id>).
+    secret_setting: str = ""
+    channel_secret: str = ""
+    # The setting holding the token the subscription handshake must show (Facebook's).
+    verify_token_setting: str = ""
     # Moderation the platform allows on the channel's own threads.
     moderation: frozenset[ModerationKind] = frozenset()
     reply_rules: tuple[ReplyRule, ...] = ()

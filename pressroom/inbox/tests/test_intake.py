@@ -96,9 +96,11 @@ class IntakeTests(BaseTransactionTestCase):
         self.page.save()
 
     def post_facebook(self, body: bytes, signature: str | None = None) -> Any:
-        headers = {"HTTP_X_HUB_SIGNATURE_256": signature or fb_signature(body)}
         return self.client.post(
-            "/webhooks/facebook", data=body, content_type="application/json", **headers
+            "/webhooks/facebook",
+            data=body,
+            content_type="application/json",
+            headers={"X-Hub-Signature-256": signature or fb_signature(body)},
         )
 
     # The handshake -----------------------------------------------------------------------
@@ -193,6 +195,10 @@ class IntakeTests(BaseTransactionTestCase):
     def test_other_methods_are_refused(self) -> None:
         self.assertEqual(self.client.put("/webhooks/facebook").status_code, 405)
         self.assertEqual(self.client.get("/webhooks/zalo").status_code, 405)
+        # Mastodon has no webhooks; an unknown platform has no address.
+        self.assertEqual(self.client.post("/webhooks/mastodon").status_code, 404)
+        self.assertEqual(self.client.post("/webhooks/myspace").status_code, 404)
+        self.assertEqual(self.client.post("/webhooks/facebook/1").status_code, 404)
 
     # What processing makes of the platform's own events ----------------------------------
     def test_a_message_then_our_echo_by_its_metadata_answers_the_conversation(self) -> None:

@@ -52,6 +52,8 @@ MAX_NUMERIC_ID = 2**64
 
 class FacebookListener(Listener):
     platform = "facebook"
+    secret_setting = "FACEBOOK_APP_SECRET"
+    verify_token_setting = "FACEBOOK_VERIFY_TOKEN"
     moderation = frozenset({ModerationKind.HIDE, ModerationKind.UNHIDE, ModerationKind.DELETE})
     reply_rules = (
         ReplyRule(ThreadKind.COMMENTS, ReplyWay.PUBLIC, _("Public reply under the comment")),

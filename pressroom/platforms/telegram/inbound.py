@@ -152,6 +152,7 @@ def forwarded_post(forward: Mapping[str, Any]) -> tuple[dict[str, Any] | None, i
 
 class TelegramListener(Listener):
     platform = "telegram"
+    channel_secret = "webhook_secret"
     moderation = frozenset({ModerationKind.DELETE})
     reply_rules = (
         ReplyRule(

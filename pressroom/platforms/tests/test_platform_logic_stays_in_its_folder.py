@@ -23,6 +23,9 @@ KNOWN = {
     # raw HTTP requests shaped by hand for each platform, the yardstick the clients are
     # measured by.
     ("bench/loadcheck.py", None),
+    # The webhook benchmark is Facebook's feed webhooks by definition (BENCHMARKS.md): bodies
+    # shaped by hand, a Page to send them for.
+    ("bench/webhooks.py", None),
 }
 # The demo names its channels in Vietnamese, by platform (any other: by its brand label).
 DATA_TABLES = {("demo/province.py", "PLATFORM_NAMES")}

@@ -121,6 +121,7 @@ def _id_of(payload: Mapping[str, Any], name: str) -> str:
 
 class ZaloListener(Listener):
     platform = "zalo"
+    secret_setting = "ZALO_OA_SECRET_KEY"
     # No API for comments under OA articles is known (UNCONFIRMED): the inbox is messages.
     moderation = frozenset()
     reply_rules = (
