@@ -79,7 +79,7 @@ def html_to_text(content: str) -> str:
     except AssertionError:
         # The parser gives up on some broken declarations (`<![` and a control character),
         # which Mastodon never sends: then the tags are simply taken out.
-        text = html.unescape(re.sub(r"<[^>]*>?", "", content))
+        text = html.unescape(re.sub(r"<[^<>]*>", "", content))
     # Spaces at the ends of lines come from the markup, not from the writer.
     text = re.sub(r"[ \t]+\n", "\n", text)
     text = re.sub(r"\n{3,}", "\n\n", text)

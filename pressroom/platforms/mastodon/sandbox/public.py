@@ -6,8 +6,11 @@ the account's notification policy, notifications.py; the status's context; conve
 
 Tests and the training tools drive them over HTTP, same-origin JSON like the sandbox's other
 controls (ids are the platform's; `citizen` is the simulated person's number):
-- `POST /mastodon/_control/citizens/comment` `{"status_id", "citizen", "text", "reply_to"?}`
+- `POST /mastodon/_control/citizens/comment` `{"status_id", "citizen", "text", "reply_to"?,
+  "visibility"?}` (a reply to `status_id`, or to `reply_to` in its thread)
 - `POST /mastodon/_control/citizens/message` `{"account_id", "citizen", "text"}`
+- `POST /mastodon/_control/citizens/mention` `{"account_id", "citizen", "text"}`: a public
+  status of the citizen's own (replying to nothing) addressed to the account
 - `POST /mastodon/_control/citizens/react` `{"status_id", "citizen", "reaction"?}`
   (`favourite` by default, or `reblog`)
 - `POST /mastodon/_control/citizens/quote` `{"status_id", "citizen", "text"}`
@@ -36,7 +39,7 @@ from pressroom.sandbox.store import Account, Item, SandboxStore
 STATUS_IDS = "mastodon:ids"
 FIRST_STATUS_ID = 110000000000000001
 BOOSTS = frozenset({"reblog", "boost", "🔁"})
-ACTIONS = frozenset({"comment", "message", "react", "quote", "follow"})
+ACTIONS = frozenset({"comment", "message", "mention", "react", "quote", "follow"})
 
 
 class MastodonPublic:
@@ -125,19 +128,27 @@ class MastodonPublic:
         return f"@{record['acct']}" if record else ""
 
     def comment(
-        self, post: Item, citizen: Citizen, text: str, reply_to: Item | None = None
+        self,
+        post: Item,
+        citizen: Citizen,
+        text: str,
+        reply_to: Item | None = None,
+        *,
+        visibility: str = "public",
     ) -> Item | None:
+        """A public reply (or `unlisted`, `private`), direct when it answers a direct one."""
         parent = reply_to or post
-        # Answering a citizen mentions them too; the account whose thread it is, always.
-        addressed = [post.account_id]
-        if parent.account_id not in {post.account_id, citizen.id}:
-            addressed.append(parent.account_id)
-        visibility = str(parent.data.get("visibility") or "public")
+        # Whom the composer mentions: the author of the status answered and of the thread's
+        # first status, never the writer.
+        addressed = [
+            account_id
+            for account_id in dict.fromkeys([parent.account_id, post.account_id])
+            if account_id != citizen.id
+        ]
+        if parent.data.get("visibility") == "direct":
+            visibility = "direct"
         return self._status(
-            citizen,
-            self._addressed(text, *addressed),
-            visibility="direct" if visibility == "direct" else "public",
-            parent=parent,
+            citizen, self._addressed(text, *addressed), visibility=visibility, parent=parent
         )
 
     def message(self, account: Account, citizen: Citizen, text: str) -> Item | None:
@@ -153,6 +164,10 @@ class MastodonPublic:
             visibility="direct",
             parent=parent,
         )
+
+    def mention(self, account: Account, citizen: Citizen, text: str) -> Item:
+        """A public status of the citizen's own, addressed to the account."""
+        return self._status(citizen, self._addressed(text, account.account_id), visibility="public")
 
     def quote(self, post: Item, citizen: Citizen, text: str) -> Item:
         return self._status(citizen, text, visibility="public", quoted=post)
@@ -209,7 +224,12 @@ class CitizenControls:
             if action == "comment":
                 reply_to = threads.status(self.store, str(body.get("reply_to") or ""))
                 root = threads.root_of(self.store, target)
-                made = self.public.comment(root, citizen, text, reply_to or target)
+                visibility = str(body.get("visibility") or "public")
+                if visibility not in {"public", "unlisted", "private", "direct"}:
+                    return JSONResponse({"error": "No such visibility"}, status_code=400)
+                made = self.public.comment(
+                    root, citizen, text, reply_to or target, visibility=visibility
+                )
             elif action == "quote":
                 made = self.public.quote(target, citizen, text)
             else:
@@ -220,6 +240,8 @@ class CitizenControls:
                 return JSONResponse({"error": "No such account"}, status_code=404)
             if action == "message":
                 made = self.public.message(account, citizen, text)
+            elif action == "mention":
+                made = self.public.mention(account, citizen, text)
             else:
                 self.public.follow(account, citizen)
         return JSONResponse({"id": made.remote_id, "account_id": citizen.id} if made else {})

@@ -226,3 +226,89 @@ def test_the_oauth_flow(sandbox: RunningSandbox) -> None:
     again = Mastodon(api_base_url=base, access_token=token)
     with pytest.raises(MastodonUnauthorizedError):
         again.account_verify_credentials()
+
+
+def citizen_says(sandbox: RunningSandbox, action: str, **body: Any) -> str:
+    """A simulated citizen acts (the emulator's control, not Mastodon's API)."""
+    response = httpx.post(f"{sandbox.base_for('mastodon')}/_control/citizens/{action}", json=body)
+    response.raise_for_status()
+    return str(response.json().get("id") or "")
+
+
+def test_mentions_paged_forward_with_min_id(sandbox: RunningSandbox) -> None:
+    api = client(sandbox, username="ubnd")
+    post = api.status_post("Lịch tiêm chủng tháng 10")
+    said = [
+        citizen_says(sandbox, "comment", status_id=post.id, citizen=n, text=f"Câu hỏi {n}")
+        for n in range(5)
+    ]
+    page = api.notifications(min_id=0, limit=2, types=["mention", "quote"])
+    seen: list[str] = []
+    while page:
+        # Each page: the oldest after the cursor, newest first.
+        assert [item.id for item in page] == sorted((item.id for item in page), reverse=True)
+        seen += [str(item.status.id) for item in reversed(page)]
+        assert all(item.type == "mention" for item in page)
+        assert all(item.status.in_reply_to_id == post.id for item in page)
+        page = api.fetch_previous(page)
+    assert seen == said
+    newest = api.notifications(types=["mention"], limit=1)[0]
+    assert str(newest.status.id) == said[-1]
+    assert newest.account.acct.endswith("@xa-hoi.example")
+    assert isinstance(newest.created_at, datetime)
+    assert api.notifications(id=newest.id).status.content.endswith("Câu hỏi 4</p>")
+
+
+def test_a_reply_in_the_thread_and_its_context(sandbox: RunningSandbox) -> None:
+    api = client(sandbox, username="ubnd")
+    post = api.status_post("Thông báo cắt điện")
+    asked = citizen_says(sandbox, "comment", status_id=post.id, citizen=1, text="Mấy giờ ạ?")
+    question = api.status(asked)
+    answer = api.status_post(
+        f"@{question.account.acct} Từ 8 giờ đến 11 giờ.",
+        in_reply_to_id=question,
+        idempotency_key="pressroom:reply-9",
+    )
+    assert answer.in_reply_to_id == question.id
+    assert [mention.acct for mention in answer.mentions] == [question.account.acct]
+    context = api.status_context(answer)
+    assert [status.id for status in context.ancestors] == [post.id, question.id]
+    assert [status.id for status in api.status_context(post).descendants] == [
+        question.id,
+        answer.id,
+    ]
+    assert api.status(post).replies_count == 1
+    with pytest.raises(MastodonNotFoundError):
+        api.status_post("Trả lời", in_reply_to_id="1")
+
+
+def test_the_notification_policy(sandbox: RunningSandbox) -> None:
+    api = client(sandbox, username="ubnd")
+    policy = api.notifications_policy()
+    assert policy.for_private_mentions == "filter"
+    assert policy.for_not_following == "accept"
+    assert policy.summary.pending_notifications_count == 0
+    citizen_says(sandbox, "message", account_id="so-tt", citizen=2, text="Hỏi riêng")
+    assert api.notifications() == []
+    assert api.notifications_policy().summary.pending_requests_count == 1
+    changed = api.update_notifications_policy(for_private_mentions="accept")
+    assert changed.for_private_mentions == "accept"
+    citizen_says(sandbox, "message", account_id="so-tt", citizen=2, text="Hỏi lại")
+    [message] = api.notifications()
+    assert message.status.visibility == "direct"
+
+
+def test_direct_conversations(sandbox: RunningSandbox) -> None:
+    api = client(sandbox, username="ubnd")
+    api.update_notifications_policy(for_private_mentions="accept")
+    citizen_says(sandbox, "message", account_id="so-tt", citizen=3, text="Xin chào")
+    [conversation] = api.conversations()
+    assert conversation.unread is True
+    asked = conversation.last_status
+    answer = api.status_post(
+        f"@{asked.account.acct} Chào anh", in_reply_to_id=asked, visibility="direct"
+    )
+    [conversation] = api.conversations()
+    assert conversation.last_status.id == answer.id
+    assert conversation.unread is False
+    assert [account.acct for account in conversation.accounts] == [asked.account.acct]
