@@ -36,15 +36,20 @@ REACTIONS = {
 }
 
 
+# Other emoji people pick for the same reactions.
+ALIASES = {"😂": "haha", "🤣": "haha", "😲": "wow", "😭": "sad", "😠": "angry", "💙": "love"}
+
+
 def reaction_name(reaction: str) -> str:
     """`like`, `love`, …, from a name or an emoji (anything else is `like`)."""
     lowered = reaction.strip().lower()
     if lowered in REACTIONS:
         return lowered
-    for name, emoji in REACTIONS.items():
-        if reaction.strip().rstrip("\ufe0f") == emoji:
+    emoji = reaction.strip().rstrip("\ufe0f")
+    for name, shown in REACTIONS.items():
+        if emoji == shown:
             return name
-    return "like"
+    return ALIASES.get(emoji, "like")
 
 
 def app_target(store: SandboxStore, app_id: str) -> tuple[str, frozenset[str], str] | None:
@@ -184,13 +189,15 @@ def delivery_event(message: Item) -> tuple[str, dict[str, Any]]:
 
 def message_reaction_event(message: Item, psid: str, reaction: str) -> tuple[str, dict[str, Any]]:
     name = reaction_name(reaction)
+    # Messenger sends the emoji the person chose, with the reaction's name beside it.
+    emoji = reaction.strip() if reaction.strip().lower() not in REACTIONS else REACTIONS[name]
     event = {
         "sender": {"id": psid},
         "recipient": {"id": message.account_id},
         "timestamp": int(time.time() * 1000),
         "reaction": {
             "reaction": name,
-            "emoji": REACTIONS[name],
+            "emoji": emoji or REACTIONS[name],
             "action": "react",
             "mid": message.remote_id,
         },

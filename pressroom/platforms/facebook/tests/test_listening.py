@@ -400,11 +400,13 @@ def test_a_reaction_arrives_as_a_feed_reaction(town: Town) -> None:
     assert comment is not None and message is not None
     town.public.react(post, town.citizen(3), "❤️")
     town.public.react(comment, town.citizen(3), "👍")
+    town.public.react(post, town.citizen(4), "😂")
     town.public.react(message, town.citizen(2), "😮")
     reactions = [h for h in town.webhook_happenings() if h.kind is HappeningKind.REACTION]
     assert [(h.remote_id, h.reaction) for h in reactions] == [
         (post.remote_id, "love"),
         (comment.remote_id, "like"),
+        (post.remote_id, "haha"),
         (message.remote_id, "😮"),
     ]
 
