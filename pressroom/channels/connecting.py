@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from pressroom.audit.actions import record_event
 from pressroom.audit.kinds import Kind
 from pressroom.channels.models import Channel, ConnectAttempt, PlatformApp
+from pressroom.channels.signals import channel_connected
 from pressroom.core.crypto import encrypt_json
 from pressroom.orgs.access import capabilities_in
 from pressroom.orgs.models import Capability, Unit
@@ -413,6 +414,7 @@ def _after_connect(channel_id: int, found: Found) -> None:
         channel = Channel.objects.get(pk=channel_id)
         channel.options = {**channel.options, **options}
         channel.save(update_fields=["options"])
+    channel_connected.send(sender=Channel, channel_id=channel_id)
 
 
 def disconnect_channel(*, user: User, channel: Channel) -> bool:

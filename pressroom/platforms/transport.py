@@ -285,7 +285,10 @@ class HttpPlatformClient(abc.ABC):
     async def fetch(self, cursor: Mapping[str, Any]) -> Fetched | Outcome:
         """What happened on the channel since `cursor` (empty: since now, without history),
         or an outcome when the platform could not be asked."""
-        return await self._guarded(lambda call: self._fetch(cursor, call), creating=False)
+        fetched: Fetched | Outcome = await self._guarded(
+            lambda call: self._fetch(cursor, call), creating=False
+        )
+        return fetched
 
     async def _fetch(self, cursor: Mapping[str, Any], call: Call) -> Fetched | Outcome:
         return not_supported("polling")
@@ -327,9 +330,19 @@ class HttpPlatformClient(abc.ABC):
     async def _moderate(self, remote_id: str, action: ModerationKind, call: Call) -> Outcome:
         return not_supported(f"moderation ({action})")
 
-    async def _guarded(
-        self, run: Callable[[Call], Awaitable[Any]], *, creating: bool
-    ) -> Any:
+    async def register_webhook(self, url: str, secret: str) -> Outcome:
+        """Tell the platform to deliver this channel's updates to `url`, signed with `secret`
+        (Telegram's setWebhook); REJECTED "not_supported" where webhooks are the app's."""
+        outcome = await self._guarded(
+            lambda call: self._register_webhook(url, secret, call), creating=False
+        )
+        assert isinstance(outcome, Outcome)
+        return outcome
+
+    async def _register_webhook(self, url: str, secret: str, call: Call) -> Outcome:
+        return not_supported("webhooks per channel")
+
+    async def _guarded(self, run: Callable[[Call], Awaitable[Any]], *, creating: bool) -> Any:
         """Run calls under the time limits; failures become outcomes, credentials redacted."""
         call = Call(self.http, self.timeout)
         try:
