@@ -17,7 +17,9 @@ Notification entity, or a list of them, as that endpoint answers:
   not there, as a mention;
 - `update` → an EDIT of the status. Mastodon sends it to accounts that boosted the status, so
   an edited reply is seen only when the account had boosted it;
-- `favourite`, `reblog` → a REACTION on the account's status; `follow` → a FOLLOW;
+- `favourite`, `reblog` → a REACTION on the account's status (its remote id; the thread
+  named is `post:<that status>`, even when it is one of the account's replies); `follow` → a
+  FOLLOW;
 - every other type (polls, follow requests, moderation and admin notices…) is ignored.
 
 The author is the notification's account: its id and display name (its `acct`, which a reply
