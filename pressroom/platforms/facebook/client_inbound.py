@@ -194,7 +194,7 @@ class InboundClient(GraphClient):
         if reply.way is ReplyWay.PUBLIC:
             response = await call.send(
                 "POST",
-                f"{self.api_base}/{reply.in_reply_to}/comments",
+                f"{self.api_base}/{commented(reply)}/comments",
                 creating=True,
                 data={"message": reply.text},
                 headers=self._headers,
@@ -243,7 +243,7 @@ class InboundClient(GraphClient):
         if reply.way is ReplyWay.PUBLIC:
             body = await self._get(
                 call,
-                f"{self.api_base}/{reply.in_reply_to}/comments",
+                f"{self.api_base}/{commented(reply)}/comments",
                 {
                     "filter": "stream",
                     "order": "reverse_chronological",
@@ -358,6 +358,13 @@ def nfc(value: Any) -> str:
 def graph_moment(value: Any) -> datetime:
     moment = graph_timestamp(str(value or ""))
     return datetime.fromtimestamp(moment, UTC) if moment is not None else datetime.now(UTC)
+
+
+def commented(reply: OutgoingReply) -> str:
+    """What a public reply goes under: the comment answered, else the post itself."""
+    if reply.in_reply_to:
+        return reply.in_reply_to
+    return reply.post_id or reply.thread.removeprefix("post:")
 
 
 def psid_of(reply: OutgoingReply) -> str:

@@ -187,6 +187,22 @@ def test_a_public_reply_is_in_the_comment_thread_and_comes_back_as_the_pages(
     assert (hooked.by_channel, hooked.parent_id) == (True, comment.remote_id)
 
 
+def test_a_public_reply_to_the_post_itself(town: Town) -> None:
+    post = a_post(town)
+    outcome = reply(
+        town,
+        OutgoingReply(
+            way=ReplyWay.PUBLIC,
+            text="Lịch cập nhật: xem bình luận này.",
+            thread=f"post:{post.remote_id}",
+            in_reply_to="",
+        ),
+    )
+    assert outcome.kind is OutcomeKind.PUBLISHED
+    [comment] = town.public.comments(post)
+    assert (comment.remote_id, comment.data["parent_id"]) == (outcome.remote_id, post.remote_id)
+
+
 def test_a_private_reply_goes_once(town: Town) -> None:
     post = a_post(town)
     lan = town.citizen(1)
