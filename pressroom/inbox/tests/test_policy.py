@@ -33,7 +33,7 @@ class PolicyPageTests(ViewTestCase):
         self.login(self.owner)
         response = self.client.get(self.url(self.district))
         self.assertContains(response, "No unit above sets targets: the defaults hold.")
-        self.assertContains(response, "First answer within 4.0 working hours")
+        self.assertContains(response, "First answer within 4 working hours")
 
     def test_saving_gives_the_unit_targets_its_units_below_follow(self) -> None:
         self.login(self.owner)
