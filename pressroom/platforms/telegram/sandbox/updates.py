@@ -41,23 +41,17 @@ LONG_POLL_MAX_S = 50
 LONG_POLL_STEP_S = 0.05
 MAX_LIMIT = 100
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+# In telegram-bot-api's order (its UpdateType), which getWebhookInfo lists them in.
 UPDATE_TYPES = (
     "message",
     "edited_message",
     "channel_post",
     "edited_channel_post",
-    "business_connection",
-    "business_message",
-    "edited_business_message",
-    "deleted_business_messages",
-    "message_reaction",
-    "message_reaction_count",
     "inline_query",
     "chosen_inline_result",
     "callback_query",
     "shipping_query",
     "pre_checkout_query",
-    "purchased_paid_media",
     "poll",
     "poll_answer",
     "my_chat_member",
@@ -65,6 +59,13 @@ UPDATE_TYPES = (
     "chat_join_request",
     "chat_boost",
     "removed_chat_boost",
+    "message_reaction",
+    "message_reaction_count",
+    "business_connection",
+    "business_message",
+    "edited_business_message",
+    "deleted_business_messages",
+    "purchased_paid_media",
     "managed_bot",
     "guest_message",
 )
@@ -146,9 +147,9 @@ class Bots:
             bot = bot_id(token)
             holder = self.store.account_by_token(PLATFORM, token)
             state = self._load(bot, holder)
+            before = json.dumps(state, sort_keys=True) if state is not None else ""
             if state is None and create and holder is not None:
                 state = new_state(bot)
-            before = json.dumps(state, sort_keys=True) if state is not None else ""
             if state is not None:
                 expire(state)
             yield state

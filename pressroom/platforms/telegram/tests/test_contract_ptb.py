@@ -1,6 +1,7 @@
 """python-telegram-bot 22.8, at its default settings with only its base URL moved, against the
 sandbox's Bot API over real HTTP: what the library sends, the sandbox must take, and what the
-sandbox answers, the library must read as it reads Telegram's answers."""
+sandbox answers, the library must read as it reads Telegram's answers. Publishing first, then
+listening: the discussion group, getUpdates, the webhook, replies and deleting."""
 
 from __future__ import annotations
 
@@ -11,11 +12,24 @@ from typing import Any
 
 import pytest
 import time_machine
-from telegram import Bot, ChatFullInfo, ChatMemberAdministrator, InputMediaPhoto, Message
+from telegram import (
+    Bot,
+    ChatFullInfo,
+    ChatMemberAdministrator,
+    InputMediaPhoto,
+    Message,
+    MessageOriginChannel,
+    ReplyParameters,
+    Update,
+    WebhookInfo,
+)
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, InvalidToken, RetryAfter
+from telegram.error import BadRequest, Conflict, Forbidden, InvalidToken, RetryAfter
 
+from pressroom.platforms.telegram.inbound import ALLOWED_UPDATES
+from pressroom.platforms.telegram.sandbox.public import TelegramPublic
 from pressroom.platforms.testing import RunningSandbox
+from pressroom.sandbox.store import Item
 from pressroom.testing import make_image
 
 TOKEN = "7012345678:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsawQ"
@@ -240,3 +254,162 @@ def test_retry_after_from_the_per_channel_limit(channel: RunningSandbox) -> None
         with_bot(channel, use)
     assert seconds(raised.value.retry_after) == 60
     assert len(channel.ledger(platform="telegram")) == 20
+
+
+# Listening: the discussion group, getUpdates, the webhook, replies and deleting
+
+GROUP_ID = -1001987654322
+SECRET = "s3cret_token-for-the-webhook"
+# Fields telegram-bot-api still writes that python-telegram-bot 22 no longer has.
+LEGACY_FORWARD_FIELDS = {"forward_from_chat", "forward_from_message_id", "forward_date"}
+
+
+def public_of(sandbox: RunningSandbox) -> TelegramPublic:
+    served = sandbox._served
+    assert served is not None
+    return TelegramPublic(served.app.state.store)  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def discussed(channel: RunningSandbox) -> RunningSandbox:
+    """The channel with its discussion group at a known id."""
+    channel.add_account(
+        "telegram",
+        CHANNEL,
+        TOKEN,
+        name="Sở TT&TT Lạng Sơn",
+        chat_id=CHAT_ID,
+        linked_chat_id=GROUP_ID,
+        bot_username="so_tttt_lang_son_bot",
+    )
+    return channel
+
+
+def posted_and_commented(sandbox: RunningSandbox, text: str) -> tuple[Item, Item]:
+    public = public_of(sandbox)
+    [account] = [a for a in public.store.accounts("telegram") if a.account_id == CHANNEL]
+    [post] = public.posts(account)
+    comment = public.comment(post, public.citizen(account, 3), text)
+    assert comment is not None
+    return post, comment
+
+
+def test_get_chat_finds_the_discussion_group_and_back(discussed: RunningSandbox) -> None:
+    async def use(bot: Bot) -> tuple[ChatFullInfo, ChatFullInfo]:
+        channel_chat = await bot.get_chat(CHANNEL)
+        assert channel_chat.linked_chat_id is not None
+        return channel_chat, await bot.get_chat(channel_chat.linked_chat_id)
+
+    channel_chat, group = with_bot(discussed, use)
+    assert channel_chat.linked_chat_id == GROUP_ID
+    assert group.id == GROUP_ID
+    assert group.type == "supergroup"
+    assert group.linked_chat_id == CHAT_ID
+    assert group.permissions is not None
+    assert group.api_kwargs == {}
+
+
+def test_get_updates_reads_a_comment_under_a_post(discussed: RunningSandbox) -> None:
+    async def listen(bot: Bot) -> tuple[Update, ...]:
+        return await bot.get_updates(allowed_updates=list(ALLOWED_UPDATES))
+
+    assert with_bot(discussed, listen) == ()
+    with_bot(discussed, lambda bot: bot.send_message(CHANNEL, "Lịch tiếp dân tháng 12"))
+    post, comment = posted_and_commented(discussed, "Thứ bảy có tiếp dân không?")
+
+    async def read(bot: Bot) -> tuple[Update, ...]:
+        found = await bot.get_updates()
+        # Confirmed by the next call with a higher offset.
+        await bot.get_updates(offset=found[-1].update_id + 1)
+        return found
+
+    forward_update, comment_update = with_bot(discussed, read)
+    assert comment_update.update_id == forward_update.update_id + 1
+    forward = forward_update.message
+    assert forward is not None
+    assert forward.is_automatic_forward is True
+    assert isinstance(forward.forward_origin, MessageOriginChannel)
+    assert forward.forward_origin.message_id == int(post.remote_id)
+    assert forward.forward_origin.chat.id == CHAT_ID
+    assert forward.sender_chat is not None
+    assert forward.sender_chat.id == CHAT_ID
+    assert set(forward.api_kwargs) == LEGACY_FORWARD_FIELDS
+    message = comment_update.message
+    assert message is not None
+    assert message.chat.type == "supergroup"
+    assert message.message_thread_id == forward.message_id
+    assert message.reply_to_message is not None
+    assert message.reply_to_message.is_automatic_forward is True
+    assert message.text == "Thứ bảy có tiếp dân không?"
+    assert message.from_user is not None
+    assert message.from_user.first_name == comment.data["message"]["from"]["first_name"]
+    assert message.api_kwargs == {}
+    assert comment_update.api_kwargs == {}
+    assert with_bot(discussed, lambda bot: bot.get_updates()) == ()
+
+
+def test_set_webhook_with_a_secret_token_and_its_info(discussed: RunningSandbox) -> None:
+    url = "https://pressroom.example.vn/webhooks/telegram/12"
+
+    async def use(bot: Bot) -> tuple[bool, WebhookInfo]:
+        done = await bot.set_webhook(
+            url, secret_token=SECRET, allowed_updates=list(ALLOWED_UPDATES)
+        )
+        return done, await bot.get_webhook_info()
+
+    done, info = with_bot(discussed, use)
+    assert done is True
+    assert info.url == url
+    assert info.pending_update_count == 0
+    assert info.has_custom_certificate is False
+    assert info.max_connections == 40
+    assert set(info.allowed_updates or ()) == set(ALLOWED_UPDATES)
+    assert info.api_kwargs == {}
+    with pytest.raises(Conflict) as raised:
+        with_bot(discussed, lambda bot: bot.get_updates())
+    assert "can't use getUpdates method while webhook is active" in str(raised.value)
+    assert with_bot(discussed, lambda bot: bot.delete_webhook()) is True
+    assert with_bot(discussed, lambda bot: bot.get_updates()) == ()
+
+
+def test_set_webhook_refuses_a_secret_with_other_characters(discussed: RunningSandbox) -> None:
+    with pytest.raises(BadRequest) as raised:
+        with_bot(
+            discussed,
+            lambda bot: bot.set_webhook("https://pressroom.example.vn/h", secret_token="a b"),
+        )
+    assert str(raised.value) == "Secret token contains unallowed characters"
+
+
+def test_send_message_replying_to_a_comment_and_delete_it(discussed: RunningSandbox) -> None:
+    with_bot(discussed, lambda bot: bot.send_message(CHANNEL, "Cắt điện khu vực phường 3"))
+    post, comment = posted_and_commented(discussed, "Mấy giờ có điện lại?")
+    answered = comment.data["message"]["message_id"]
+
+    async def use(bot: Bot) -> tuple[Message, bool]:
+        reply = await bot.send_message(
+            GROUP_ID, "Dự kiến 17 giờ.", reply_parameters=ReplyParameters(answered)
+        )
+        return reply, await bot.delete_message(GROUP_ID, answered)
+
+    reply, deleted = with_bot(discussed, use)
+    assert reply.chat.id == GROUP_ID
+    assert reply.reply_to_message is not None
+    assert reply.reply_to_message.message_id == answered
+    assert reply.message_thread_id == post.data["discussion_message_id"]
+    assert reply.from_user is not None
+    assert reply.from_user.id == BOT_ID
+    assert reply.api_kwargs == {}
+    assert deleted is True
+    with pytest.raises(BadRequest) as raised:
+        with_bot(discussed, lambda bot: bot.delete_message(GROUP_ID, answered))
+    assert str(raised.value) == "Message to delete not found"
+
+
+def test_a_bot_cannot_write_to_someone_who_never_started_it(discussed: RunningSandbox) -> None:
+    with_bot(discussed, lambda bot: bot.send_message(CHANNEL, "Thông báo"))
+    _post, comment = posted_and_commented(discussed, "Bình luận")
+    person = comment.data["message"]["from"]["id"]
+    with pytest.raises(Forbidden) as raised:
+        with_bot(discussed, lambda bot: bot.send_message(person, "Chào"))
+    assert str(raised.value) == "Forbidden: bot can't initiate conversation with a user"
