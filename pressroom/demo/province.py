@@ -16,6 +16,7 @@ from PIL import Image
 from pressroom.channels.models import Channel
 from pressroom.content import actions as content
 from pressroom.demo.alerts import demo_templates
+from pressroom.demo.listening import account_extra
 from pressroom.orgs.models import Membership, Role, Unit
 from pressroom.platforms.base import new_sandbox_token
 from pressroom.platforms.registry import DESCRIPTORS, descriptor_for
@@ -89,7 +90,7 @@ def point_channels_at_sandbox(sandbox_url: str) -> int:
             channel.options = {**channel.options, "viewer_url": viewer, "permalink_base": viewer}
             channel.save(update_fields=["api_base", "options"])
             token = next(iter(channel.credentials.values()))
-            extra: dict[str, Any] = {}
+            extra: dict[str, Any] = account_extra(channel)
             if channel.options.get("max_characters"):
                 # The account's own limit (a Mastodon instance's), as the channel says.
                 extra["max_characters"] = channel.options["max_characters"]

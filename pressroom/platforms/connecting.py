@@ -196,6 +196,13 @@ class Connector(ABC):
             app_secret = app_secret or training_app_secret(self.platform)
         return Target(sandbox=sandbox, bases=bases, app_id=app_id, app_secret=app_secret)
 
+    def training_app_webhooks(self, webhook_url: str) -> dict[str, Any]:
+        """What the training sandbox's app record needs so the emulator delivers this
+        platform's webhooks to the app at `webhook_url`, signed as the app will check them
+        (the platform's own names for its console's fields); empty where the platform sets
+        webhooks per channel or has none."""
+        return {}
+
     def missing_settings(self, target: Target) -> list[str]:
         """The settings a real connection needs that this server lacks."""
         if self.app_settings is None:

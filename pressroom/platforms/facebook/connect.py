@@ -245,6 +245,13 @@ class FacebookConnector(Connector):
             details=tuple(details),
         )
 
+    def training_app_webhooks(self, webhook_url: str) -> dict[str, Any]:
+        """The app's callback and the token its handshake shows (signed with the app secret)."""
+        return {
+            "webhook_url": webhook_url,
+            "verify_token": str(getattr(settings, "FACEBOOK_VERIFY_TOKEN", "") or ""),
+        }
+
     def after_connect(self, found: Found) -> dict[str, Any]:
         """Subscribe the Page to the app's webhooks (the inbox needs them)."""
         url = f"{found.api_base}/{found.external_id}/subscribed_apps"

@@ -74,6 +74,13 @@ class ZaloConnector(Connector):
             sandbox=False, bases={"oauth": settings.ZALO_OAUTH_URL, "api": settings.ZALO_API_URL}
         )
 
+    def training_app_webhooks(self, webhook_url: str) -> dict[str, Any]:
+        """The app's webhook address and its OA secret key, which signs every event."""
+        return {
+            "webhook_url": webhook_url,
+            "oa_secret_key": str(getattr(settings, "ZALO_OA_SECRET_KEY", "") or ""),
+        }
+
     def begin(self, setup: Setup, fields: Mapping[str, str], apps: AppRegistry) -> Consent:
         verifier = secrets.token_urlsafe(48)
         query = urlencode(

@@ -17,6 +17,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from pressroom.channels.models import Channel
+from pressroom.demo.listening import demo_secrets, listen_to_sandbox
 from pressroom.demo.province import DEMO_PASSWORD, USERS, load_demo, point_channels_at_sandbox
 
 
@@ -49,6 +50,8 @@ class Command(BaseCommand):
             env.pop("SECRET_KEY", None)
             env["SECRET_KEY_FILE"] = str(key_file)
         env.setdefault("SITE_URL", f"http://{host}:{port}")
+        settings.PUBLIC_URL = env.get("PUBLIC_URL") or env["SITE_URL"]
+        demo_secrets(env)
         # Notifications go to files in the data directory instead of the terminal.
         env.setdefault("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
         env.setdefault("EMAIL_FILE_PATH", str(data_dir / "sent-mail"))
@@ -82,7 +85,10 @@ class Command(BaseCommand):
             start("web", "serve", "--host", host, "--port", str(port))
             start("worker", "worker")
             start("dispatcher", "dispatcher")
+            start("listener", "listen")
             self._wait_for(f"http://{host}:{port}/sign-in/", processes["web"])
+            # Only now: Facebook checks the callback address when an app subscribes to it.
+            listen_to_sandbox(sandbox_url, f"http://{host}:{port}")
             self._banner(host, port, sandbox_url, result.created, time.monotonic() - started)
             while all(process.poll() is None for process in processes.values()):
                 time.sleep(0.5)
