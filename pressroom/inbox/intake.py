@@ -56,6 +56,8 @@ class Arrival:
     account_ids: tuple[str, ...] = ()
     channel_id: int | None = None
     error: str = ""
+    # The people the body names: an erasure reaches the body even before it is read.
+    people: tuple[str, ...] = ()
 
 
 def event_key(platform: str, listener: Listener, payload: Any, body: bytes, scope: str) -> str:
@@ -81,6 +83,7 @@ def write(arrivals: list[Arrival]) -> None:
             account_ids=list(arrival.account_ids),
             channel_id=arrival.channel_id,
             error=arrival.error,
+            people=list(arrival.people),
             received_at=now,
         )
         for arrival in arrivals
@@ -210,7 +213,7 @@ async def receive(
     scope = str(channel_id or "")
     try:
         payload = json.loads(body)
-        listener.parse(payload, account_id=account_id)
+        happenings = listener.parse(payload, account_id=account_id)
     except (ValueError, UnicodeDecodeError, RecursionError) as error:
         return await _keep_malformed(platform, body, scope, channel_id, error)
     except Unreadable as error:
@@ -229,6 +232,7 @@ async def receive(
         state=RawEvent.State.STORED,
         account_ids=accounts or ((account_id,) if account_id else ()),
         channel_id=channel_id,
+        people=tuple(sorted({h.author.id for h in happenings if h.author.id})),
     )
     try:
         await group_commit().store(arrival)

@@ -17,7 +17,7 @@ from pressroom.audit.actions import record_event
 from pressroom.audit.kinds import Kind
 from pressroom.core.errors import ActionError
 from pressroom.core.text import count_code_points, nfc
-from pressroom.inbox import hours
+from pressroom.inbox import hours, saved_replies
 from pressroom.inbox.models import Conversation, Message, Reply, SavedReply
 from pressroom.orgs.access import capabilities_in
 from pressroom.orgs.models import Capability
@@ -98,8 +98,7 @@ def _private_window(rule: ReplyRule, message: Message | None, now: datetime) -> 
 
 
 def saved_replies_for(conversation: Conversation) -> list[SavedReply]:
-    unit = conversation.channel.unit
-    return list(SavedReply.objects.filter(unit_id__in=unit.ancestor_ids()).order_by("title"))
+    return list(saved_replies.saved_replies_for(conversation.channel.unit))
 
 
 def write_reply(
