@@ -152,7 +152,17 @@ class Conversations:
         if target.kind == "group":
             return group_full_info(target.channel)
         chat = private_chat(target.user)
-        chat.update(accent_color_id=int(target.user["id"]) % 7, max_reaction_count=11)
+        chat.update(
+            accepted_gift_types={
+                "unlimited_gifts": True,
+                "limited_gifts": True,
+                "unique_gifts": True,
+                "premium_subscription": True,
+                "gifts_from_channels": True,
+            },
+            max_reaction_count=11,
+            accent_color_id=int(target.user["id"]) % 7,
+        )
         return chat
 
     def get_chat_member(self, target: Target, token: str, incoming: Incoming) -> Any:

@@ -12,10 +12,11 @@ or pushed to the bot's webhook (webhook.py), never both.
 
 The state of a bot (queue, webhook, the people who started a private chat with it or wrote in
 its group) is one record of the store per bot id, also kept in memory for the account that
-holds the bot's token: a channel's posting path asks whether its bot has a queue at all
-without reading the database, so publishing stays one write-behind insert. A bot gets a queue
-with its first getUpdates or setWebhook, or with the first thing a citizen does that reaches
-it; until then its channel's automatic forwards are not queued.
+holds the bot's token, with the set of bots that have a record: a channel's posting path asks
+whether its bot has a queue at all without reading the database, so publishing stays one
+write-behind insert. A bot gets a queue with its first getUpdates or setWebhook, or with the
+first thing a citizen does that reaches it; until then its channel's automatic forwards are
+not queued.
 """
 
 from __future__ import annotations
@@ -130,13 +131,18 @@ class Bots:
         self._lock = threading.RLock()
         # bot id → (the account holding its token when read, its state or None).
         self._cache: dict[int, tuple[Account | None, dict[str, Any] | None]] = {}
+        # The bots with a record (read once; a reset may leave ids whose record is gone): a
+        # bot not here has none, and its channel's posts need no read of the database.
+        self._recorded = {int(key) for key in store.records(NAMESPACE)}
 
     def _load(self, bot: int, holder: Account | None) -> dict[str, Any] | None:
         # A reset or a re-registered account makes a new Account object: read again.
         cached = self._cache.get(bot)
         if cached is not None and cached[0] is holder:
             return cached[1]
-        state = self.store.record(NAMESPACE, str(bot)) if holder is not None else None
+        state = None
+        if holder is not None and bot in self._recorded:
+            state = self.store.record(NAMESPACE, str(bot))
         self._cache[bot] = (holder, state)
         return state
 
@@ -157,6 +163,7 @@ class Bots:
                 return
             if json.dumps(state, sort_keys=True) != before:
                 self.store.put_record(NAMESPACE, str(bot), state)
+                self._recorded.add(bot)
                 self._cache[bot] = (holder, state)
 
     def has_queue(self, token: str) -> bool:

@@ -413,3 +413,21 @@ def test_a_bot_cannot_write_to_someone_who_never_started_it(discussed: RunningSa
     with pytest.raises(Forbidden) as raised:
         with_bot(discussed, lambda bot: bot.send_message(person, "Chào"))
     assert str(raised.value) == "Forbidden: bot can't initiate conversation with a user"
+
+
+def test_get_chat_of_someone_who_started_the_bot(discussed: RunningSandbox) -> None:
+    public = public_of(discussed)
+    [account] = [a for a in public.store.accounts("telegram") if a.account_id == CHANNEL]
+    citizen = public.citizen(account, 5)
+    public.message(account, citizen, "Xin chào")
+
+    async def use(bot: Bot) -> tuple[ChatFullInfo, Message]:
+        return await bot.get_chat(int(citizen.id)), await bot.send_message(
+            int(citizen.id), "Chào anh/chị"
+        )
+
+    chat, sent = with_bot(discussed, use)
+    assert chat.type == "private"
+    assert chat.first_name == citizen.name
+    assert chat.api_kwargs == {}
+    assert sent.chat.id == int(citizen.id)

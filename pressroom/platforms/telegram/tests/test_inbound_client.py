@@ -64,6 +64,18 @@ def test_a_reply_to_a_comment_names_its_parent(channel: Channel) -> None:
     assert reply.thread == f"discussion:{GROUP_ID}:{post.data['discussion_message_id']}"
 
 
+def test_an_edited_comment_is_an_edit_of_the_same_item(channel: Channel) -> None:
+    cursor = listening(channel)
+    post = channel.post()
+    comment = channel.comment(post, "Giờ làm việc là mấy giờ")
+    channel.public.edit(comment, "Giờ làm việc buổi chiều là mấy giờ?")
+    [new, edit] = channel.fetch(cursor).happenings
+    assert (new.kind, edit.kind) == (HappeningKind.COMMENT, HappeningKind.EDIT)
+    assert edit.remote_id == new.remote_id == comment.remote_id
+    assert edit.thread == f"post:{post.remote_id}"
+    assert edit.text == "Giờ làm việc buổi chiều là mấy giờ?"
+
+
 def test_the_offset_confirms_what_was_read(channel: Channel) -> None:
     cursor = listening(channel)
     post = channel.post()
