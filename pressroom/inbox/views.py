@@ -176,6 +176,8 @@ class StatusForm(forms.Form):
 
 
 class NoteForm(forms.Form):
+    prefix = "note"
+
     text = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}),
         label=gettext_lazy("Internal note"),

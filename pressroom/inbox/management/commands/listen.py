@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 
 from pressroom.core.checks import require_secret_key
-from pressroom.inbox import polling, processing, sending
+from pressroom.inbox.listener import listen_round
 
 
 class Command(BaseCommand):
@@ -27,12 +27,7 @@ class Command(BaseCommand):
         require_secret_key()
         while True:
             close_old_connections()
-            sending.reap()
-            for reply_id in sending.due_replies():
-                sending.send(reply_id)
-            while processing.process_stored():
-                pass
-            polling.poll_due()
+            listen_round()
             if options["once"]:
                 return
             time.sleep(options["interval"])
