@@ -41,6 +41,10 @@ def due_channels() -> list[Channel]:
         if not descriptor_for(channel.platform).listener:
             continue
         listener = listener_for(channel.platform)
+        if listener.channel_secret and channel.options.get("webhook") == "set":
+            # The channel's own webhook is set: the platform keeps what it could not deliver
+            # and cannot be polled meanwhile (Telegram answers 409).
+            continue
         every = settings.POLL_FALLBACK_S if listener.has_webhooks else settings.POLL_INTERVAL_S
         cursor = getattr(channel, "poll_cursor", None)
         if (

@@ -183,6 +183,16 @@ def _new_item(channel: Channel, happening: Happening, applied: Applied) -> None:
 
 def _conversation(channel: Channel, happening: Happening) -> Conversation:
     comments = happening.thread_kind is ThreadKind.COMMENTS
+    if comments and happening.parent_id:
+        # A reply goes where the comment it answers is (Telegram's replies name only their
+        # parent, not the post they are under).
+        parent = (
+            Message.objects.filter(channel=channel, remote_id=happening.parent_id)
+            .select_related("conversation")
+            .first()
+        )
+        if parent is not None:
+            return parent.conversation
     defaults: dict[str, object] = {
         "kind": Conversation.Kind.COMMENTS if comments else Conversation.Kind.MESSAGES,
     }

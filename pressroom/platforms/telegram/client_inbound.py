@@ -194,6 +194,9 @@ class TelegramInbound(HttpPlatformClient):
         }
         return await self._webhook_call("setWebhook", payload, "Webhook was set")
 
+    async def register_webhook(self, url: str, secret: str) -> Outcome:
+        return await self.set_webhook(url, secret)
+
     async def delete_webhook(self) -> Outcome:
         """Back to getUpdates; what was not delivered stays waiting there."""
         return await self._webhook_call(
