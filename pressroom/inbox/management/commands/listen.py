@@ -9,14 +9,14 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 
 from pressroom.core.checks import require_secret_key
-from pressroom.inbox.listener import listen_round
+from pressroom.inbox.listener import Listener
 
 
 class Command(BaseCommand):
     help = (
         "Run the inbox's listener until stopped: poll every channel when due (Mastodon "
         "always, the others as a fallback to webhooks), read stored webhook bodies and "
-        "look for replies whose sender stopped mid-send."
+        "look for replies whose sender stopped mid-send; apply the retention period hourly."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -25,9 +25,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         require_secret_key()
+        listener = Listener()
         while True:
             close_old_connections()
-            listen_round()
+            listener.round()
             if options["once"]:
                 return
             time.sleep(options["interval"])
