@@ -160,7 +160,10 @@ class ReplyForm(forms.Form):
 
 class AssignForm(forms.Form):
     assignee: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
-        queryset=Unit.objects.none(), required=False, label=gettext_lazy("Assigned to")
+        queryset=Unit.objects.none(),
+        required=False,
+        label=gettext_lazy("Assigned to"),
+        empty_label=gettext_lazy("Nobody"),
     )
 
     def __init__(self, *args: Any, conversation: Conversation, **kwargs: Any) -> None:
