@@ -26,6 +26,7 @@ import weakref
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -94,13 +95,28 @@ def write(arrivals: list[Arrival]) -> None:
             transaction.on_commit(_announce)
 
 
+# The processing task is enqueued to run this long after a batch; batches committed before it
+# runs are read by it, so a burst enqueues about one task per this long, not one per batch.
+ANNOUNCE_DELAY_S = 0.5
+# When the processing task last enqueued by this process runs (monotonic clock).
+_scheduled = {"next_run": 0.0}
+
+
 def _announce() -> None:
+    """After a batch's commit: make sure a processing task will run after it."""
+    now = time.monotonic()
+    if _scheduled["next_run"] > now + 0.05:
+        return  # one is waiting to run, and will see this batch
     from pressroom.inbox.tasks import process_events
 
+    run_after = timezone.now() + timedelta(seconds=ANNOUNCE_DELAY_S)
     try:
-        process_events.enqueue()
+        process_events.using(run_after=run_after).enqueue()
     except Exception:
+        # The events are stored; the listener reads them.
         logger.exception("Could not enqueue the processing of webhook events")
+        return
+    _scheduled["next_run"] = now + ANNOUNCE_DELAY_S
 
 
 def write_in_own_thread(arrivals: list[Arrival]) -> None:

@@ -41,3 +41,9 @@ def test_chaos_loses_and_doubles_nothing() -> None:
     result = bench("chaos", "--deliveries", "60", "--kills", "1")
     assert (result["duplicates"], result["lost"], result["mismatched"]) == (0, 0, 0)
     assert result["published"] + result["failed_terminal"] + result["waiting_for_person"] == 60
+
+
+def test_webhooks_stores_every_event_once() -> None:
+    result = bench("webhooks", "--events", "300", "--concurrency", "10")
+    assert (result["lost"], result["stored"], result["stored_once_each"]) == (0, 300, True)
+    assert result["other_statuses"] == {} and result["repeated_accepted"] == result["repeated"]
