@@ -11,6 +11,7 @@ else goes through the full stack.
 from __future__ import annotations
 
 import os
+from collections.abc import MutableMapping
 from typing import Any
 
 from django.core.asgi import get_asgi_application
@@ -47,7 +48,7 @@ pages = get_asgi_application()
 machines = MachineHandler()
 
 
-async def application(scope: dict[str, Any], receive: Any, send: Any) -> None:
+async def application(scope: MutableMapping[str, Any], receive: Any, send: Any) -> None:
     if scope["type"] == "http" and scope["path"].startswith(MACHINE_PREFIX):
         await machines(scope, receive, send)
     else:
