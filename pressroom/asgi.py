@@ -50,6 +50,6 @@ machines = MachineHandler()
 
 async def application(scope: MutableMapping[str, Any], receive: Any, send: Any) -> None:
     if scope["type"] == "http" and scope["path"].startswith(MACHINE_PREFIX):
-        await machines(scope, receive, send)
+        await machines(dict(scope), receive, send)
     else:
-        await pages(scope, receive, send)
+        await pages(dict(scope), receive, send)
