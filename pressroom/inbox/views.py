@@ -1,139 +1,26 @@
-"""The inbox's pages: the conversations of the units one may see, and one conversation."""
+"""The conversation page and what is done from it: replies, approval, assignment, status and
+tag, notes, moderation."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from pressroom.channels.models import Channel
 from pressroom.core.errors import ActionError, add_to_form, add_to_messages
 from pressroom.core.http import AuthenticatedHttpRequest
 from pressroom.inbox import actions, replies, sending
-from pressroom.inbox.models import (
-    Conversation,
-    Message,
-    ModerationReason,
-    RawEvent,
-    Reply,
-    SavedReply,
-)
-from pressroom.orgs.access import capabilities_in, units_for
-from pressroom.orgs.models import Capability, Unit
-from pressroom.platforms.registry import DESCRIPTORS, listener_for
-
-PAGE_SIZE = 30
-WAITING = {
-    "1h": timedelta(hours=1),
-    "4h": timedelta(hours=4),
-    "24h": timedelta(hours=24),
-    "3d": timedelta(days=3),
-}
-
-
-class FilterForm(forms.Form):
-    unit = forms.ModelChoiceField(
-        queryset=Unit.objects.none(), required=False, label=gettext_lazy("Unit")
-    )
-    channel = forms.ModelChoiceField(
-        queryset=Channel.objects.none(), required=False, label=gettext_lazy("Channel")
-    )
-    platform = forms.ChoiceField(required=False, label=gettext_lazy("Platform"))
-    status = forms.ChoiceField(required=False, label=gettext_lazy("Status"))
-    tag = forms.ChoiceField(required=False, label=gettext_lazy("Tag"))
-    waiting = forms.ChoiceField(required=False, label=gettext_lazy("Waiting"))
-    q = forms.CharField(required=False, max_length=200, label=gettext_lazy("Search"))
-
-    def __init__(self, *args: Any, units: QuerySet[Unit], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units.order_by("path")  # type: ignore[attr-defined]
-        self.fields["channel"].queryset = Channel.objects.filter(  # type: ignore[attr-defined]
-            unit__in=units
-        ).order_by("unit__path", "name")
-        self.fields["platform"].choices = [("", _("All platforms"))] + [  # type: ignore[attr-defined]
-            (name, d.label) for name, d in DESCRIPTORS.items()
-        ]
-        self.fields["status"].choices = [  # type: ignore[attr-defined]
-            ("", _("Open (not closed)")),
-            ("all", _("All")),
-            *Conversation.Status.choices,
-        ]
-        self.fields["tag"].choices = [("", _("Any tag"))] + [  # type: ignore[attr-defined]
-            choice for choice in Conversation.Tag.choices if choice[0]
-        ]
-        self.fields["waiting"].choices = [  # type: ignore[attr-defined]
-            ("", _("Any time")),
-            ("1h", _("Waiting over 1 hour")),
-            ("4h", _("Waiting over 4 hours")),
-            ("24h", _("Waiting over 24 hours")),
-            ("3d", _("Waiting over 3 days")),
-        ]
-
-
-def visible_conversations(user: Any) -> QuerySet[Conversation]:
-    return Conversation.objects.filter(channel__unit__in=units_for(user, Capability.VIEW))
-
-
-def filtered(conversations: QuerySet[Conversation], data: dict[str, Any]) -> QuerySet[Conversation]:
-    if data.get("unit"):
-        conversations = conversations.filter(channel__unit__path__startswith=data["unit"].path)
-    if data.get("channel"):
-        conversations = conversations.filter(channel=data["channel"])
-    if data.get("platform"):
-        conversations = conversations.filter(channel__platform=data["platform"])
-    status = data.get("status") or ""
-    if status == "":
-        conversations = conversations.exclude(status=Conversation.Status.CLOSED)
-    elif status != "all":
-        conversations = conversations.filter(status=status)
-    if data.get("tag"):
-        conversations = conversations.filter(tag=data["tag"])
-    if data.get("waiting") in WAITING:
-        conversations = conversations.filter(
-            waiting_since__lte=timezone.now() - WAITING[data["waiting"]]
-        )
-    query = (data.get("q") or "").strip()
-    if query:
-        conversations = conversations.filter(
-            Q(snippet__icontains=query) | Q(messages__text__icontains=query)
-        ).distinct()
-    return conversations
-
-
-@login_required
-@require_GET
-def inbox_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    units = units_for(request.user, Capability.VIEW)
-    form = FilterForm(request.GET or None, units=units)
-    data = form.cleaned_data if form.is_valid() else {}
-    conversations = filtered(visible_conversations(request.user), data).select_related(
-        "channel__unit", "assignee", "delivery__post"
-    )
-    page = Paginator(conversations, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "inbox/list.html",
-        {
-            "form": form,
-            "page": page,
-            "query": query.urlencode(),
-            "now": timezone.now(),
-            "filtered": any(data.values()) if data else False,
-        },
-    )
+from pressroom.inbox.forms import AssignForm, ModerateForm, NoteForm, ReplyForm, StatusForm
+from pressroom.inbox.models import Conversation, Message, Reply, SavedReply
+from pressroom.orgs.access import capabilities_in
+from pressroom.orgs.models import Capability
+from pressroom.platforms.registry import listener_for
 
 
 def get_conversation_for(
@@ -147,57 +34,6 @@ def get_conversation_for(
     if Capability.VIEW not in caps:
         raise Http404
     return conversation, caps
-
-
-class ReplyForm(forms.Form):
-    text = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 4}), label=gettext_lazy("Reply"), max_length=8000
-    )
-    way = forms.ChoiceField(label=gettext_lazy("How"), choices=Reply.Way.choices)
-    in_reply_to = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    saved_reply = forms.IntegerField(required=False, widget=forms.HiddenInput)
-
-
-class AssignForm(forms.Form):
-    assignee: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
-        queryset=Unit.objects.none(),
-        required=False,
-        label=gettext_lazy("Assigned to"),
-        empty_label=gettext_lazy("Nobody"),
-    )
-
-    def __init__(self, *args: Any, conversation: Conversation, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = actions.colleagues(conversation)  # type: ignore[attr-defined]
-
-
-class StatusForm(forms.Form):
-    status = forms.ChoiceField(choices=Conversation.Status.choices, label=gettext_lazy("Status"))
-    tag = forms.ChoiceField(
-        choices=Conversation.Tag.choices, required=False, label=gettext_lazy("Tag")
-    )
-
-
-class NoteForm(forms.Form):
-    prefix = "note"
-
-    text = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}),
-        label=gettext_lazy("Internal note"),
-        max_length=4000,
-    )
-
-
-class ModerateForm(forms.Form):
-    action = forms.ChoiceField(
-        choices=[("hide", "hide"), ("unhide", "unhide"), ("delete", "delete")]
-    )
-    reason = forms.ChoiceField(
-        choices=[("", gettext_lazy("Choose the reason")), *ModerationReason.choices],
-        required=False,
-        label=gettext_lazy("Reason (from the moderation policy)"),
-    )
-    explanation = forms.CharField(required=False, max_length=300, label=gettext_lazy("Explanation"))
 
 
 def _thread(conversation: Conversation) -> list[tuple[Message, int]]:
@@ -428,41 +264,3 @@ def reply_decide(request: AuthenticatedHttpRequest, reply_id: int) -> HttpRespon
     except ActionError as error:
         add_to_messages(request, error)
     return redirect("inbox_conversation", conversation.pk)
-
-
-def may_inspect_events(user: Any) -> bool:
-    """Bodies for no known channel belong to no unit: administrators of a top unit see them."""
-    if getattr(user, "is_superuser", False):
-        return True
-    return units_for(user, Capability.MANAGE).filter(parent__isnull=True).exists()
-
-
-@login_required
-@require_GET
-def event_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Webhook bodies that were not read into the inbox: unreadable, for an unknown channel,
-    or failed; kept for inspection."""
-    if not may_inspect_events(request.user):
-        raise Http404
-    state = request.GET.get("state") or ""
-    kept = RawEvent.objects.exclude(state__in=[RawEvent.State.STORED, RawEvent.State.PROCESSED])
-    if state in RawEvent.State.values:
-        kept = kept.filter(state=state)
-    page = Paginator(kept.order_by("-received_at", "-id"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    rows = [(event, bytes(event.body)[:2000].decode("utf-8", "replace")) for event in page]
-    return render(
-        request,
-        "inbox/events.html",
-        {
-            "page": page,
-            "rows": rows,
-            "state": state,
-            "states": [
-                (value, label)
-                for value, label in RawEvent.State.choices
-                if value not in (RawEvent.State.STORED, RawEvent.State.PROCESSED)
-            ],
-        },
-    )
