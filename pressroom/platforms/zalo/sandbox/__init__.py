@@ -1,7 +1,7 @@
 """The Zalo OA endpoints, emulated for the sandbox (mounted at /zalo): the OA's profile and
-followers (profile.py), image upload, articles (create → token → verify → id, update, remove, list, detail),
-and the OA's conversations and replies (messages.py, conversations.py; what citizens do there:
-public.py).
+followers (profile.py), image upload, articles (create → token → verify → id, update, remove,
+list, detail), and the OA's conversations and replies (messages.py, conversations.py; what
+citizens do there: public.py).
 
 Zalo answers HTTP 200 even for errors: `{"error": <non-zero>, "message": …}` (see
 articles.py for the envelope and what an article may hold; oauth.py for the
