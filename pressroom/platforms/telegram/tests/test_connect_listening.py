@@ -3,6 +3,8 @@ are (the discussion group), the bot's place there, and the webhook the app sets 
 
 from __future__ import annotations
 
+from django.utils import translation
+
 from pressroom.platforms.base import OutcomeKind
 from pressroom.platforms.telegram.botapi import WebhookInfo
 from pressroom.platforms.telegram.connect import CONNECTOR
@@ -52,9 +54,10 @@ def test_a_bot_that_is_only_a_member_of_the_group_is_reported(channel: Channel) 
 
 def test_a_channel_without_a_discussion_group_says_so(channel: Channel) -> None:
     channel.settings(discussion_group=False)
-    found = CONNECTOR.check(
-        CONNECTOR.target(channel.sandbox.url), {"bot_token": TOKEN, "chat": CHANNEL}
-    )
+    with translation.override("en"):
+        found = CONNECTOR.check(
+            CONNECTOR.target(channel.sandbox.url), {"bot_token": TOKEN, "chat": CHANNEL}
+        )
     assert found.connectable
     assert "discussion_chat_id" not in found.options
     assert any("discussion group" in detail for detail in found.details)
