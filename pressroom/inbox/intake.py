@@ -133,17 +133,18 @@ class GroupCommit:
     """Stores arrivals in batches on one event loop: the first waiting request starts a
     writer; whoever arrives while it writes joins the next batch.
 
-    The writes run in one thread of the intake's own, with its own database connection, outside
-    any request (a request's thread ends with the request; the writer outlives it).
+    The writes run in one thread of the group commit's own, with its own database connection,
+    outside any request (a request's thread ends with the request; the writer outlives it).
     """
 
     def __init__(self) -> None:
         self._waiting: list[tuple[Arrival, asyncio.Future[None]]] = []
         self._writer: asyncio.Task[None] | None = None
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="inbox-intake")
 
     async def _store(self, arrivals: list[Arrival]) -> None:
         loop = asyncio.get_running_loop()
-        await loop.run_in_executor(_WRITER, write_in_own_thread, arrivals)
+        await loop.run_in_executor(self._thread, write_in_own_thread, arrivals)
 
     async def store(self, arrival: Arrival) -> None:
         loop = asyncio.get_running_loop()
@@ -155,15 +156,6 @@ class GroupCommit:
         await done
 
     async def _write_batches(self) -> None:
-        while True:
-            await self._write_waiting()
-            # The burst is over: the writer's connection is closed until the next one (one
-            # event loop per request under WSGI must not leave one connection each).
-            await asyncio.get_running_loop().run_in_executor(_WRITER, connection.close)
-            if not self._waiting:
-                return
-
-    async def _write_waiting(self) -> None:
         while self._waiting:
             batch, self._waiting = self._waiting, []
             try:
@@ -177,9 +169,6 @@ class GroupCommit:
                 if not done.done():
                     done.set_result(None)
 
-
-# The one thread every event loop's group commit writes in (one database connection).
-_WRITER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="inbox-intake")
 
 _COMMITS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, GroupCommit] = (
     weakref.WeakKeyDictionary()
