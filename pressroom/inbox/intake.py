@@ -129,22 +129,35 @@ def write_in_own_thread(arrivals: list[Arrival]) -> None:
         raise
 
 
+def close_own_connection() -> None:
+    """Run in the writer's thread: `connection` is that thread's own there."""
+    try:
+        connection.close()
+    except Exception:
+        logger.exception("Could not close the intake's database connection")
+
+
+# The one thread every group commit writes in, whatever event loop it runs on (under WSGI each
+# request has a loop of its own): one database connection for all of them.
+_WRITER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="inbox-intake")
+
+
 class GroupCommit:
     """Stores arrivals in batches on one event loop: the first waiting request starts a
     writer; whoever arrives while it writes joins the next batch.
 
-    The writes run in one thread of the group commit's own, with its own database connection,
-    outside any request (a request's thread ends with the request; the writer outlives it).
+    The writes run in the intake's own thread, with its own database connection, outside any
+    request (a request's thread ends with the request; the writer outlives it). The connection
+    is closed when a burst ends, so that no idle one is left behind.
     """
 
     def __init__(self) -> None:
         self._waiting: list[tuple[Arrival, asyncio.Future[None]]] = []
         self._writer: asyncio.Task[None] | None = None
-        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="inbox-intake")
 
     async def _store(self, arrivals: list[Arrival]) -> None:
         loop = asyncio.get_running_loop()
-        await loop.run_in_executor(self._thread, write_in_own_thread, arrivals)
+        await loop.run_in_executor(_WRITER, write_in_own_thread, arrivals)
 
     async def store(self, arrival: Arrival) -> None:
         loop = asyncio.get_running_loop()
@@ -156,18 +169,25 @@ class GroupCommit:
         await done
 
     async def _write_batches(self) -> None:
+        loop = asyncio.get_running_loop()
         while self._waiting:
-            batch, self._waiting = self._waiting, []
-            try:
-                await self._store([arrival for arrival, _ in batch])
-            except Exception as error:
-                for _, done in batch:
-                    if not done.done():
-                        done.set_exception(error)
-                continue
+            while self._waiting:
+                await self._write_one_batch()
+            # The burst is over: close the connection; whoever came meanwhile is written next.
+            await loop.run_in_executor(_WRITER, close_own_connection)
+
+    async def _write_one_batch(self) -> None:
+        batch, self._waiting = self._waiting, []
+        try:
+            await self._store([arrival for arrival, _ in batch])
+        except Exception as error:
             for _, done in batch:
                 if not done.done():
-                    done.set_result(None)
+                    done.set_exception(error)
+            return
+        for _, done in batch:
+            if not done.done():
+                done.set_result(None)
 
 
 _COMMITS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, GroupCommit] = (
