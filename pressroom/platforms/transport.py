@@ -24,6 +24,7 @@ from pressroom.platforms.base import (
     Publication,
 )
 from pressroom.platforms.inbound import Fetched, ModerationKind, OutgoingReply
+from pressroom.platforms.metrics import MetricsRequest, Reading
 from pressroom.platforms.outcomes import (
     CLOCK_SKEW_S,
     TransportError,
@@ -351,6 +352,18 @@ class HttpPlatformClient(abc.ABC):
 
     async def _register_webhook(self, url: str, secret: str, call: Call) -> Outcome:
         return not_supported("webhooks per channel")
+
+    async def read_metrics(self, request: MetricsRequest) -> Reading | Outcome:
+        """The channel's figures and its posts' (see pressroom.platforms.metrics), or an
+        outcome when the platform could not be asked (RETRY_LATER with the platform's wait on
+        a rate limit)."""
+        reading: Reading | Outcome = await self._guarded(
+            lambda call: self._read_metrics(request, call), creating=False
+        )
+        return reading
+
+    async def _read_metrics(self, request: MetricsRequest, call: Call) -> Reading | Outcome:
+        return not_supported("metrics")
 
     async def _guarded(self, run: Callable[[Call], Awaitable[Any]], *, creating: bool) -> Any:
         """Run calls under the time limits; failures become outcomes, credentials redacted."""
