@@ -98,6 +98,11 @@ class Happening:
     attachments: tuple[str, ...] = ()
     # For a reaction: which ("like", "❤", …); empty when taken back.
     reaction: str = ""
+    # For a reaction: the total of the item's reactions as the platform counts them (Telegram's
+    # `message_reaction_count`: every kind's `total_count` added up), when the platform gives
+    # totals rather than single reactions. A total, not one more: the latest (by `at`)
+    # replaces the earlier ones. None when the platform names one reaction at a time.
+    count: int | None = None
     # For a Mastodon status: its visibility (a direct mention is a private message).
     visibility: str = ""
 

@@ -18,9 +18,10 @@ webhook's address names):
   /start a person sends when they open the bot (alone, or with a deep-link word) says nothing
   to answer: it is not a message.
 - `edited_message`: an EDIT, in the thread it was in. `message_reaction_count` on a channel
-  post: one REACTION per reaction with its total count as `text` (the counts are totals, the
-  latest replaces the earlier; an empty list: every reaction taken back, REACTION with no
-  reaction and text 0).
+  post (anonymous reactions, which Telegram groups and sends up to a few minutes late): one
+  REACTION per kind of reaction with that kind's total as `text`, and on each the post's total
+  of every kind as `count` (totals: the latest replaces the earlier; an empty list: every
+  reaction taken back, one REACTION with no reaction, text "0" and count 0).
 - `channel_post`, `edited_channel_post` (the channel's own posts), `my_chat_member` (the bot's
   own membership: the channel health page asks getChatMember instead), `message_reaction`
   (not asked for: it names who reacted) and the rest: nothing.
@@ -331,14 +332,19 @@ class TelegramListener(Listener):
             "post_id": post,
         }
         if not reactions:
-            return [Happening(**common, reaction="", text="0")]
-        found = []
+            return [Happening(**common, reaction="", text="0", count=0)]
+        kinds: list[tuple[str, int]] = []
         for given in reactions:
             entry = required_dict(given, "reaction")
             total = required_int(entry.get("total_count"), "total_count")
-            name = reaction_name(entry.get("type"))
-            found.append(Happening(**common, reaction=name, text=str(total)))
-        return found
+            if total < 0:
+                raise Unreadable("total_count is negative")
+            kinds.append((reaction_name(entry.get("type")), total))
+        count = sum(total for _name, total in kinds)
+        return [
+            Happening(**common, reaction=name, text=str(total), count=count)
+            for name, total in kinds
+        ]
 
 
 def reaction_name(value: Any) -> str:

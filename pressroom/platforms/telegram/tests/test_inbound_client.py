@@ -142,6 +142,7 @@ def test_reaction_counts_arrive_for_the_post(channel: Channel) -> None:
         (HappeningKind.REACTION, "❤", "1"),
     ]
     assert {h.remote_id for h in happenings} == {post.remote_id}
+    assert [h.count for h in happenings] == [1, 2, 3, 3]
 
 
 def test_a_bot_that_only_belongs_to_the_group_sees_comments_only_without_privacy(

@@ -297,9 +297,16 @@ def test_reaction_counts_on_a_post_are_totals_per_reaction() -> None:
         (HappeningKind.REACTION, "paid", "1"),
     ]
     assert {(h.thread, h.remote_id, h.post_id) for h in happenings} == {("post:42", "42", "42")}
+    # Each carries the post's total of every kind: the figure that replaces the earlier one.
+    assert {h.count for h in happenings} == {15}
     update["message_reaction_count"]["reactions"] = []
     [taken_back] = parsed(update)
-    assert (taken_back.reaction, taken_back.text) == ("", "0")
+    assert (taken_back.reaction, taken_back.text, taken_back.count) == ("", "0", 0)
+
+
+def test_other_happenings_carry_no_count() -> None:
+    [happening] = parsed(comment())
+    assert happening.count is None
 
 
 @pytest.mark.parametrize(
@@ -339,6 +346,15 @@ def test_updates_that_are_nothing_for_the_inbox(update: dict[str, Any]) -> None:
         {"update_id": 1, "message": {**comment()["message"], "date": -1}},
         {"update_id": 1, "message": {**comment()["message"], "date": 10**20}},
         {"update_id": 1, "message_reaction_count": {"chat": CHANNEL, "message_id": 1}},
+        {
+            "update_id": 1,
+            "message_reaction_count": {
+                "chat": CHANNEL,
+                "message_id": 1,
+                "date": 1767001000,
+                "reactions": [{"type": {"type": "emoji", "emoji": "👍"}, "total_count": -1}],
+            },
+        },
     ],
 )
 def test_what_is_not_an_update_is_unreadable(body: Any) -> None:
@@ -471,6 +487,10 @@ def readable_or_refused(body: Any, account_id: str) -> None:
     for happening in happenings:
         assert happening.thread
         assert isinstance(happening.text, str)
+        if happening.kind is HappeningKind.REACTION:
+            assert happening.count is not None and happening.count >= 0
+        else:
+            assert happening.count is None
     LISTENER.event_key(body, b"")
     LISTENER.account_ids(body)
 
