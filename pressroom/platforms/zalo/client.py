@@ -1,5 +1,6 @@
 """Publish to a Zalo Official Account as an article: upload images, create, verify. The
-inbound side (polling conversations, replies) is in client_inbound.py."""
+inbound side (polling conversations, replies) is in client_inbound.py, the figures read for
+reports in client_metrics.py."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 
 from pressroom.platforms.base import MediaFile, Outcome, OutcomeKind, Publication
 from pressroom.platforms.inbound import Fetched, OutgoingReply
+from pressroom.platforms.metrics import MetricsRequest, Reading
 from pressroom.platforms.transport import (
     Call,
     Stop,
@@ -20,13 +22,13 @@ from pressroom.platforms.transport import (
     unexpected_outcome,
 )
 from pressroom.platforms.zalo.answers import MEDIA_PROCESSING
-from pressroom.platforms.zalo.client_inbound import InboundClient
+from pressroom.platforms.zalo.client_metrics import MetricsClient
 from pressroom.platforms.zalo.oauth import renew
 
 MAX_DESCRIPTION = 300
 
 
-class Client(InboundClient):
+class Client(MetricsClient):
     async def _renewing[T](self, attempt: Callable[[], Awaitable[T]]) -> T | Outcome:
         """The attempt; when the access token expired (they last 25 hours), it is renewed
         with the refresh token through the keeper and the attempt made once more. Zalo
@@ -57,6 +59,9 @@ class Client(InboundClient):
 
     async def look_for_reply(self, reply: OutgoingReply, since: datetime | None) -> Outcome | None:
         return await self._renewing(lambda: super(Client, self).look_for_reply(reply, since))
+
+    async def read_metrics(self, request: MetricsRequest) -> Reading | Outcome:
+        return await self._renewing(lambda: super(Client, self).read_metrics(request))
 
     async def _publish(self, publication: Publication, call: Call) -> Outcome:
         if not publication.title.strip():

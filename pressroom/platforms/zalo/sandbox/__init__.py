@@ -14,7 +14,9 @@ that exist read), `media_processing_polls` (an article with pictures answers ver
 media still processing, that many times first). The OA's profile as getoa answers it:
 `is_verified` (true), `oa_type` (3, a state agency; see oauth.py), `description`,
 `oa_alias`, `cate_name`, `followers` (0; also what user/getlist lists), `avatar`, `cover`,
-`package_name`, `package_valid_through_date`.
+`package_name`, `package_valid_through_date`. The followers grow day by day and with the
+simulated public's follows (profile.py); an article's `total_view` and `total_share` grow with
+its age (articles.py).
 Fault operations: `oa/getoa`, `user/getlist`, `upload/image`, `article/create` (creates),
 `article/verify`, `article/update`, `article/remove`, `article/getslice`, `article/getdetail`.
 A server error is -100 "unknown error, try again later" inside HTTP 200 (the code Zalo's ZNS
@@ -43,6 +45,7 @@ from pressroom.platforms.zalo.sandbox.articles import (
     MEDIA_PROCESSING,
     NO_ARTICLE,
     ZaloError,
+    article_counts,
     fault_error,
     official_account,
     success,
@@ -140,13 +143,14 @@ class OfficialAccountApi(EmulatedApi):
         """An article as getslice lists it."""
         cover = item.data.get("cover") or {}
         thumb = cover.get("photo_url", "")
+        views, shares = article_counts(item)
         return {
             "id": item.remote_id,
             "type": "normal",
             "title": item.title,
             "status": item.data.get("status", "show"),
-            "total_view": int(item.data.get("total_view") or 0),
-            "total_share": int(item.data.get("total_share") or 0),
+            "total_view": views,
+            "total_share": shares,
             "create_date": int(item.created_at * 1000),
             "update_date": int(float(item.data.get("updated_at") or item.created_at) * 1000),
             "thumb": self.image_url(request, thumb) if thumb else "",

@@ -1,17 +1,19 @@
 """What the emulated Zalo OA API answers with and what it accepts: the envelope, its errors,
-the access token, an article's fields as `article/create` and `article/update` check them."""
+the access token, an article's fields as `article/create` and `article/update` check them, and
+how often an article was viewed and shared."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from pressroom.sandbox import faults
+from pressroom.sandbox import audience, faults
 from pressroom.sandbox.common import Incoming
 from pressroom.sandbox.endpoints import PlatformError
-from pressroom.sandbox.store import Account, SandboxStore
+from pressroom.sandbox.store import Account, Item, SandboxStore
 
 PLATFORM = "zalo"
 MAX_IMAGE_BYTES = 1024 * 1024
@@ -117,3 +119,16 @@ def check_body(body: Any) -> None:
         raise ZaloError(
             BAD_PARAMETER, "every body block needs a type and its content or url (http or https)"
         )
+
+
+def article_counts(item: Item) -> tuple[int, int]:
+    """An article's `total_view` and `total_share` now: growing with its age, the same for the
+    same article (pressroom.sandbox.audience), and what its data adds (`total_view`,
+    `total_share`, set by a test or a training tool)."""
+    key = f"{PLATFORM}:{item.remote_id}"
+    seen = audience.views(key, age_s=time.time() - item.created_at)
+    shared = audience.shares(key, seen=seen)
+    return (
+        seen + int(item.data.get("total_view") or 0),
+        shared + int(item.data.get("total_share") or 0),
+    )

@@ -1,11 +1,13 @@
 """What simulated citizens do on the emulated Zalo: write to an OA (a `user_send_text` webhook),
-follow and unfollow it. Zalo offers no API for comments under an OA's articles (UNCONFIRMED), so
+follow and unfollow it (a `follow` or `unfollow` webhook, and one follower more or fewer in
+getoa and user/getlist). Zalo offers no API for comments under an OA's articles (UNCONFIRMED), so
 citizens do not comment, and they do not react."""
 
 from __future__ import annotations
 
 from pressroom.platforms.zalo.sandbox.citizens import follower_id, vietnamese_name
 from pressroom.platforms.zalo.sandbox.conversations import PLATFORM, Conversations
+from pressroom.platforms.zalo.sandbox.profile import count_follow
 from pressroom.sandbox.emulation import Citizen
 from pressroom.sandbox.store import Account, Item, SandboxStore
 
@@ -48,9 +50,11 @@ class ZaloPublic:
     # Zalo's own: not in every platform's public
 
     def follow(self, account: Account, citizen: Citizen) -> None:
+        count_follow(self.store, account, follows=True)
         self.conversations.follow(account, citizen.id, follows=True)
 
     def unfollow(self, account: Account, citizen: Citizen) -> None:
+        count_follow(self.store, account, follows=False)
         self.conversations.follow(account, citizen.id, follows=False)
 
 
