@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "pressroom.emergency",
     "pressroom.inbox",
     "pressroom.corrections",
+    "pressroom.analytics",
     "pressroom.desk",
     "pressroom.demo",
 ]
@@ -174,6 +175,9 @@ STORAGES = {
 # Images up to 8 MB, and a few of them per post.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Reports (PDF) look here first for Liberation Serif 2 or DejaVu Serif, then in the system's
+# font folders; empty: only the system's.
+REPORT_FONT_DIR = envstr("REPORT_FONT_DIR")
 
 TASKS = {
     "default": {
@@ -195,12 +199,21 @@ FACEBOOK_DIALOG_URL = envstr("FACEBOOK_DIALOG_URL", "https://www.facebook.com")
 # Webhooks: Facebook signs with the app secret and checks the callback with this token; Zalo
 # signs with the OA secret key of the app (its developer dashboard's "OA Secret Key").
 FACEBOOK_VERIFY_TOKEN = envstr("FACEBOOK_VERIFY_TOKEN")
+# The Page insights metrics read (a list of entries, pressroom/platforms/facebook/metrics.py);
+# None: the built-in list. Meta retires metrics often: replace the list, not the code.
+FACEBOOK_INSIGHTS_METRICS: list[dict[str, str]] | None = None
 ZALO_APP_ID = envstr("ZALO_APP_ID")
 ZALO_OA_SECRET_KEY = envstr("ZALO_OA_SECRET_KEY")
 # Polling: channels without webhooks (Mastodon) every POLL_INTERVAL_S; the others every
 # POLL_FALLBACK_S, to close any gap the webhooks left.
 POLL_INTERVAL_S = envint("POLL_INTERVAL_S", 60)
 POLL_FALLBACK_S = envint("POLL_FALLBACK_S", 15 * 60)
+# Analytics: each channel's figures are collected every COLLECT_INTERVAL_S; a new channel's
+# history is read back ANALYTICS_BACKFILL_DAYS (Facebook keeps two years), in windows of at
+# most 90 days; a post's figures are followed for ANALYTICS_POST_DAYS after it was published.
+COLLECT_INTERVAL_S = envint("COLLECT_INTERVAL_S", 60 * 60)
+ANALYTICS_BACKFILL_DAYS = envint("ANALYTICS_BACKFILL_DAYS", 365)
+ANALYTICS_POST_DAYS = envint("ANALYTICS_POST_DAYS", 30)
 # A webhook body larger than this is refused (413) unread.
 INBOX_WEBHOOK_MAX_BYTES = envint("INBOX_WEBHOOK_MAX_BYTES", 1024 * 1024)
 # Message texts, authors' names and webhook bodies older than this many days are deleted.

@@ -21,7 +21,7 @@ from pressroom.channels.models import Channel
 from pressroom.core.text import nfc
 from pressroom.inbox import hours
 from pressroom.inbox.models import Conversation, Message, ModerationAction, RawEvent, Reply
-from pressroom.inbox.signals import messages_received
+from pressroom.inbox.signals import messages_received, reactions_counted
 from pressroom.platforms.inbound import Happening, HappeningKind, ThreadKind, Unreadable
 from pressroom.platforms.registry import listener_for
 from pressroom.publishing.models import Delivery
@@ -143,8 +143,16 @@ def apply(channel: Channel, happening: Happening, applied: Applied) -> None:
             _new_item(channel, happening, applied)
     elif kind in (HappeningKind.HIDE, HappeningKind.UNHIDE, HappeningKind.REMOVE):
         _moderated_outside(channel, happening)
+    elif kind is HappeningKind.REACTION and happening.count is not None:
+        channel_id, post, count, at = channel.pk, happening.post_id, happening.count, happening.at
+        transaction.on_commit(
+            lambda: reactions_counted.send(
+                sender=Channel, channel_id=channel_id, post_remote_id=post, count=count, at=at
+            )
+        )
     else:
-        # Reactions, reads and follows are counted by analytics from the raw events.
+        # Single reactions, reads and follows: the platforms' own counts are collected by
+        # analytics; the raw events stay for inspection.
         applied.ignored += 1
 
 

@@ -20,6 +20,7 @@ from pressroom.audit.kinds import Kind
 from pressroom.core.errors import ActionError
 from pressroom.orgs.access import AnyUser, capabilities_in
 from pressroom.orgs.models import Capability, Membership, Role, Unit, lock_tree
+from pressroom.orgs.signals import unit_merged, unit_moved
 
 _PATH_LENGTH = Unit._meta.get_field("path").max_length or 500
 
@@ -96,6 +97,7 @@ def move_unit(*, unit: Unit, new_parent: Unit | None, by: AnyUser) -> Unit:
             )
     size = unit.subtree().count()
     old_path, new_path = _move_subtree(unit, target)
+    unit_moved.send(sender=Unit, unit_id=unit.pk, old_path=old_path, new_path=new_path)
     record_event(
         actor=by,
         action=Kind.UNIT_MOVE,
@@ -224,6 +226,8 @@ def merge_units(*, sources: Sequence[Unit], into: Unit, by: AnyUser) -> Unit:
     Unit.objects.filter(pk__in=[s.pk for s in merged]).update(
         is_active=False, merged_into=into, merged_at=timezone.now()
     )
+    for source in merged:
+        unit_merged.send(sender=Unit, source_id=source.pk, source_path=source.path, into_id=into.pk)
     record_event(
         actor=by,
         action=Kind.UNIT_MERGE,

@@ -1,0 +1,147 @@
+"""Roll-ups: a unit's figures are its own channels' plus its children's, for any tree, also
+after units are moved and merged; and they equal a rebuild from the channel rows."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+
+from django.contrib.auth import get_user_model
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.django import TestCase as HypothesisTestCase
+
+from pressroom.analytics import rollup, store
+from pressroom.analytics.figures import Period, by_child, totals
+from pressroom.analytics.models import FIGURES, ChannelDay, UnitDay
+from pressroom.channels.models import Channel
+from pressroom.orgs.actions import merge_units, move_unit
+from pressroom.orgs.models import Unit
+
+START = date(2026, 10, 1)
+PLATFORMS = ("facebook", "zalo", "telegram", "mastodon")
+
+
+def stored_rollups() -> dict[tuple[int, date, str], tuple[int, ...]]:
+    return {
+        (row.unit_id, row.day, row.platform): tuple(getattr(row, name) for name in FIGURES)
+        for row in UnitDay.objects.all()
+        if any(getattr(row, name) for name in FIGURES)
+    }
+
+
+def expected_rollups() -> dict[tuple[int, date, str], tuple[int, ...]]:
+    """From the channel rows and the tree as it stands, computed here on its own."""
+    paths = dict(Unit.objects.values_list("id", "path"))
+    found: dict[tuple[int, date, str], list[int]] = defaultdict(lambda: [0] * len(FIGURES))
+    for row in ChannelDay.objects.select_related("channel__unit"):
+        assert row.unit_id == row.channel.unit_id
+        for ancestor in rollup.path_ids(paths[row.unit_id]):
+            sums = found[(ancestor, row.day, row.platform)]
+            for index, name in enumerate(FIGURES):
+                sums[index] += getattr(row, name)
+    return {key: tuple(values) for key, values in found.items() if any(values)}
+
+
+tree_shape = st.lists(st.integers(min_value=0, max_value=30), min_size=1, max_size=8)
+figures = st.fixed_dictionaries(
+    {
+        "reach": st.integers(0, 10_000),
+        "reactions": st.integers(0, 500),
+        "followers": st.integers(0, 100_000),
+        "posts": st.integers(0, 5),
+    }
+)
+readings = st.lists(
+    st.tuples(st.integers(0, 40), st.integers(0, 9), figures), min_size=1, max_size=25
+)
+changes = st.lists(
+    st.tuples(st.sampled_from(["move", "merge"]), st.integers(0, 40), st.integers(0, 40)),
+    max_size=4,
+)
+
+
+class RollupTests(HypothesisTestCase):
+    def build(self, shape: list[int]) -> tuple[list[Unit], list[Channel]]:
+        root = Unit.objects.create(name="Cả nước", slug="root", kind="other")
+        units = [root]
+        for index, parent in enumerate(shape):
+            units.append(
+                Unit.objects.create(
+                    name=f"Đơn vị {index}", slug=f"u{index}", parent=units[parent % len(units)]
+                )
+            )
+        channels = []
+        for index, unit in enumerate(units):
+            for platform in PLATFORMS[: 1 + index % 3]:
+                channels.append(
+                    Channel.objects.create(
+                        unit=unit,
+                        platform=platform,
+                        name=f"{unit.name} {platform}",
+                        external_id=f"{unit.slug}-{platform}",
+                    )
+                )
+        return units, channels
+
+    def check(self) -> None:
+        self.assertEqual(stored_rollups(), expected_rollups())
+        period = Period(START, START + timedelta(days=9))
+        for unit in Unit.objects.filter(is_active=True):
+            lines = by_child(unit, period)
+            whole = totals(unit, period)
+            for name in ("reach", "reactions", "posts", "followers"):
+                self.assertEqual(
+                    getattr(whole, name),
+                    sum(getattr(line.totals, name) for line in lines),
+                    f"{unit}: {name}",
+                )
+
+    @settings(max_examples=25, deadline=None)
+    @given(shape=tree_shape, readings=readings, changes=changes)
+    def test_a_unit_is_its_own_channels_plus_its_children(self, shape, readings, changes) -> None:
+        admin = get_user_model().objects.create_superuser("root", "root@example.gov.vn", "x")
+        units, channels = self.build(shape)
+        for channel_index, day, values in readings:
+            channel = channels[channel_index % len(channels)]
+            store.set_days(channel, {START + timedelta(days=day): values})
+        self.check()
+        for kind, first, second in changes:
+            active = list(Unit.objects.filter(is_active=True).exclude(parent=None))
+            if not active:
+                break
+            unit = active[first % len(active)]
+            others = [
+                u for u in Unit.objects.filter(is_active=True) if not u.path.startswith(unit.path)
+            ]
+            if not others:
+                continue
+            target = others[second % len(others)]
+            if kind == "move":
+                move_unit(unit=unit, new_parent=target, by=admin)
+            else:
+                merge_units(sources=[unit], into=target, by=admin)
+            self.check()
+        # Figures arriving after the changes land where the channels now are.
+        for channel_index, day, values in readings[:5]:
+            channel = Channel.objects.get(pk=channels[channel_index % len(channels)].pk)
+            store.set_days(channel, {START + timedelta(days=day): dict(values, reach=1)})
+        self.check()
+        maintained = stored_rollups()
+        rollup.rebuild()
+        self.assertEqual(stored_rollups(), maintained)
+
+    def test_followers_are_carried_over_days_without_a_reading(self) -> None:
+        units, channels = self.build([0])
+        channel = channels[0]
+        store.set_days(channel, {START: {"followers": 100}})
+        store.set_days(channel, {START + timedelta(days=5): {"followers": 130}})
+        days = dict(ChannelDay.objects.filter(channel=channel).values_list("day", "followers"))
+        self.assertEqual(
+            [days[START + timedelta(days=n)] for n in range(6)], [100, 100, 100, 100, 100, 130]
+        )
+        period = Period(START + timedelta(days=1), START + timedelta(days=5))
+        figures = totals(units[0], period)
+        self.assertEqual(
+            (figures.followers, figures.followers_before, figures.growth), (130, 100, 30)
+        )
