@@ -1,5 +1,6 @@
 """Publish to a Telegram channel through the Bot API: a message, a photo or an album; the
-inbound side (polling, replies, deleting, the webhook) is client_inbound.py."""
+inbound side (polling, replies, deleting, the webhook) is client_inbound.py, the figures read
+for reports client_metrics.py."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 
 from pressroom.platforms.base import Outcome, OutcomeKind, Publication
 from pressroom.platforms.telegram.botapi import LOST_ACCESS, error_outcome
-from pressroom.platforms.telegram.client_inbound import TelegramInbound
+from pressroom.platforms.telegram.client_metrics import TelegramMetrics
 from pressroom.platforms.transport import (
     Call,
     Response,
@@ -22,7 +23,7 @@ from pressroom.platforms.transport import (
 __all__ = ["LOST_ACCESS", "Client", "error_outcome", "rendered"]
 
 
-class Client(TelegramInbound):
+class Client(TelegramMetrics):
     platform = "telegram"
 
     async def _publish(self, publication: Publication, call: Call) -> Outcome:

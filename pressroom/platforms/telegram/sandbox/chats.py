@@ -6,7 +6,8 @@ serve several channels. Account settings, all optional:
 
 - `username` (the channel's public @username; from an account id `@name` otherwise),
   `chat_id` (its numeric id, `-100…`; derived from the account id otherwise),
-  `linked_chat_id` (its discussion group's id; discussion.py), `member_count` (subscribers);
+  `linked_chat_id` (its discussion group's id; discussion.py), `member_count` (subscribers on
+  the day it was registered, growing day by day from then: pressroom.sandbox.audience);
 - `bot_username`, `bot_name` (the bot's @username and name, read from the bot's first channel),
   `bot_status` (`administrator`, `member` or `left`; default `administrator`),
   `bot_can_post` (the administrator's right to post messages; default true).
@@ -19,8 +20,10 @@ an administrator with the right to post may post.
 from __future__ import annotations
 
 import hashlib
+import time
 from typing import Any
 
+from pressroom.sandbox import audience
 from pressroom.sandbox.store import Account
 
 BOT_STATUSES = ("administrator", "member", "left")
@@ -119,11 +122,16 @@ def chat_full_info(account: Account, linked: int | None = None) -> dict[str, Any
 
 
 def member_count(account: Account) -> int:
-    """Subscribers: given, or a number of a few hundred to a few thousand, the same each time."""
+    """Subscribers: given, or a few hundred to a few thousand, on the day the channel was
+    registered; then a few more each day, the same for the same channel and day."""
     given = account.extra.get("member_count")
-    if given is not None:
-        return int(given)
-    return 120 + digest(account.account_id) % 4880
+    base = int(given) if given is not None else 120 + digest(account.account_id) % 4880
+    return audience.followers(
+        f"telegram:{account.account_id}",
+        base=base,
+        created_at=account.created_at,
+        now=time.time(),
+    )
 
 
 def bot_status(channel: Account, token: str) -> str:
