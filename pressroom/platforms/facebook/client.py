@@ -8,6 +8,7 @@ from typing import Any
 
 from pressroom.platforms.base import MediaFile, Outcome, OutcomeKind, Publication, titled
 from pressroom.platforms.facebook.client_inbound import InboundClient
+from pressroom.platforms.facebook.client_metrics import InsightsClient
 from pressroom.platforms.facebook.graph import error_outcome, graph_timestamp, usage_wait
 from pressroom.platforms.transport import (
     Call,
@@ -21,8 +22,9 @@ from pressroom.platforms.transport import (
 __all__ = ["Client", "error_outcome", "graph_timestamp", "message_of", "usage_wait"]
 
 
-class Client(InboundClient):
-    """Publishing here; the inbound side (polling, replies, moderation) in client_inbound.py."""
+class Client(InboundClient, InsightsClient):
+    """Publishing here; the inbound side (polling, replies, moderation) in client_inbound.py,
+    the reading of insights in client_metrics.py."""
 
     async def _publish(self, publication: Publication, call: Call) -> Outcome:
         if len(publication.media) == 1:

@@ -12,16 +12,18 @@ The parts: Facebook Login's tokens and their exchanges in oauth.py, its dialog i
 `debug_token`, `/me/accounts` and `/me/permissions` in grants.py (joined below as OAuthApi);
 the app's webhook subscriptions in app_subscriptions.py; the Page and who is asking in
 pages.py, its posts and photos in posts.py, scheduled posts in scheduled.py, the comments under
-its posts in comments.py, Messenger in messages.py and its webhook subscriptions in
-subscriptions.py (joined below as PagesApi); what people write, as kept, in threads.py, the
-webhooks sent about it in hooks.py, simulated people in public.py; the usage headers and the
-Business Use Case limit in usage.py; the error envelope and the grants in graph.py.
+its posts in comments.py, Messenger in messages.py, its webhook subscriptions in
+subscriptions.py, its and its posts' insights in insights.py (joined below as PagesApi); what
+people write, as kept, in threads.py, the webhooks sent about it in hooks.py, simulated people
+in public.py; the usage headers and the Business Use Case limit in usage.py; the error
+envelope and the grants in graph.py.
 Fault operations: `feed` (POST, creates), `photos` (creates when published), `feed_list`
 (GET feed), `scheduled_posts`, `object` (GET one object: the Page, `/me`, a post or a
 comment), `delete` (DELETE a post, photo or comment), `subscribed_apps`, `comments` (GET a
 post's or comment's comments), `comment` (POST a comment as the Page, creates), `moderate`
 (POST /{comment-id}: is_hidden or message), `messages` (the Send API, creates),
-`conversations` (GET the Page's conversations or one's messages), and for Facebook
+`conversations` (GET the Page's conversations or one's messages), `insights` (GET a Page's
+or a post's insights), and for Facebook
 Login `access_token`, `debug_token`, `accounts`, `permissions`, `me` (a user's /me),
 `subscriptions` (an app's webhook subscriptions).
 """
@@ -48,6 +50,7 @@ from pressroom.platforms.facebook.sandbox.graph import (
     no_such_field,
     no_such_object,
 )
+from pressroom.platforms.facebook.sandbox.insights import InsightsApi
 from pressroom.platforms.facebook.sandbox.messages import MessagesApi
 from pressroom.platforms.facebook.sandbox.public import public
 from pressroom.platforms.facebook.sandbox.subscriptions import SubscriptionsApi
@@ -66,10 +69,10 @@ class OAuthApi(DialogApi, GrantsApi, AppSubscriptionsApi):
     usage)."""
 
 
-class PagesApi(CommentsApi, MessagesApi, SubscriptionsApi):
+class PagesApi(CommentsApi, MessagesApi, SubscriptionsApi, InsightsApi):
     """The Page endpoints: the Page, its posts and photos, their comments, its Messenger
-    conversations and its webhook subscriptions, one API with one gate, so a Page's usage is
-    counted once."""
+    conversations, its webhook subscriptions and its insights, one API with one gate, so a
+    Page's usage is counted once."""
 
 
 class Graph:
@@ -137,6 +140,7 @@ class Graph:
             Route("/{page_id}/conversations", pages.list_conversations, methods=["GET"]),
             Route("/{object_id}/comments", pages.list_comments, methods=["GET"]),
             Route("/{object_id}/comments", pages.create_comment, methods=["POST"]),
+            Route("/{object_id}/insights", pages.read_insights, methods=["GET"]),
             Route(
                 "/{app_id}/subscriptions",
                 oauth.app_subscriptions,

@@ -1,6 +1,7 @@
 """A Page's posts and photos, for the Graph API's Page endpoints in the sandbox:
 `POST /{page-id}/feed` and `/{page-id}/photos`, the feed and the scheduled posts listed, one
-post or photo read (`GET /{object-id}`, the Page itself too) or deleted.
+post or photo read (`GET /{object-id}`, the Page itself too) or deleted. A post's counts
+(reactions, comments, shares): insights.py.
 
 Photos arrive as multipart `source`; `url` uploads are refused (the sandbox does not fetch from
 the internet). A text-only post repeating the page's latest post gets `(#506) Duplicate status
@@ -30,7 +31,9 @@ from pressroom.platforms.facebook.sandbox.graph import (
     publish_refusal,
     read_refusal,
     select,
+    split_fields,
 )
+from pressroom.platforms.facebook.sandbox.insights import counted_fields
 from pressroom.platforms.facebook.sandbox.pages import PageApi
 from pressroom.platforms.facebook.sandbox.scheduled import publish_due, scheduled_time
 from pressroom.sandbox.common import Incoming, image_info, read_incoming, server_root
@@ -52,7 +55,8 @@ class PostsApi(PageApi):
         media = self.store.files.get(PLATFORM, media_id)
         return f"{server_root(request)}{media.url_path}" if media else ""
 
-    def post_fields(self, request: Request, item: Item) -> dict[str, Any]:
+    def post_fields(self, request: Request, item: Item, requested: str = "") -> dict[str, Any]:
+        """The post's fields; its counts (drawn, or the comments kept) only when asked for."""
         fields: dict[str, Any] = {
             "id": item.remote_id,
             "created_time": graph_time(item.created_at),
@@ -61,12 +65,8 @@ class PostsApi(PageApi):
             "permalink_url": f"{self.page_link(request, item.account_id)}/{item.remote_id}",
             "is_published": item.kind == "post",
             "from": {"id": item.account_id, "name": page_name(self.store, item.account_id)},
-            "reactions": {"data": [], "summary": {"total_count": 0, "viewer_reaction": "NONE"}},
-            "comments": {
-                "data": [],
-                "summary": {"order": "ranked", "total_count": 0, "can_comment": True},
-            },
         }
+        fields.update(counted_fields(self.store, item, set(split_fields(requested))))
         if item.text:
             fields["message"] = item.text
         if item.link:
@@ -241,7 +241,11 @@ class PostsApi(PageApi):
         )
         shown = items[:limit]
         data = [
-            select(self.post_fields(request, item), incoming.text("fields"), DEFAULT_FEED_FIELDS)
+            select(
+                self.post_fields(request, item, incoming.text("fields")),
+                incoming.text("fields"),
+                DEFAULT_FEED_FIELDS,
+            )
             for item in shown
         ]
         body: dict[str, Any] = {"data": data}
@@ -336,7 +340,7 @@ class PostsApi(PageApi):
         async def handler() -> Response:
             assert item is not None
             if item.kind != "photo":
-                fields = self.post_fields(request, item)
+                fields = self.post_fields(request, item, incoming.text("fields"))
                 default: tuple[str, ...] = DEFAULT_FEED_FIELDS
             else:
                 fields = self.photo_fields(request, item)
