@@ -368,3 +368,28 @@ def test_a_list_with_two_metrics_for_one_measure_is_refused() -> None:
         metrics_from([{"name": "page_media_view", "level": "page", "measure": "views"}])
     [metric] = metrics_from([{"name": "post_media_view", "level": "post", "measure": "reach"}])
     assert metric.period == "lifetime"
+
+
+def test_many_posts_are_read_in_order_and_a_refusal_is_learnt_once(
+    clean_sandbox: RunningSandbox, frozen: time_machine.Traveller
+) -> None:
+    access = clean_sandbox.connect("facebook", PAGE, refused_metrics=["post_clicks"])
+    posted = [
+        publish("facebook", access, Publication(text=f"Thông báo số {n}")).remote_id
+        for n in range(20)
+    ]
+    frozen.shift(timedelta(days=1))
+    asked = (*posted[:10], f"{PAGE}_999999", *posted[10:])
+    urls: list[str] = []
+    reading = reading_of(
+        read(access, MetricsRequest(since=YESTERDAY, until=YESTERDAY, post_ids=asked), urls)
+    )
+    assert [post.remote_id for post in reading.posts] == posted
+    assert reading.dropped == ("post_clicks",)
+    assert all(
+        {value.measure for value in post.values}
+        == {Measure.REACH, Measure.REACTIONS, Measure.COMMENTS, Measure.SHARES}
+        for post in reading.posts
+    )
+    clicks = [call for call in insights_calls(urls) if "post_clicks" in call["metric"]]
+    assert [call["node"] for call in clicks] == [posted[0], posted[0]]
