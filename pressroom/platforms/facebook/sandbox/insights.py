@@ -76,6 +76,8 @@ RETENTION_DAYS = 2 * 365
 MAX_PRESET_DAYS = 90
 # Without since and until: the last two days (UNCONFIRMED: how many Graph gives).
 DEFAULT_DAYS = 2
+# Descriptions start with their period, as older captures show them ("Daily: …"); whether the
+# 2025 metrics' still do: UNCONFIRMED.
 DESCRIBED_PERIOD = {"day": "Daily", "week": "Weekly", "days_28": "28 Days", "lifetime": "Lifetime"}
 
 
@@ -268,6 +270,7 @@ def post_entries(
     for metric in metrics:
         for chosen in periods_for(metric, period):
             value: Any = getattr(figures, metric.figure, 0)
+            # A lifetime value carries no end_time (UNCONFIRMED; the client takes either).
             data.append(entry(post.remote_id, metric, chosen, [{"value": value}]))
     return data
 
