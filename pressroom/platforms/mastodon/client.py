@@ -1,6 +1,7 @@
 """Publish a status to a Mastodon account: upload media (waiting for processing), then post.
 The account's notifications, replies and direct messages are the inbound side's
-(client_inbound.py), mixed into the same Client."""
+(client_inbound.py), the figures read for reports client_metrics.py's, mixed into the same
+Client."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 
 from pressroom.platforms.base import MediaFile, Outcome, OutcomeKind, Publication, titled
 from pressroom.platforms.mastodon.client_base import error_outcome
-from pressroom.platforms.mastodon.client_inbound import InboundClient
+from pressroom.platforms.mastodon.client_metrics import MetricsClient
 from pressroom.platforms.transport import (
     Call,
     Stop,
@@ -21,8 +22,9 @@ from pressroom.platforms.transport import (
 __all__ = ["Client", "error_outcome"]
 
 
-class Client(InboundClient):
-    """A Mastodon account: publishing here, polling and replies in client_inbound.py."""
+class Client(MetricsClient):
+    """A Mastodon account: publishing here, polling and replies in client_inbound.py, figures
+    in client_metrics.py."""
 
     async def _publish(self, publication: Publication, call: Call) -> Outcome:
         media_ids = await gather_all(self._upload(media, call) for media in publication.media)

@@ -5,7 +5,7 @@ Account settings: `username`, `max_characters` (this account's limit; the instan
 `PUT /mastodon/_control/instance`, see instance.py), `media_pending_polls` (n > 0: v2
 uploads answer 202 and the next n looks at the attachment answer 206 before it is ready).
 Fault operations: `media` (uploads), `media/get`, `media/update`, `statuses` (creates),
-`statuses/get`, `scheduled_statuses`, `verify_credentials`.
+`statuses/get`, `scheduled_statuses`, `verify_credentials`, `accounts/get`.
 Rate limits (Mastodon's defaults): 300 requests per token per 5 minutes, windows aligned to
 the clock as rack-attack counts them, and 30 media uploads per account per 30 minutes; every
 authenticated answer carries X-RateLimit-Limit, -Remaining and -Reset (ISO 8601), and a
@@ -65,6 +65,7 @@ class MastodonApi(StatusesApi, MediaApi, InboxApi):
                 "/api/v1/scheduled_statuses/{scheduled_id}", self.show_scheduled, methods=["GET"]
             ),
             Route("/api/v1/accounts/verify_credentials", self.verify_credentials, methods=["GET"]),
+            Route("/api/v1/accounts/{account_id}", self.show_account, methods=["GET"]),
             *self.instance.routes(),
             *self.oauth.routes(),
             *CitizenControls(self.store).routes(),

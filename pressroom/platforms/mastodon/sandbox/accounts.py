@@ -1,6 +1,9 @@
 """Who is asking the emulated Mastodon API, and how: the account behind a token, the scopes
 it holds (doorkeeper.py), the gate every endpoint goes through (Mastodon's default rate limits,
-the answers to the sandbox's faults), and `GET /api/v1/accounts/verify_credentials`.
+the answers to the sandbox's faults), `GET /api/v1/accounts/verify_credentials` and
+`GET /api/v1/accounts/{id}` (any account the instance knows: its own or a citizen; without a
+token too, as Mastodon answers a public profile; with one, it needs `read` or
+`read:accounts`).
 AccountsApi is the base of the status and media endpoints (statuses.py, media.py).
 """
 
@@ -12,13 +15,14 @@ from collections.abc import Awaitable, Callable
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from pressroom.platforms.mastodon.sandbox import scopes
+from pressroom.platforms.mastodon.sandbox import people, scopes
 from pressroom.platforms.mastodon.sandbox.doorkeeper import granted_scopes
 from pressroom.platforms.mastodon.sandbox.entities import (
     OUTSIDE_SCOPES,
     PLATFORM,
     MastodonError,
     account_entity,
+    citizen_entity,
 )
 from pressroom.platforms.mastodon.sandbox.instance import Instance, InstanceSettings
 from pressroom.platforms.mastodon.sandbox.oauth import OAuthServer
@@ -160,6 +164,32 @@ class AccountsApi(EmulatedApi):
             return JSONResponse(account_entity(request, self.store, account, own=True))
 
         return await self.run(account, "verify_credentials", scopes.READ_ACCOUNT, handler)
+
+    @endpoint
+    async def show_account(self, request: Request) -> Response:
+        account_id = request.path_params["account_id"]
+
+        def entity() -> Response:
+            known = self.store.account(PLATFORM, account_id)
+            if known is not None:
+                return JSONResponse(account_entity(request, self.store, known))
+            record = people.citizen(self.store, account_id)
+            if record is None:
+                raise MastodonError(404, "Record not found")
+            return JSONResponse(citizen_entity(request, self.store, record))
+
+        if not bearer_token(request):
+            return entity()
+        asking = self.owner(request)
+
+        async def handler() -> Response:
+            return entity()
+
+        return await self.run(asking, "accounts/get", ACCOUNT_READS, handler)
+
+
+# accounts#show: `authorize_if_got_token! :read, :'read:accounts'` (profile is not enough).
+ACCOUNT_READS = ("read", "read:accounts")
 
 
 def fault_error(fault: faults.Fault) -> MastodonError:

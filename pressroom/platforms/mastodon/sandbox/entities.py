@@ -1,7 +1,9 @@
 """Mastodon's error answers and its entities (Account, MediaAttachment, Status) as the sandbox
 builds them from its store, shaped as mastodon/documentation's entities/*.md describe them.
 A status's author is one of the sandbox's accounts or a citizen (people.py); its mentions are
-links (Mastodon's h-card), its counts those of its replies, favourites and boosts."""
+links (Mastodon's h-card), its counts those of its replies, favourites and boosts. An account's
+followers: its `followers_count` setting on the day it was registered, growing day by day from
+then (pressroom.sandbox.audience), and the citizens who followed it."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from pressroom.platforms.mastodon.sandbox import people
+from pressroom.sandbox import audience
 from pressroom.sandbox.common import server_root
 from pressroom.sandbox.endpoints import PlatformError
 from pressroom.sandbox.store import Account, Item, SandboxStore, iso
@@ -22,6 +25,8 @@ PLATFORM = "mastodon"
 MOUNT = "/mastodon"
 # Each status's replies, by the parent's id: {"ids": [...]} in the order they came.
 REPLIES = "mastodon:replies"
+# The citizens following each account, by its id: {"count": n}.
+FOLLOWED = "mastodon:followed"
 # A VAPID public key's shape (apps read it from /api/v1/apps before 4.3, then the instance).
 VAPID_KEY = (
     "BCk-QqERU0q-CfYZjcuB6lnyyOYfJ2AifKqfeGIm7Z-HiTU5T9eTG5GxVA0_OH5mMlI4UkkDTpaZwozy0TzdZ2M="
@@ -66,6 +71,18 @@ def date_only(moment: float) -> str:
     return time.strftime("%Y-%m-%dT00:00:00.000Z", time.gmtime(moment))
 
 
+def followers_count(store: SandboxStore, account: Account) -> int:
+    """The account's followers now (see the module's notes)."""
+    followed = int((store.record(FOLLOWED, account.account_id) or {}).get("count") or 0)
+    return audience.followers(
+        f"{PLATFORM}:{account.account_id}",
+        base=int(account.extra.get("followers_count") or 0),
+        created_at=account.created_at,
+        now=time.time(),
+        net=followed,
+    )
+
+
 def account_entity(
     request: Request, store: SandboxStore, account: Account, *, own: bool = False
 ) -> dict[str, Any]:
@@ -98,7 +115,7 @@ def account_entity(
         "header": header,
         "header_static": header,
         "header_description": "",
-        "followers_count": int(extra.get("followers_count") or 0),
+        "followers_count": followers_count(store, account),
         "following_count": int(extra.get("following_count") or 0),
         "statuses_count": statuses,
         "last_status_at": (

@@ -30,7 +30,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from pressroom.platforms.mastodon.sandbox import people, threads
-from pressroom.platforms.mastodon.sandbox.entities import PLATFORM
+from pressroom.platforms.mastodon.sandbox.entities import FOLLOWED, PLATFORM
 from pressroom.platforms.mastodon.sandbox.notifications import notify
 from pressroom.sandbox.control import changing
 from pressroom.sandbox.emulation import Citizen
@@ -185,8 +185,13 @@ class MastodonPublic:
 
     def follow(self, account: Account, citizen: Citizen) -> None:
         record = self._record(citizen)
+        if account.account_id in record.get("follows", []):
+            return
         follows = [*record.get("follows", []), account.account_id]
         people.update_citizen(self.store, citizen.id, follows=sorted(set(follows)))
+        followed = self.store.record(FOLLOWED, account.account_id) or {}
+        count = int(followed.get("count") or 0) + 1
+        self.store.put_record(FOLLOWED, account.account_id, {"count": count})
         notify(self.store, account.account_id, "follow", citizen.id)
 
 
