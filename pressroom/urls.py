@@ -29,6 +29,7 @@ urlpatterns = [
     path("inbox/", include("pressroom.inbox.urls")),
     path("webhooks/", include("pressroom.inbox.webhook_urls")),
     path("corrections/", include("pressroom.corrections.urls")),
+    path("analytics/", include("pressroom.analytics.urls")),
     path("moderation-policy/", moderation_policy, name="moderation_policy"),
     path("m/<str:token>/<str:name>", public_media, name="public_media"),
     path("i18n/", include("django.conf.urls.i18n")),

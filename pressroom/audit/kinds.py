@@ -89,6 +89,11 @@ class Kind(models.TextChoices):
     CLAIM_EDIT = "claim.edit", _("False claim changed")
     CORRECTION_CREATE = "correction.create", _("Official correction prepared")
     CORRECTION_USE = "correction.use", _("Correction sent as a reply")
+    # Reports
+    REPORT_EXPORT = "report.export", _("Period report downloaded")
+    REPORT_SCHEDULE_SET = "report.schedule_set", _("Scheduled report set")
+    REPORT_SCHEDULE_REMOVE = "report.schedule_remove", _("Scheduled report removed")
+    REPORT_SENT = "report.sent", _("Scheduled report sent")
 
 
 KINDS = frozenset(Kind.values)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, timedelta
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from hypothesis import given, settings
@@ -99,9 +100,11 @@ class RollupTests(HypothesisTestCase):
 
     @settings(max_examples=25, deadline=None)
     @given(shape=tree_shape, readings=readings, changes=changes)
-    def test_a_unit_is_its_own_channels_plus_its_children(self, shape, readings, changes) -> None:
+    def test_a_unit_is_its_own_channels_plus_its_children(
+        self, shape: list[int], readings: list[Any], changes: list[tuple[str, int, int]]
+    ) -> None:
         admin = get_user_model().objects.create_superuser("root", "root@example.gov.vn", "x")
-        units, channels = self.build(shape)
+        _units, channels = self.build(shape)
         for channel_index, day, values in readings:
             channel = channels[channel_index % len(channels)]
             store.set_days(channel, {START + timedelta(days=day): values})
