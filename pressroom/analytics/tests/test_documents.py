@@ -359,3 +359,20 @@ def test_the_report_font_dir_setting_is_searched_first(tmp_path: Path, settings:
     settings.REPORT_FONT_DIR = str(tmp_path)
     assert font_directories()[0] == tmp_path
     assert find_fonts().files[""] == tmp_path / "LiberationSerif-Regular.ttf"
+
+
+def test_a_province_without_parent_body_recipients_or_tables_fits_one_page() -> None:
+    heading = Heading(
+        "", "Ủy ban nhân dân tỉnh Hà Tĩnh", "…/BC-UBND", "Hà Tĩnh", date(2026, 3, 2), "Báo cáo", ""
+    )
+    document = ReportDocument(
+        "vi", heading, signer=Signer("KT. Chủ tịch\nPhó Chủ tịch", "Lê Văn Bình")
+    )
+    reader = pypdf.PdfReader(io.BytesIO(render_pdf(document)))
+    assert len(reader.pages) == 1
+    text = nfc(reader.pages[0].extract_text())
+    assert "ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH" in text
+    assert "Số: …/BC-UBND" in text
+    assert "Hà Tĩnh, ngày 02 tháng 3 năm 2026" in text
+    assert "KT. CHỦ TỊCH PHÓ CHỦ TỊCH Lê Văn Bình" in text
+    assert "Nơi nhận" not in text
