@@ -86,6 +86,7 @@ class Command(BaseCommand):
             start("worker", "worker")
             start("dispatcher", "dispatcher")
             start("listener", "listen")
+            start("collector", "collect")
             self._wait_for(f"http://{host}:{port}/sign-in/", processes["web"])
             # Only now: Facebook checks the callback address when an app subscribes to it.
             listen_to_sandbox(sandbox_url, f"http://{host}:{port}")

@@ -1,0 +1,42 @@
+"""`pressroom collect`: read every channel's figures when due, and send scheduled reports."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import close_old_connections
+
+from pressroom.analytics import collect, schedules
+from pressroom.core.checks import require_secret_key
+
+
+class Command(BaseCommand):
+    help = (
+        "Collect the channels' figures until stopped: each connected channel every "
+        "COLLECT_INTERVAL_S (a new channel's history first, one window a round), held back "
+        "after a rate limit for as long as the platform asks; then e-mail the scheduled "
+        "reports of periods that have ended."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--once", action="store_true", help="One round, then stop.")
+        parser.add_argument("--interval", type=float, default=30.0)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        require_secret_key()
+        while True:
+            close_old_connections()
+            results = collect.collect_due()
+            sent = schedules.send_due()
+            if options["verbosity"] > 1 or options["once"]:
+                errors = [result for result in results if result.error]
+                self.stdout.write(
+                    f"{len(results)} channels read, {len(errors)} failed, {sent} reports sent"
+                )
+                for result in errors:
+                    self.stdout.write(f"  channel {result.channel_id}: {result.error}")
+            if options["once"]:
+                return
+            time.sleep(options["interval"])
