@@ -155,6 +155,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
+# Numbers shown grouped (figures on the dashboards) group thousands in every language: Django's
+# Vietnamese formats give the separator (1.234.567) but no grouping.
+NUMBER_GROUPING = 3
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
@@ -214,6 +217,9 @@ POLL_FALLBACK_S = envint("POLL_FALLBACK_S", 15 * 60)
 COLLECT_INTERVAL_S = envint("COLLECT_INTERVAL_S", 60 * 60)
 ANALYTICS_BACKFILL_DAYS = envint("ANALYTICS_BACKFILL_DAYS", 365)
 ANALYTICS_POST_DAYS = envint("ANALYTICS_POST_DAYS", 30)
+# The dashboards list the channels that posted fewer than this many posts a week, on average
+# over the last four weeks.
+ANALYTICS_CADENCE_TARGET = envint("ANALYTICS_CADENCE_TARGET", 5)
 # A webhook body larger than this is refused (413) unread.
 INBOX_WEBHOOK_MAX_BYTES = envint("INBOX_WEBHOOK_MAX_BYTES", 1024 * 1024)
 # Message texts, authors' names and webhook bodies older than this many days are deleted.
