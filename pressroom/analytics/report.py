@@ -49,31 +49,63 @@ class Filing:
     issued_on: date | None = None
 
 
-def _figure_columns() -> tuple[Column, ...]:
-    return (
+def _figure_columns(*, wide: bool = True) -> tuple[Column, ...]:
+    """The figures' columns; the narrow set (for tables that also name a unit) fits the
+    width of an A4 portrait page."""
+    columns = [
         Column(_("Posts"), "int"),
         Column(_("Reach"), "int"),
         Column(_("Visits"), "int"),
         Column(_("Comments"), "int"),
         Column(_("Reactions"), "int"),
         Column(_("Shares"), "int"),
-        Column(_("Messages"), "int"),
-        Column(_("Followers"), "int"),
-        Column(_("Follower growth"), "int"),
-    )
+    ]
+    if wide:
+        columns.append(Column(_("Messages"), "int"))
+    columns.append(Column(_("Followers"), "int"))
+    if wide:
+        columns.append(Column(_("Follower growth"), "int"))
+    return tuple(columns)
 
 
-def _figure_cells(totals: Totals) -> tuple[int, ...]:
-    return (
+def _figure_cells(totals: Totals, *, wide: bool = True) -> tuple[int, ...]:
+    cells = [
         totals.posts,
         totals.reach,
         totals.visits,
         totals.comments,
         totals.reactions,
         totals.shares,
-        totals.messages,
-        totals.followers,
-        totals.growth,
+    ]
+    if wide:
+        cells.append(totals.messages)
+    cells.append(totals.followers)
+    if wide:
+        cells.append(totals.growth)
+    return tuple(cells)
+
+
+_CELL_MEASURES = (
+    "posts",
+    "reach",
+    "visits",
+    "comments",
+    "reactions",
+    "shares",
+    "messages",
+    "followers",
+    "growth",
+)
+
+
+def _platform_cells(
+    totals: Totals, missing: set[str], *, wide: bool = True
+) -> tuple[int | None, ...]:
+    """A platform's figures, with "—" (None) where the platform gives no such figure."""
+    names = [name for name in _CELL_MEASURES if wide or name not in ("messages", "growth")]
+    return tuple(
+        None if name in missing or (name == "growth" and "followers" in missing) else value
+        for name, value in zip(names, _figure_cells(totals, wide=wide), strict=True)
     )
 
 
@@ -143,7 +175,11 @@ def _footnotes(unit: Unit, period: Period, language: Language) -> tuple[str, ...
         for measure, reason in sorted(missing.items()):
             notes.append(
                 _("%(platform)s: %(measure)s is not available (%(reason)s); shown as “—”.")
-                % {"platform": _platform_label(platform), "measure": measure, "reason": reason}
+                % {
+                    "platform": _platform_label(platform),
+                    "measure": measure,
+                    "reason": _(reason),
+                }
             )
     return tuple(notes)
 
@@ -161,6 +197,7 @@ def _build(unit: Unit, period: Period, language: Language, filing: Filing) -> Re
     before = figures.totals(unit, period.previous())
     lines = figures.by_child(unit, period)
     platforms = figures.by_platform(unit, period)
+    missing = {platform: set(measures) for platform, measures in figures.unavailable(unit).items()}
     columns = _figure_columns()
 
     def line_name(line: figures.UnitLine) -> str:
@@ -170,19 +207,20 @@ def _build(unit: Unit, period: Period, language: Language, filing: Filing) -> Re
             else _("%(unit)s (own channels)") % {"unit": unit.name}
         )
 
+    narrow = _figure_columns(wide=False)
     units_table = Table(
         key="units",
         title=_("Figures per unit"),
-        columns=(Column(_("Unit"), "text"), *columns),
-        rows=tuple((line_name(line), *_figure_cells(line.totals)) for line in lines),
-        total=(_("Total"), *_figure_cells(whole)),
+        columns=(Column(_("Unit"), "text"), *narrow),
+        rows=tuple((line_name(line), *_figure_cells(line.totals, wide=False)) for line in lines),
+        total=(_("Total"), *_figure_cells(whole, wide=False)),
     )
     platforms_table = Table(
         key="platforms",
         title=_("Figures per platform"),
         columns=(Column(_("Platform"), "text"), *columns),
         rows=tuple(
-            (_platform_label(platform), *_figure_cells(totals))
+            (_platform_label(platform), *_platform_cells(totals, missing.get(platform, set())))
             for platform, totals in platforms.items()
         ),
         total=(_("Total"), *_figure_cells(whole)),
@@ -190,9 +228,13 @@ def _build(unit: Unit, period: Period, language: Language, filing: Filing) -> Re
     unit_platform_table = Table(
         key="units_platforms",
         title=_("Figures per unit and platform"),
-        columns=(Column(_("Unit"), "text"), Column(_("Platform"), "text"), *columns),
+        columns=(Column(_("Unit"), "text"), Column(_("Platform"), "text"), *narrow),
         rows=tuple(
-            (line_name(line), _platform_label(platform), *_figure_cells(totals))
+            (
+                line_name(line),
+                _platform_label(platform),
+                *_platform_cells(totals, missing.get(platform, set()), wide=False),
+            )
             for line in lines
             for platform, totals in line.platforms.items()
         ),

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from pressroom.analytics import schedules, store
-from pressroom.analytics.models import ReportSchedule
+from pressroom.analytics.models import CollectCursor, ReportSchedule
 from pressroom.audit.models import AuditEvent
 from pressroom.testing import ViewTestCase
 
@@ -36,6 +36,12 @@ class ReportTests(ViewTestCase):
         )
         store.set_days(district, {date(2026, 10, 7): {"posts": 3, "followers": 1990}})
         store.set_days(district, {date(2026, 11, 5): {"followers": 2000}})
+        CollectCursor.objects.create(
+            channel=district,
+            unavailable={
+                "reach": "Telegram does not let bots read how many times a post was viewed"
+            },
+        )
         # Outside the quarter: not counted.
         store.set_days(commune, {date(2026, 9, 30): {"reach": 99_999}})
 
@@ -49,6 +55,15 @@ class ReportTests(ViewTestCase):
         self.assertIn("2,540 followers", text)
         self.assertIn("Xã Hợp Thành", text)
         self.assertNotIn("99,999", text)
+
+    def test_what_a_platform_does_not_give_is_a_dash_with_the_reason(self) -> None:
+        self.client.force_login(self.owner)
+        response = self.client.get(reverse("analytics_report", args=[self.district.pk]), QUARTER)
+        text = response.content.decode()
+        row = text[text.index('<th scope="row">Telegram') :].split("</tr>")[0]
+        self.assertEqual(row.count("<td"), 9)
+        self.assertIn('<td class="number">—</td>', row.split("</td>")[1] + "</td>")
+        self.assertIn("Telegram does not let bots read how many times a post was viewed", text)
 
     def test_the_pdf_is_a4_with_the_figures_and_diacritics_intact(self) -> None:
         self.client.force_login(self.owner)
