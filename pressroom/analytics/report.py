@@ -5,7 +5,7 @@ XLSX and CSV renderers read (`documents.ReportDocument`), in the reader's langua
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -24,6 +24,7 @@ from pressroom.analytics.documents.model import (
 )
 from pressroom.analytics.documents.wording import cell_text, short_date
 from pressroom.analytics.figures import Period, Totals
+from pressroom.analytics.responses import Responses, responses
 from pressroom.content.models import Theme
 from pressroom.orgs.models import Unit
 from pressroom.platforms.registry import Platform
@@ -156,6 +157,25 @@ def _change_paragraph(whole: Totals, before: Totals, language: Language) -> str:
         "posts": change(whole.posts, before.posts),
         "reach": change(whole.reach, before.reach),
         "engagement": change(whole.comments + whole.reactions, before.comments + before.reactions),
+    }
+
+
+def _responses_paragraph(answers: Responses, language: Language) -> str:
+    if not answers.conversations:
+        return _("No citizen began a conversation with the channels in the period.")
+    median = (
+        cell_text(timedelta(seconds=answers.first_response_median), "duration", language)
+        if answers.first_response_median is not None
+        else "—"
+    )
+    return _(
+        "Citizens began %(conversations)s conversations (comments and messages); "
+        "%(answered)s were answered, the first answer coming after %(median)s of working "
+        "time (median)."
+    ) % {
+        "conversations": cell_text(answers.conversations, "int", language),
+        "answered": cell_text(answers.answered, "int", language),
+        "median": median,
     }
 
 
@@ -334,9 +354,11 @@ def _build(unit: Unit, period: Period, language: Language, filing: Filing) -> Re
                 ),
             )
         )
+    answers = responses(unit, period)
     paragraphs = (
         _summary(unit, period, whole, len(lines), language),
         _change_paragraph(whole, before, language),
+        _responses_paragraph(answers, language),
     )
     heading = Heading(
         parent_body=unit.parent.name if unit.parent_id and unit.parent else "",
