@@ -82,7 +82,11 @@ def request_for(channel: Channel, cursor: CollectCursor) -> MetricsRequest:
         .values_list("remote_id", flat=True)[:200]
     )
     return MetricsRequest(
-        since=since, until=until, post_ids=post_ids, skip_metrics=tuple(cursor.dropped)
+        since=since,
+        until=until,
+        post_ids=post_ids,
+        skip_metrics=tuple(cursor.dropped),
+        today=today(),
     )
 
 

@@ -83,3 +83,11 @@ class MetricsRequest:
     # Platform metrics known to be refused for this channel (from earlier collections): not
     # asked again.
     skip_metrics: tuple[str, ...] = ()
+    # The day it is where the figures are counted: what a platform gives only as it stands
+    # now (followers, a post's totals) is that day's, whatever days were asked for.
+    today: date | None = None
+
+    @property
+    def read_on(self) -> date:
+        """The day a figure read as it stands now belongs to."""
+        return self.today or self.until

@@ -166,3 +166,36 @@ class CollectTests(TreeMixin, TransactionTestCase):
         self.assertGreaterEqual(after[-1], timezone.localdate() - timedelta(days=2))
         self.assertEqual(after[: len(before)], before)
         self.assertEqual(len(after), (after[-1] - after[0]).days + 1, "the gap is closed")
+
+
+class LevelsReadNowTests(TreeMixin, TransactionTestCase):
+    """Followers a platform gives only as they stand now belong to today, even while a new
+    channel's history is read back."""
+
+    def test_followers_read_during_a_backfill_are_todays(self) -> None:
+        self.build_tree()
+        with tempfile.TemporaryDirectory(prefix="pressroom-collect-") as state:
+            sandbox = RunningSandbox(state).start()
+            self.addCleanup(sandbox.stop)
+            access = sandbox.connect(
+                "mastodon", "109000000000000042", name="ubnd_hopthanh", followers_count=1200
+            )
+            channel = Channel(
+                unit=self.commune,
+                platform="mastodon",
+                name="UBND xã Hợp Thành",
+                external_id=access.external_id,
+                api_base=access.api_base,
+                is_sandbox=True,
+            )
+            channel.credentials = dict(access.credentials)
+            channel.save()
+            result = collect.collect_channel(channel)
+            self.assertEqual(result.error, "")
+            self.assertTrue(result.more)  # the history goes on
+            with_followers = list(
+                ChannelDay.objects.filter(channel=channel, followers__gt=0).values_list(
+                    "day", flat=True
+                )
+            )
+            self.assertEqual(with_followers, [timezone.localdate()])

@@ -59,7 +59,7 @@ class InsightsClient(GraphClient):
         if page_metrics and request.since <= request.until:
             values, complete_until = await reader.page(request.since, request.until)
         post_metrics = [metric for metric in metrics if metric.level is Level.POST]
-        posts = await reader.posts(request.post_ids, post_metrics, request.until)
+        posts = await reader.posts(request.post_ids, post_metrics, request.read_on)
         return Reading(
             values=tuple(values),
             posts=tuple(posts),

@@ -56,7 +56,7 @@ def status_values(status: dict[str, Any], request: MetricsRequest) -> tuple[Valu
     for measure, metric, definition in STATUS_COUNTS:
         count = count_of(status.get(metric))
         if count is not None and metric not in request.skip_metrics:
-            values.append(Value(measure, request.until, count, metric, definition))
+            values.append(Value(measure, request.read_on, count, metric, definition))
     return tuple(values)
 
 
@@ -71,7 +71,7 @@ class MetricsClient(InboundClient):
                 values = (
                     Value(
                         Measure.FOLLOWERS,
-                        request.until,
+                        request.read_on,
                         followers,
                         FOLLOWERS_COUNT,
                         FOLLOWERS_DEFINITION,

@@ -48,7 +48,7 @@ class TelegramMetrics(TelegramInbound):
                 Outcome(OutcomeKind.RETRY_LATER, code="unexpected_response", reason=MEMBER_COUNT)
             )
         followers = Value(
-            Measure.FOLLOWERS, request.until, count, MEMBER_COUNT, MEMBER_COUNT_DEFINITION
+            Measure.FOLLOWERS, request.read_on, count, MEMBER_COUNT, MEMBER_COUNT_DEFINITION
         )
         return Reading(
             values=(followers,), complete_until=request.until, unavailable=dict(UNAVAILABLE)

@@ -67,7 +67,7 @@ def count_of(value: Any) -> int | None:
 
 
 def followers_on(request: MetricsRequest, metric: str, count: int) -> Value:
-    return Value(Measure.FOLLOWERS, request.until, count, metric, DEFINITIONS[metric])
+    return Value(Measure.FOLLOWERS, request.read_on, count, metric, DEFINITIONS[metric])
 
 
 def article_values(
@@ -78,7 +78,7 @@ def article_values(
     for measure, metric in ((Measure.REACH, TOTAL_VIEW), (Measure.SHARES, TOTAL_SHARE)):
         count = count_of(media.get(metric))
         if metric not in skipped and count is not None:
-            values.append(Value(measure, request.until, count, metric, DEFINITIONS[metric]))
+            values.append(Value(measure, request.read_on, count, metric, DEFINITIONS[metric]))
     return tuple(values)
 
 
