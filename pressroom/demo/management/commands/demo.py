@@ -62,6 +62,10 @@ class Command(BaseCommand):
             processes[name] = subprocess.Popen([*run, *arguments], env=env)
 
         def stop_all() -> None:
+            # A second signal while stopping (a service manager's, a second Ctrl-C) does not
+            # interrupt the stopping.
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
             for process in processes.values():
                 if process.poll() is None:
                     process.send_signal(signal.SIGTERM)
