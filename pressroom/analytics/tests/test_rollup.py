@@ -3,11 +3,13 @@ after units are moved and merged; and they equal a rebuild from the channel rows
 
 from __future__ import annotations
 
+import io
 from collections import defaultdict
 from datetime import date, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
@@ -148,3 +150,19 @@ class RollupTests(HypothesisTestCase):
         self.assertEqual(
             (figures.followers, figures.followers_before, figures.growth), (130, 100, 30)
         )
+
+
+class RebuildCommandTests(HypothesisTestCase):
+    def test_the_command_rebuilds_what_was_lost(self) -> None:
+        root = Unit.objects.create(name="Tỉnh", slug="t", kind="province")
+        commune = Unit.objects.create(name="Xã", slug="x", kind="commune", parent=root)
+        channel = Channel.objects.create(
+            unit=commune, platform="zalo", name="Zalo", external_id="1"
+        )
+        store.set_days(channel, {START: {"reach": 40, "followers": 7}})
+        expected = stored_rollups()
+        UnitDay.objects.all().delete()
+        out = io.StringIO()
+        call_command("rebuild_rollups", stdout=out)
+        self.assertEqual(stored_rollups(), expected)
+        self.assertIn("2 roll-up rows written", out.getvalue())
