@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -12,6 +13,7 @@ from django.db.models import Q
 
 from pressroom.analytics.models import CollectCursor, MetricSeries
 from pressroom.analytics.periods import Period
+from pressroom.channels.models import Channel
 from pressroom.orgs.models import Unit
 
 
@@ -27,10 +29,16 @@ class SeriesChange:
     replaced: str  # the metric it was read from before
 
 
-def _series_changes(unit: Unit, period: Period) -> list[tuple[MetricSeries, str]]:
+def _series_changes(
+    unit: Unit, period: Period, channel: Channel | None = None
+) -> list[tuple[MetricSeries, str]]:
+    found = MetricSeries.objects.filter(channel__unit__path__startswith=unit.path)
+    if channel is not None:
+        found = found.filter(channel=channel)
     series = list(
-        MetricSeries.objects.filter(channel__unit__path__startswith=unit.path)
-        .filter(Q(first_day__lte=period.end) & Q(last_day__gte=period.start - timedelta(days=1)))
+        found.filter(
+            Q(first_day__lte=period.end) & Q(last_day__gte=period.start - timedelta(days=1))
+        )
         .select_related("channel")
         .order_by("channel_id", "measure", "first_day", "metric")
     )
@@ -55,8 +63,11 @@ def series_changes(unit: Unit, period: Period) -> list[MetricSeries]:
     return [series for series, _ in _series_changes(unit, period)]
 
 
-def series_notes(unit: Unit, period: Period) -> list[SeriesChange]:
-    """`series_changes` with the platform and the metric each replaced (one query)."""
+def series_notes(
+    unit: Unit, period: Period, *, channel: Channel | None = None
+) -> list[SeriesChange]:
+    """`series_changes` with the platform and the metric each replaced (one query); those of
+    one channel of the unit when given."""
     return [
         SeriesChange(
             platform=series.channel.platform,
@@ -66,7 +77,7 @@ def series_notes(unit: Unit, period: Period) -> list[SeriesChange]:
             first_day=series.first_day,
             replaced=replaced,
         )
-        for series, replaced in _series_changes(unit, period)
+        for series, replaced in _series_changes(unit, period, channel)
     ]
 
 
@@ -78,4 +89,24 @@ def unavailable(unit: Unit) -> dict[str, dict[str, str]]:
     ).values_list("channel__platform", "unavailable"):
         if missing:
             found.setdefault(platform, {}).update(missing)
+    return found
+
+
+def unavailable_by_unit(units: Iterable[Unit]) -> dict[int, dict[str, dict[str, str]]]:
+    """`unavailable` of several units (each with everything below it) in one query."""
+    units = list(units)
+    if not units:
+        return {}
+    below = Q()
+    for unit in units:
+        below |= Q(channel__unit__path__startswith=unit.path)
+    found: dict[int, dict[str, dict[str, str]]] = {unit.pk: {} for unit in units}
+    for path, platform, missing in CollectCursor.objects.filter(below).values_list(
+        "channel__unit__path", "channel__platform", "unavailable"
+    ):
+        if not missing:
+            continue
+        for unit in units:
+            if path.startswith(unit.path):
+                found[unit.pk].setdefault(platform, {}).update(missing)
     return found

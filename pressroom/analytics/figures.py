@@ -13,7 +13,13 @@ from typing import Any
 
 from django.db.models import Max, OuterRef, Q, QuerySet, Subquery, Sum
 
-from pressroom.analytics.figure_notes import SeriesChange, series_changes, series_notes, unavailable
+from pressroom.analytics.figure_notes import (
+    SeriesChange,
+    series_changes,
+    series_notes,
+    unavailable,
+    unavailable_by_unit,
+)
 from pressroom.analytics.models import FIGURES, SUMMED, ChannelDay, UnitDay
 from pressroom.analytics.periods import Period, Totals
 from pressroom.analytics.post_figures import (
@@ -49,6 +55,7 @@ __all__ = [
     "top_channel_posts",
     "top_posts",
     "unavailable",
+    "unavailable_by_unit",
 ]
 
 _SUMS = {name: Sum(name) for name in SUMMED}

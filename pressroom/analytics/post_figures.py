@@ -45,7 +45,7 @@ def channel_posts(channel: Channel, period: Period) -> QuerySet[PostFigures]:
 def top_channel_posts(channel: Channel, period: Period, limit: int = 10) -> list[PostFigures]:
     return list(
         channel_posts(channel, period)
-        .select_related("delivery__post")
+        .select_related("delivery__post", "delivery__channel")
         .order_by("-reach", "-reactions", "-comments", "pk")[:limit]
     )
 

@@ -6,4 +6,5 @@ from django.urls import include, path
 
 urlpatterns = [
     path("reports/", include("pressroom.analytics.report_urls")),
+    path("", include("pressroom.analytics.dashboard_urls")),
 ]
