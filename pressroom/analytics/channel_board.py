@@ -94,7 +94,6 @@ def build(channel: Channel, period: Period, language: Language) -> ChannelBoard:
                         for row in hours
                     ],
                     language=language,
-                    title=title,
                     value_title=value_title,
                 ),
                 columns=(_("Day"), _("Hour"), _("Posts"), value_title),

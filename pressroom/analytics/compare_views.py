@@ -13,7 +13,15 @@ from django.views.decorators.http import require_GET
 from pressroom.analytics import figures
 from pressroom.analytics.access import top_unit, trail_of, viewable_unit
 from pressroom.analytics.dashboard_views import period_context
-from pressroom.analytics.display import COLUMNS, LABELS, Cell, change, gaps, measure_of
+from pressroom.analytics.display import (
+    COLUMNS,
+    LABELS,
+    NO_EARLIER_FOLLOWERS,
+    Cell,
+    change,
+    gaps,
+    measure_of,
+)
 from pressroom.analytics.figures import Totals
 from pressroom.analytics.period_params import params_of, period_from
 from pressroom.core.http import AuthenticatedHttpRequest
@@ -67,6 +75,9 @@ def compare_rows(units: list[Unit], period: figures.Period) -> list[CompareRow]:
             gap = unit_gaps[unit_id].get(measure_of(column))
             if gap is not None and gap.everywhere:
                 cells.append(CompareCell(Cell(None, gap.note), None))
+                continue
+            if column == "growth" and not totals[unit_id].followers_before:
+                cells.append(CompareCell(Cell(None, str(NO_EARLIER_FOLLOWERS)), None))
                 continue
             value = getattr(totals[unit_id], column)
             cells.append(

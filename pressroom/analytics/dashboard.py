@@ -147,7 +147,8 @@ def trend_chart(
     return ChartBlock(
         key="chart-trend",
         title=title,
-        spec=charts.trend_spec(points, language=language, title=title),
+        # The figure's caption is the title on screen (the PDF prints it as text too).
+        spec=charts.trend_spec(points, language=language),
         columns=(_("Day"), reach, engagement),
         rows=table,
     )
@@ -229,7 +230,7 @@ def build(unit: Unit, period: Period, language: Language) -> Dashboard:
                 title=title,
                 spec=charts.bars_spec(
                     [(line.name, line.cells[COLUMNS.index("reach")].value) for line in lines],
-                    title,
+                    "",
                     language=language,
                 ),
                 columns=(_("Unit"), _("Reach")),

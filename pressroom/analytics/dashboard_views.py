@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -22,7 +22,6 @@ from pressroom.analytics.figures import Period
 from pressroom.analytics.period_params import KINDS, params_of, period_from
 from pressroom.analytics.templatetags.analytics_tags import language
 from pressroom.core.http import AuthenticatedHttpRequest
-from pressroom.orgs.models import Unit
 
 
 def following(period: Period) -> Period:
@@ -39,14 +38,6 @@ def following(period: Period) -> Period:
 
 def query_of(period: Period) -> str:
     return urlencode(params_of(period))
-
-
-def report_url(unit: Unit) -> str:
-    """The unit's period report (PDF, XLSX, CSV), where the report pages are installed."""
-    try:
-        return reverse("analytics_report", args=[unit.pk])
-    except NoReverseMatch:
-        return ""
 
 
 def period_context(period: Period, problem: str) -> dict[str, Any]:
@@ -91,7 +82,6 @@ def unit_dashboard(request: AuthenticatedHttpRequest, unit_id: int) -> HttpRespo
         "board": board,
         "columns": _labels(COLUMNS),
         "post_columns": _labels(POST_COLUMNS),
-        "report_url": report_url(unit),
         "board_groups": [
             (_("Per theme"), board.themes, _("Theme")),
             (_("Per format"), board.formats, _("Format")),

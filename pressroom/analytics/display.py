@@ -47,6 +47,9 @@ FORMATS = {
     "document": gettext_lazy("Document"),
 }
 
+# A growth needs the followers before the period: none were counted.
+NO_EARLIER_FOLLOWERS = gettext_lazy("no follower count from before the period")
+
 type Missing = Mapping[str, str]  # measure: the platform's reason (untranslated)
 
 
@@ -77,6 +80,8 @@ def cells(figures: Any, missing: Missing, columns: Sequence[str] = COLUMNS) -> l
         reason = missing.get(measure_of(column))
         if reason:
             found.append(Cell(None, _(reason)))
+        elif column == "growth" and not figures.followers_before:
+            found.append(Cell(None, str(NO_EARLIER_FOLLOWERS)))
         else:
             found.append(Cell(int(getattr(figures, column) or 0)))
     return found
@@ -151,7 +156,7 @@ def headlines(now: Totals, before: Totals, found_gaps: Mapping[str, Gap]) -> lis
                 value,
                 change(value, previous),
                 gap.note if gap else "",
-                now.growth if name == "followers" else None,
+                now.growth if name == "followers" and now.followers_before else None,
             )
         )
     return result

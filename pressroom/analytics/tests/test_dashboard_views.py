@@ -142,6 +142,8 @@ class DashboardTests(ViewTestCase):
         own_row = self.cell_row(text, "per-unit", "Huyện Cao Lộc (own channels)")
         self.assertIn("2,000", own_row)  # the district's own Telegram followers
         self.assertIn(f'title="{NO_VIEWS}"', own_row)  # its reach: Telegram gives none
+        # Its followers were first counted in the period: no growth can be said.
+        self.assertIn('title="no follower count from before the period"', own_row)
         # The commune's own dashboard has the same figures as its line in the district's.
         commune = self.dashboard(self.commune)
         self.assertIn("2,000", self.card(commune, "reach"))
