@@ -37,23 +37,37 @@ from pressroom.analytics.post_figures import (
 from pressroom.channels.models import Channel
 from pressroom.orgs.models import Unit
 
-# Offered here for the callers of one query API.
+# The one query API: what is defined here and what is read elsewhere and offered here.
 __all__ = [
+    "LEVEL_WINDOW_DAYS",
     "Cadence",
+    "Overview",
     "Period",
     "SeriesChange",
     "Totals",
+    "UnitLine",
+    "as_rows",
     "best_hours",
     "best_slots",
+    "by_child",
+    "by_platform",
     "cadence",
     "channel_posts",
+    "channel_totals",
+    "channel_trend",
+    "channels_of",
     "grouped",
+    "overview",
     "posts_of",
     "series_changes",
     "series_notes",
     "themes_and_formats",
     "top_channel_posts",
     "top_posts",
+    "totals",
+    "totals_by",
+    "totals_for_periods",
+    "trend",
     "unavailable",
     "unavailable_by_unit",
 ]
