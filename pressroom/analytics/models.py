@@ -54,6 +54,8 @@ class Figures(models.Model):
 class ChannelDay(Figures):
     channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="days")
     day = models.DateField()
+    # The followers were read for this day (not carried from the day before it).
+    followers_read = models.BooleanField(default=False)
     # The unit and platform the figures are rolled up to (the channel's, kept here so that a
     # roll-up never joins the channel table).
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")

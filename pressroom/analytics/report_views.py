@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from pressroom.analytics import documents, report
+from pressroom.analytics.display import ChartBlock, number_text
 from pressroom.analytics.documents.model import Language
 from pressroom.analytics.documents.wording import cell_text
 from pressroom.analytics.period_params import params_of, period_from
@@ -71,6 +72,39 @@ class FilingForm(forms.Form):
         )
 
 
+COLUMN_NAMES = {
+    "day": gettext_lazy("Day"),
+    "measure": gettext_lazy("Figure"),
+    "value": gettext_lazy("Value"),
+    "label": gettext_lazy("Name"),
+}
+
+
+def chart_blocks(document: documents.ReportDocument) -> list[ChartBlock]:
+    """The report's charts for the screen, each with its numbers as a table."""
+    blocks = []
+    for chart in document.charts:
+        values = chart.spec.get("data", {}).get("values", [])
+        keys = tuple(values[0]) if values else ()
+        rows = [
+            tuple(
+                number_text(value[key]) if isinstance(value[key], int | float) else str(value[key])
+                for key in keys
+            )
+            for value in values
+        ]
+        blocks.append(
+            ChartBlock(
+                key=f"report-{chart.key}",
+                title=chart.title,
+                spec=chart.spec,
+                columns=tuple(str(COLUMN_NAMES.get(key, key)) for key in keys),
+                rows=rows,
+            )
+        )
+    return blocks
+
+
 def language() -> Language:
     return "en" if (get_language() or "vi").startswith("en") else "vi"
 
@@ -124,6 +158,7 @@ def report_page(request: AuthenticatedHttpRequest, unit_id: int) -> HttpResponse
             "problem": problem,
             "document": document,
             "tables": tables,
+            "charts": chart_blocks(document),
             "form": form,
             "query": query.urlencode(),
             "can_schedule": Capability.MANAGE in _capabilities,

@@ -34,9 +34,13 @@ def set_days(channel: Channel, days: Mapping[date, Mapping[str, int]]) -> int:
         wanted = dict(days)
         if any("followers" in figures for figures in wanted.values()):
             wanted = _carry_followers(channel, wanted)
+            wanted = _followers_onward(channel, wanted)
         existing = {
             row.day: row for row in ChannelDay.objects.filter(channel=channel, day__in=wanted)
         }
+        wanted = _followers_of_new_days(channel, wanted, existing)
+        read_days = {day for day, figures in days.items() if "followers" in figures}
+        marked: list[ChannelDay] = []
         changes: list[rollup.Change] = []
         new_rows: list[ChannelDay] = []
         changed_rows: list[ChannelDay] = []
@@ -47,6 +51,10 @@ def set_days(channel: Channel, days: Mapping[date, Mapping[str, int]]) -> int:
                 row = ChannelDay(
                     channel=channel, day=day, unit_id=channel.unit_id, platform=channel.platform
                 )
+            if day in read_days and not row.followers_read:
+                row.followers_read = True
+                if not is_new:
+                    marked.append(row)
             deltas = {}
             for name, value in figures.items():
                 if name not in FIGURES:
@@ -61,7 +69,11 @@ def set_days(channel: Channel, days: Mapping[date, Mapping[str, int]]) -> int:
                     )
                 )
         ChannelDay.objects.bulk_create(new_rows, batch_size=500)
-        ChannelDay.objects.bulk_update(changed_rows, list(FIGURES), batch_size=500)
+        ChannelDay.objects.bulk_update(
+            {row.pk: row for row in changed_rows + marked}.values(),
+            [*FIGURES, "followers_read"],
+            batch_size=500,
+        )
         rollup.add(changes)
     return len(changes)
 
@@ -90,6 +102,58 @@ def _carry_followers(
         if day not in filled:
             filled[day] = {"followers": followers}
         day += timedelta(days=1)
+    return filled
+
+
+def _followers_onward(
+    channel: Channel, wanted: dict[date, Mapping[str, int]]
+) -> dict[date, Mapping[str, int]]:
+    """Days after the last one given whose followers were carried, not read (the inbox's
+    counts came first), take its followers, up to the next day read."""
+    last = max(day for day, figures in wanted.items() if "followers" in figures)
+    followers = int(wanted[last]["followers"])
+    later = ChannelDay.objects.filter(channel=channel, day__gt=last).order_by("day")
+    filled = dict(wanted)
+    for day, read in later.values_list("day", "followers_read"):
+        if read:
+            break
+        if "followers" not in filled.get(day, {}):
+            filled[day] = {**filled.get(day, {}), "followers": followers}
+    return filled
+
+
+def _followers_of_new_days(
+    channel: Channel, wanted: dict[date, Mapping[str, int]], existing: Mapping[date, ChannelDay]
+) -> dict[date, Mapping[str, int]]:
+    """A day stored for the first time without followers (posts or the inbox's counts)
+    starts with the followers of the last day before it that has them."""
+    new_days = sorted(
+        day for day, figures in wanted.items() if day not in existing and "followers" not in figures
+    )
+    if not new_days:
+        return wanted
+    known = dict(
+        ChannelDay.objects.filter(
+            channel=channel,
+            day__lt=new_days[-1],
+            day__gte=new_days[0] - timedelta(days=CARRY_DAYS),
+        )
+        .exclude(followers=0)
+        .values_list("day", "followers")
+    )
+    known.update(
+        {
+            day: int(figures["followers"])
+            for day, figures in wanted.items()
+            if "followers" in figures
+        }
+    )
+    ordered = sorted(known.items())
+    filled = dict(wanted)
+    for day in new_days:
+        before = [followers for known_day, followers in ordered if known_day < day]
+        if before and before[-1]:
+            filled[day] = {**wanted[day], "followers": before[-1]}
     return filled
 
 

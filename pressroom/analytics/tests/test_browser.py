@@ -4,15 +4,20 @@ violation reported), and drills down by clicking, district, commune, channel."""
 
 from __future__ import annotations
 
+import io
 import os
+import unicodedata
 from collections.abc import Iterator
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from openpyxl import load_workbook
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from pressroom.analytics import store
 from pressroom.analytics.collect import figures_row
@@ -177,6 +182,30 @@ def test_the_province_dashboard_draws_its_charts_and_leads_down_to_a_commune(
     expect(page.locator("h1")).to_have_text("Xã Hợp Thành")
     expect(page.locator('[data-measure="reach"] .figure-value')).to_have_text("47.205")
     expect(page.locator("#chart-trend svg").first).to_be_visible()
+
+    # The commune's quarterly report, on screen and downloaded as PDF and as a workbook.
+    page.locator("#report-downloads a").first.click()
+    expect(page.locator("h1")).to_contain_text("Xã Hợp Thành")
+    expect(page.locator("#report-reach svg").first).to_be_visible()
+    with page.expect_download() as pdf_download:
+        page.locator("a[href*='download.pdf']").click()
+    reader = PdfReader(pdf_download.value.path())
+    assert abs(float(reader.pages[0].mediabox.width) - 595.28) < 1
+    words = " ".join(
+        unicodedata.normalize("NFC", "\n".join(p.extract_text() for p in reader.pages)).split()
+    )
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in words
+    assert "Độc lập - Tự do - Hạnh phúc" in words
+    assert "XÃ HỢP THÀNH" in words
+    assert "47.205" in words
+    with page.expect_download() as xlsx_download:
+        page.locator("a[href*='download.xlsx']").click()
+    book = load_workbook(io.BytesIO(Path(xlsx_download.value.path()).read_bytes()))
+    cells = [c.value for sheet in book.worksheets for row in sheet.iter_rows() for c in row]
+    assert 47205 in cells
+    assert "Lịch tiêm chủng tháng 11" in cells
+    page.go_back()
+    expect(page.locator("h1")).to_have_text("Xã Hợp Thành")
     page.locator("table.own-channels").get_by_role("link", name="Xã Hợp Thành · facebook").click()
     expect(page.locator("h1")).to_have_text("Xã Hợp Thành · facebook")
     expect(page.locator("#chart-hours svg").first).to_be_visible()

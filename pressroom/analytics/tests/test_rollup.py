@@ -166,3 +166,24 @@ class RebuildCommandTests(HypothesisTestCase):
         call_command("rebuild_rollups", stdout=out)
         self.assertEqual(stored_rollups(), expected)
         self.assertIn("2 roll-up rows written", out.getvalue())
+
+
+class FollowersOnDaysWithoutAReadingTests(HypothesisTestCase):
+    """A day first stored for something else (the inbox's counts, posts) keeps the channel's
+    followers, so that a unit's followers never dip while a reading is awaited."""
+
+    def test_counts_before_and_after_a_reading_keep_the_followers(self) -> None:
+        root = Unit.objects.create(name="Tỉnh", slug="t", kind="province")
+        channel = Channel.objects.create(unit=root, platform="zalo", name="Z", external_id="1")
+        store.set_days(channel, {START: {"followers": 100}})
+        store.add_counts(channel, {START + timedelta(days=2): {"comments": 3}})
+        days = dict(ChannelDay.objects.filter(channel=channel).values_list("day", "followers"))
+        self.assertEqual(days[START + timedelta(days=2)], 100)
+        # A day stored before any reading of it takes the next reading's followers onward.
+        store.add_counts(channel, {START + timedelta(days=5): {"messages": 1}})
+        store.set_days(channel, {START + timedelta(days=4): {"followers": 120}})
+        days = dict(ChannelDay.objects.filter(channel=channel).values_list("day", "followers"))
+        self.assertEqual(days[START + timedelta(days=5)], 120)
+        period = Period(START, START + timedelta(days=5))
+        self.assertEqual(totals(root, period).followers, 120)
+        self.assertEqual(stored_rollups(), expected_rollups())
