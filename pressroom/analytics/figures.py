@@ -46,7 +46,6 @@ __all__ = [
     "SeriesChange",
     "Totals",
     "UnitLine",
-    "as_rows",
     "best_hours",
     "best_slots",
     "by_child",
@@ -307,7 +306,3 @@ def channel_totals(channel: Channel, periods: Sequence[Period]) -> list[Totals]:
     return [
         _with_figures(Channel.objects.filter(pk=channel.pk), period)[0][1] for period in periods
     ]
-
-
-def as_rows(lines: Mapping[str, Totals]) -> list[tuple[str, Totals]]:
-    return sorted(lines.items())
