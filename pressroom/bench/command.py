@@ -82,6 +82,12 @@ def _analytics_parsers(sub: Any) -> None:
         "--messages", type=int, default=50_000, help="Messages in the inbox (50000)."
     )
     pages.add_argument("--requests", type=int, default=50, help="Requests per page (50).")
+    pages.add_argument(
+        "--budget-s",
+        type=float,
+        default=120.0,
+        help="Stop a page's requests (after at least 3) once they took this long (120).",
+    )
 
 
 def _analytics(options: argparse.Namespace) -> dict[str, Any]:
@@ -114,6 +120,7 @@ def _analytics(options: argparse.Namespace) -> dict[str, Any]:
         posts=options.posts,
         messages=options.messages,
         requests=options.requests,
+        budget_s=options.budget_s,
         say=say,
     )
 

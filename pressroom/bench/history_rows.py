@@ -147,6 +147,7 @@ CHANNEL_DAY_FIELDS = (
     "clicks",
     "messages",
     "followers",
+    "followers_read",
 )
 
 
@@ -186,6 +187,7 @@ def _channel_days(
                 reach // 60,  # clicks
                 (h >> 16) % 3,  # messages
                 followers,
+                True,  # the followers were read that day
             )
 
 
@@ -195,14 +197,13 @@ def write_channel_days(
     started = time.perf_counter()
     total = len(made) * len(days)
     columns, constants = benchdb.model_columns(ChannelDay, CHANNEL_DAY_FIELDS)
-    assert not constants, constants
 
     def progress() -> Iterator[tuple[Any, ...]]:
         for number, row in enumerate(_channel_days(engagements, seed, made, days), 1):
             if number % 1_000_000 == 0:
                 elapsed = time.perf_counter() - started
                 say(f"  {number:,} of {total:,} channel-days ({elapsed:.0f} s)")
-            yield row
+            yield row + constants
 
     with benchdb.without_indexes(ChannelDay):
         written = benchdb.insert_rows(benchdb.table_of(ChannelDay), columns, progress())
