@@ -19,6 +19,7 @@ import vl_convert
 
 from pressroom.analytics.documents.fonts import find_fonts
 from pressroom.analytics.documents.model import Language
+from pressroom.analytics.documents.wording import ENGLISH_MONTHS
 
 VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
 PRINT_FONT = "Liberation Serif, Times New Roman, DejaVu Serif, serif"
@@ -66,34 +67,8 @@ TIME_LOCALES: dict[Language, dict[str, Any]] = {
             "Saturday",
         ],
         "shortDays": ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"],
-        "months": [
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        ],
-        "shortMonths": [
-            "Jan",
-            "Feb",
-            "Mar",
-            "Apr",
-            "May",
-            "Jun",
-            "Jul",
-            "Aug",
-            "Sep",
-            "Oct",
-            "Nov",
-            "Dec",
-        ],
+        "months": list(ENGLISH_MONTHS),
+        "shortMonths": [month[:3] for month in ENGLISH_MONTHS],
     },
 }
 

@@ -49,7 +49,7 @@ WORDING: dict[Language, Wording] = {
     ),
 }
 
-_ENGLISH_MONTHS = (
+ENGLISH_MONTHS = (
     "January",
     "February",
     "March",
@@ -69,7 +69,7 @@ def place_and_date(place: str, day: date, language: Language) -> str:
     """ "Hà Tĩnh, ngày 05 tháng 01 năm 2027": the decree pads days below 10 and the months
     January and February with a zero (so that nobody can turn them into 15 or 12)."""
     if language == "en":
-        return f"{place}, {day.day} {_ENGLISH_MONTHS[day.month - 1]} {day.year}"
+        return f"{place}, {day.day} {ENGLISH_MONTHS[day.month - 1]} {day.year}"
     month = f"{day.month:02d}" if day.month < 3 else str(day.month)
     return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
 
@@ -82,7 +82,7 @@ def document_number(number: str) -> str:
 def short_date(day: date, language: Language) -> str:
     """A date in a table: 05/01/2027, or 5 Jan 2027."""
     if language == "en":
-        return f"{day.day} {_ENGLISH_MONTHS[day.month - 1][:3]} {day.year}"
+        return f"{day.day} {ENGLISH_MONTHS[day.month - 1][:3]} {day.year}"
     return f"{day.day:02d}/{day.month:02d}/{day.year}"
 
 
