@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
-from pressroom.orgs.access import AnyUser, capabilities_in, units_for, units_with_ancestors
+from pressroom.orgs.access import AnyUser, capabilities_in, units_for, with_ancestors
 from pressroom.orgs.models import Capability, Unit
 
 
@@ -21,16 +21,14 @@ def _unit_of(item: models.Model) -> Unit:
 
 def visible_in_tree[Item: models.Model](items: QuerySet[Item], user: AnyUser) -> QuerySet[Item]:
     """Those of the units the user may view and of every unit above them (inherited)."""
-    return items.filter(
-        unit_id__in=units_with_ancestors(units_for(user, Capability.VIEW))
-    ).select_related("unit")
+    return items.filter(unit__in=with_ancestors(units_for(user, Capability.VIEW))).select_related(
+        "unit"
+    )
 
 
 def offered_to[Item: models.Model](items: QuerySet[Item], units: QuerySet[Unit]) -> QuerySet[Item]:
     """The active ones offered to these units: their own and those of every unit above."""
-    return items.filter(unit_id__in=units_with_ancestors(units), is_active=True).select_related(
-        "unit"
-    )
+    return items.filter(unit__in=with_ancestors(units), is_active=True).select_related("unit")
 
 
 def get_in_tree_for[Item: models.Model](

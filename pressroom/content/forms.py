@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pressroom.channels.choices import narrow_channel_field
 from pressroom.channels.models import Channel
 from pressroom.content.actions import NewImage
 from pressroom.content.catalogue import offered_to
@@ -23,6 +24,7 @@ from pressroom.content.validation import MAX_TEXT, MAX_UPLOAD_BYTES, inspect_ima
 from pressroom.core.dates import EARLIEST_DATE, VIETNAM, latest_date
 from pressroom.core.text import nfc, refuse_control_characters
 from pressroom.orgs.access import AnyUser
+from pressroom.orgs.choices import narrow_unit_field
 from pressroom.orgs.models import Unit
 from pressroom.platforms.catalog import limits_for
 from pressroom.platforms.registry import Platform
@@ -436,6 +438,9 @@ class PostFilterForm(forms.Form):
         unit_field: UnitChoiceField = self.fields["unit"]  # type: ignore[assignment]
         unit_field.queryset = units
         unit_field.empty_label = _("All units")
+        # Thousands of units are not listed: see `orgs.choices`.
+        self.chosen_unit = narrow_unit_field(self, "unit", units, empty_label=_("All units"))
+        self.units = units
         theme_field: ThemeChoiceField = self.fields["theme"]  # type: ignore[assignment]
         theme_field.queryset = themes
         theme_field.empty_label = _("All themes")
@@ -480,6 +485,14 @@ class CalendarFilterForm(PostFilterForm):
         channel_field: forms.ModelChoiceField[Channel] = self.fields["channel"]  # type: ignore[assignment]
         channel_field.queryset = channels
         channel_field.empty_label = _("All channels")
+        narrow_channel_field(
+            self,
+            "channel",
+            channels,
+            self.units,
+            self.chosen_unit,
+            empty_label=_("All channels"),
+        )
 
 
 class ThemeForm(forms.Form):

@@ -9,9 +9,11 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from pressroom.channels.choices import narrow_channel_field
 from pressroom.channels.models import Channel
 from pressroom.inbox import actions
 from pressroom.inbox.models import Conversation, ModerationReason, Reply
+from pressroom.orgs.choices import narrow_unit_field
 from pressroom.orgs.models import Unit
 from pressroom.platforms.registry import DESCRIPTORS
 
@@ -31,10 +33,12 @@ class FilterForm(forms.Form):
 
     def __init__(self, *args: Any, units: QuerySet[Unit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        channels = Channel.objects.filter(unit__in=units)
         self.fields["unit"].queryset = units.order_by("path")  # type: ignore[attr-defined]
-        self.fields["channel"].queryset = Channel.objects.filter(  # type: ignore[attr-defined]
-            unit__in=units
-        ).order_by("unit__path", "name")
+        self.fields["channel"].queryset = channels  # type: ignore[attr-defined]
+        # Thousands of units and channels are not listed: see `orgs.choices`.
+        unit = narrow_unit_field(self, "unit", units, empty_label=_("All units"))
+        narrow_channel_field(self, "channel", channels, units, unit, empty_label=_("All channels"))
         self.fields["platform"].choices = [("", _("All platforms"))] + [  # type: ignore[attr-defined]
             (name, d.label) for name, d in DESCRIPTORS.items()
         ]

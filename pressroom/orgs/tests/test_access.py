@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
 
-from pressroom.orgs.access import capabilities_in, units_for, units_with_ancestors
+from pressroom.orgs.access import capabilities_in, units_for, with_ancestors
 from pressroom.orgs.actions import move_unit
 from pressroom.orgs.models import Capability, Unit
 from pressroom.testing import BaseTestCase
@@ -30,17 +31,20 @@ class AccessTests(BaseTestCase):
         self.assertEqual(set(units_for(self.member, Capability.COMPOSE)), {self.commune})
         self.assertEqual(set(units_for(self.member, Capability.APPROVE)), set())
 
-    def test_units_with_ancestors_adds_every_unit_above(self) -> None:
+    def test_with_ancestors_adds_every_unit_above(self) -> None:
+        def ids(units: QuerySet[Unit]) -> set[int]:
+            return set(with_ancestors(units).values_list("pk", flat=True))
+
         communes = Unit.objects.filter(pk=self.commune.pk)
-        self.assertEqual(
-            units_with_ancestors(communes), {self.province.pk, self.district.pk, self.commune.pk}
-        )
+        self.assertEqual(ids(communes), {self.province.pk, self.district.pk, self.commune.pk})
         both = Unit.objects.filter(pk__in=[self.commune.pk, self.sibling.pk])
         self.assertEqual(
-            units_with_ancestors(both),
-            {self.province.pk, self.district.pk, self.commune.pk, self.sibling.pk},
+            ids(both), {self.province.pk, self.district.pk, self.commune.pk, self.sibling.pk}
         )
-        self.assertEqual(units_with_ancestors(Unit.objects.none()), set())
+        # A unit and one below it: the one below adds nothing above the first.
+        chain = Unit.objects.filter(pk__in=[self.district.pk, self.commune.pk])
+        self.assertEqual(ids(chain), {self.province.pk, self.district.pk, self.commune.pk})
+        self.assertEqual(ids(Unit.objects.none()), set())
 
     def test_path_follows_a_move(self) -> None:
         ward = Unit.objects.create(name="Phường Chi Lăng", slug="chi-lang", parent=self.commune)
