@@ -84,7 +84,7 @@ class Post(models.Model):
     # The content_fingerprint of the version that was approved (empty when not approved).
     approved_fingerprint = models.CharField(max_length=64, blank=True)
     rejection_reason = models.TextField(_("reason for sending back"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

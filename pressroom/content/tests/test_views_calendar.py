@@ -56,6 +56,31 @@ class CalendarTests(ViewTestCase):
         self.assertContains(response, "date=2030-02-01")
         self.assertContains(response, "view=month")
 
+    def test_a_busy_day_of_the_month_shows_its_first_posts_and_leads_to_its_week(self) -> None:
+        for minute in range(7):
+            self.scheduled(
+                f"Thông báo số {minute + 1}",
+                datetime(2030, 1, 22, 8, minute, tzinfo=HANOI),
+                self.facebook,
+            )
+        self.login(self.owner)
+        response = self.client.get(reverse("calendar"), {"view": "month", "date": "2030-01-15"})
+        text = response.content.decode()
+        for shown in range(1, 6):
+            self.assertIn(f"Thông báo số {shown}<", text)
+        self.assertNotIn("Thông báo số 6", text)
+        self.assertNotIn("Thông báo số 7", text)
+        more = text[text.index('class="calendar-more"') :].split("</a>")[0]
+        self.assertIn("2 more", more)
+        self.assertIn("view=week", more)
+        self.assertIn("date=2030-01-22", more)
+        # Every post of the month is counted, not only those shown.
+        self.assertNotContains(response, "No post in this period.")
+        week = self.client.get(reverse("calendar"), {"view": "week", "date": "2030-01-22"})
+        for shown in range(1, 8):
+            self.assertContains(week, f"Thông báo số {shown}")
+        self.assertNotContains(week, "calendar-more")
+
     def test_filters(self) -> None:
         self.login(self.owner)
         month: dict[str, Any] = {"view": "month", "date": "2030-01-15"}
