@@ -29,7 +29,7 @@ from pressroom.analytics.display import (
 )
 from pressroom.analytics.documents import charts
 from pressroom.analytics.documents.model import Language
-from pressroom.analytics.figures import Cadence, Period, Totals
+from pressroom.analytics.figures import Cadences, Period, Totals
 from pressroom.analytics.models import PostFigures
 from pressroom.analytics.responses import Responses, responses
 from pressroom.analytics.templatetags.analytics_tags import day
@@ -78,9 +78,7 @@ class Dashboard:
     top_posts: list[PostRow]
     themes: list[GroupRow]
     formats: list[GroupRow]
-    cadence_target: int
-    cadence_below: list[Cadence]
-    cadence_channels: int
+    cadence: Cadences
     notes: list[str]
     charts: list[ChartBlock] = field(default_factory=list)
     empty: bool = False
@@ -210,12 +208,7 @@ def build(unit: Unit, period: Period, language: Language) -> Dashboard:
         top_posts=post_rows(figures.top_posts(unit, period), unavailable),
         themes=theme_rows(themes),
         formats=format_rows(formats),
-        cadence_target=target,
-        cadence_below=sorted(
-            (entry for entry in cadence if entry.below),
-            key=lambda entry: (entry.per_week, entry.channel.unit.path, entry.channel.name),
-        ),
-        cadence_channels=len(cadence),
+        cadence=cadence,
         notes=notes(figures.series_notes(unit, period), unavailable),
         empty=not trend and not any(seen.total.as_dict().values()),
     )

@@ -9,9 +9,21 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from itertools import pairwise
 from typing import Any
 
-from django.db.models import Max, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    Case,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 
 from pressroom.analytics.figure_notes import (
     SeriesChange,
@@ -24,6 +36,7 @@ from pressroom.analytics.models import FIGURES, SUMMED, ChannelDay, UnitDay
 from pressroom.analytics.periods import Period, Totals
 from pressroom.analytics.post_figures import (
     Cadence,
+    Cadences,
     best_hours,
     best_slots,
     cadence,
@@ -41,6 +54,7 @@ from pressroom.orgs.models import Unit
 __all__ = [
     "LEVEL_WINDOW_DAYS",
     "Cadence",
+    "Cadences",
     "Overview",
     "Period",
     "SeriesChange",
@@ -77,41 +91,48 @@ LEVEL_WINDOW_DAYS = 400
 
 
 def totals_for_periods(
-    units: Iterable[int], periods: Sequence[Period], *, by_platform: bool = False
+    units: Iterable[int],
+    periods: Sequence[Period],
+    *,
+    by_platform: bool = False,
+    above: int | None = None,
 ) -> list[dict[tuple[int, str], Totals]]:
     """Totals per unit (and platform when asked; "" otherwise) for each period, in the
-    periods' order: three queries for any number of units and periods."""
+    periods' order: three queries for any number of units and periods. `above`, one of the
+    units that is above all the others, has a roll-up row on every day any of them has one:
+    the days the followers are read on are looked for in its rows only."""
     unit_ids = list(units)
     keys = ["unit_id", "platform"] if by_platform else ["unit_id"]
     rows = UnitDay.objects.filter(unit_id__in=unit_ids)
     found: list[dict[tuple[int, str], Totals]] = [defaultdict(Totals) for _ in periods]
     if not periods or not unit_ids:
         return found
-    sums = {
-        f"{name}_{index}": Sum(name, filter=Q(day__gte=period.start, day__lte=period.end))
-        for index, period in enumerate(periods)
-        for name in SUMMED
-    }
-    earliest = min(period.start for period in periods)
-    latest = max(period.end for period in periods)
-    for row in (
-        rows.filter(day__gte=earliest, day__lte=latest).values(*keys).annotate(**sums).order_by()
-    ):
-        key = (row["unit_id"], row.get("platform", ""))
-        for index in range(len(periods)):
-            values = {name: row[f"{name}_{index}"] for name in SUMMED}
-            if all(value is None for value in values.values()):
-                continue  # no day of this period
-            totals = found[index][key]
-            for name, value in values.items():
-                setattr(totals, name, value or 0)
+    ordered = sorted(periods, key=lambda period: period.start)
+    if any(later.start <= earlier.end for earlier, later in pairwise(ordered)):
+        raise ValueError("the periods overlap")
+    # Each day's rows are summed into the period they belong to (cheaper than a filtered
+    # sum per period and figure): the periods may not overlap.
+    bucket = Case(
+        *(
+            When(day__gte=period.start, day__lte=period.end, then=Value(index))
+            for index, period in enumerate(periods)
+        ),
+        output_field=IntegerField(),
+    )
+    spanned = rows.filter(day__gte=ordered[0].start, day__lte=ordered[-1].end)
+    for row in spanned.annotate(bucket=bucket).values(*keys, "bucket").annotate(**_SUMS).order_by():
+        if row["bucket"] is None:
+            continue  # a day between two periods
+        totals = found[row["bucket"]][(row["unit_id"], row.get("platform", ""))]
+        for name in SUMMED:
+            setattr(totals, name, row[name] or 0)
     # Followers are a level: those on each period's last day with figures, and before it.
     marks: dict[str, Any] = {}
     for index, period in enumerate(periods):
         window = Q(day__gte=period.start - timedelta(days=LEVEL_WINDOW_DAYS))
         marks[f"followers_{index}"] = Max("day", filter=window & Q(day__lte=period.end))
         marks[f"followers_before_{index}"] = Max("day", filter=window & Q(day__lt=period.start))
-    days = rows.aggregate(**marks)
+    days = (rows if above is None else UnitDay.objects.filter(unit_id=above)).aggregate(**marks)
     wanted = {day for day in days.values() if day is not None}
     if not wanted:
         return found
@@ -211,7 +232,9 @@ def by_child(unit: Unit, period: Period) -> list[UnitLine]:
     """The unit's direct children (active ones, and merged ones that still carry figures),
     each with its subtree's totals, then a line for the unit's own channels."""
     children = list(unit.children.order_by("name"))
-    found = totals_by([unit.pk] + [child.pk for child in children], period, by_platform=True)
+    found = totals_for_periods(
+        [unit.pk] + [child.pk for child in children], [period], by_platform=True, above=unit.pk
+    )[0]
     return _lines(unit, children, found)
 
 
@@ -234,6 +257,7 @@ def overview(unit: Unit, period: Period) -> Overview:
         [unit.pk] + [child.pk for child in children],
         [period, period.previous()],
         by_platform=True,
+        above=unit.pk,
     )
     platforms = dict(sorted(_per_unit(now).get(unit.pk, {}).items()))
     previous_platforms = dict(sorted(_per_unit(before).get(unit.pk, {}).items()))

@@ -2,7 +2,8 @@
 
 `ChannelDay` holds what was read for one channel on one day; `UnitDay` holds the same figures
 summed over a unit and every unit below it, per platform, maintained as figures arrive (see
-`rollup`), so that a report of any unit over any period reads a few hundred rows. Followers
+`rollup`), so that a report of any unit over any period reads a few hundred rows; `ChannelWeek`
+holds each channel's posts per week, for the cadence. Followers
 are a level: a day's figure is the followers at the end of that day, and the followers of a
 period are those of its last day.
 """
@@ -89,6 +90,27 @@ class UnitDay(Figures):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.day} {self.platform}"
+
+
+class ChannelWeek(models.Model):
+    """A channel's posts over one week (Monday to Sunday), kept with its days (see `rollup`):
+    how often a channel posts is read from four rows per channel, not twenty-eight."""
+
+    # Indexed by the unique constraint, which starts with it.
+    channel = models.ForeignKey(
+        Channel, on_delete=models.CASCADE, related_name="weeks", db_index=False
+    )
+    # The week's Monday.
+    week = models.DateField()
+    posts = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["channel", "week"], name="one_row_per_channel_week")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel_id} {self.week}"
 
 
 class MetricSeries(models.Model):

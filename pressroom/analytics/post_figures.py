@@ -9,7 +9,17 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Avg, Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    Avg,
+    Count,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import Coalesce
 
 from pressroom.analytics.models import PostFigures
 from pressroom.analytics.periods import Period
@@ -27,10 +37,14 @@ def posts_of(unit: Unit, period: Period) -> QuerySet[PostFigures]:
 
 
 def top_posts(unit: Unit, period: Period, limit: int = 10) -> list[PostFigures]:
+    """The posts that reached most people, chosen in a subquery before their post and
+    channel are joined (joining those for every post of a large tree's quarter costs more)."""
+    order = ("-reach", "-reactions", "pk")
+    chosen = posts_of(unit, period).order_by(*order).values("pk")[:limit]
     return list(
-        posts_of(unit, period)
+        PostFigures.objects.filter(pk__in=chosen)
         .select_related("delivery__post", "delivery__channel")
-        .order_by("-reach", "-reactions", "pk")[:limit]
+        .order_by(*order)
     )
 
 
@@ -71,10 +85,11 @@ def themes_and_formats(
     rows = (
         posts_of(unit, period)
         .values("theme_id", "format")
+        .annotate(**_POST_SUMS)
+        # After the sums: the name is looked up once per group, not once per post.
         .annotate(
             theme_name=Subquery(Theme.objects.filter(pk=OuterRef("theme_id")).values("name")[:1])
         )
-        .annotate(**_POST_SUMS)
         .order_by()
     )
     themes: dict[Any, dict[str, Any]] = {}
@@ -136,19 +151,52 @@ class Cadence:
         return self.per_week < self.target
 
 
-def cadence(unit: Unit, until: date, *, weeks: int = 4, target: int = 5) -> list[Cadence]:
-    """Posts per week over the last `weeks` weeks for every connected channel at or below
-    the unit (one query)."""
-    since = until - timedelta(days=7 * weeks - 1)
-    channels = (
-        Channel.objects.filter(unit__path__startswith=unit.path, status=Channel.Status.CONNECTED)
-        .select_related("unit")
-        .annotate(
-            period_posts=Sum("days__posts", filter=Q(days__day__gte=since, days__day__lte=until))
-        )
-        .order_by("unit__path", "platform", "name")
+@dataclass(frozen=True)
+class Cadences:
+    """How often the connected channels at or below a unit posted over whole weeks."""
+
+    since: date  # a Monday
+    until: date  # a Sunday
+    weeks: int
+    target: int
+    channels: int  # connected channels
+    below: int  # of them, posting less than the target
+    lowest: list[Cadence]  # the `listed` lowest of those below, lowest first
+
+
+def cadence(
+    unit: Unit, until: date, *, weeks: int = 4, target: int = 5, listed: int = 30
+) -> Cadences:
+    """Posts per week over the last `weeks` whole weeks (Monday to Sunday) ending at or
+    before `until`, of every connected channel at or below the unit, read from the weekly
+    rows (three queries)."""
+    last = until - timedelta(days=(until.weekday() + 1) % 7)
+    since = last - timedelta(days=7 * weeks - 1)
+    connected = Channel.objects.filter(
+        unit__path__startswith=unit.path, status=Channel.Status.CONNECTED
     )
-    return [
-        Cadence(channel, round((channel.period_posts or 0) / weeks, 1), target)
-        for channel in channels
-    ]
+    below = list(
+        connected.annotate(
+            recent=FilteredRelation(
+                "weeks", condition=Q(weeks__week__gte=since, weeks__week__lte=last)
+            )
+        )
+        # Grouped by the channel's id alone, not by every column of the channel.
+        .values("pk")
+        .annotate(period_posts=Coalesce(Sum("recent__posts"), 0))
+        .filter(period_posts__lt=target * weeks)
+        .order_by("period_posts", "unit__path", "platform", "name")
+        .values_list("pk", "period_posts")
+    )
+    shown = Channel.objects.select_related("unit").in_bulk([pk for pk, _ in below[:listed]])
+    return Cadences(
+        since=since,
+        until=last,
+        weeks=weeks,
+        target=target,
+        channels=connected.count(),
+        below=len(below),
+        lowest=[
+            Cadence(shown[pk], round(posts / weeks, 1), target) for pk, posts in below[:listed]
+        ],
+    )

@@ -3,8 +3,9 @@
 A change of a channel's figures on a day is added to the `UnitDay` row of the channel's unit
 and of every unit above it, in one upsert per row (`INSERT … ON CONFLICT … DO UPDATE SET x =
 x + excluded.x`, the same statement on SQLite and PostgreSQL). A unit moved or merged carries
-its rows from the units it left to the ones it joined. `rebuild` recomputes everything from
-the channel rows, and is what the tests compare the maintained roll-ups with.
+its rows from the units it left to the ones it joined. A channel's posts are also added to
+its `ChannelWeek` row, the same way. `rebuild` recomputes everything from the channel rows,
+and is what the tests compare the maintained roll-ups with.
 """
 
 from __future__ import annotations
@@ -12,13 +13,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import connection, transaction
-from django.db.models import F, Value
-from django.db.models.functions import Concat, Substr
+from django.db.models import DateField, F, Sum, Value
+from django.db.models.functions import Concat, Substr, TruncWeek
 
-from pressroom.analytics.models import FIGURES, ChannelDay, PostFigures, UnitDay
+from pressroom.analytics.models import FIGURES, ChannelDay, ChannelWeek, PostFigures, UnitDay
 from pressroom.orgs.models import Unit
 
 _CHUNK = 500
@@ -80,6 +81,34 @@ def _upsert(totals: Mapping[Key, Mapping[str, int]]) -> int:
     with connection.cursor() as cursor:
         for start in range(0, len(rows), _CHUNK):
             cursor.executemany(sql, rows[start : start + _CHUNK])
+    return len(rows)
+
+
+def week_of(day: date) -> date:
+    """The Monday of the day's week."""
+    return day - timedelta(days=day.weekday())
+
+
+def add_weeks(channel_id: int, posts: Mapping[date, int]) -> int:
+    """Add changes of a channel's posts on some days to its weeks; the rows written."""
+    weeks: dict[date, int] = defaultdict(int)
+    for day, delta in posts.items():
+        weeks[week_of(day)] += delta
+    rows = [
+        (channel_id, connection.ops.adapt_datefield_value(week), delta)
+        for week, delta in weeks.items()
+        if delta
+    ]
+    if not rows:
+        return 0
+    table = connection.ops.quote_name(ChannelWeek._meta.db_table)
+    # Names from the model, never from input.
+    sql = (
+        f"INSERT INTO {table} (channel_id, week, posts) VALUES (%s, %s, %s) "  # noqa: S608
+        f"ON CONFLICT (channel_id, week) DO UPDATE SET posts = {table}.posts + excluded.posts"
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
     return len(rows)
 
 
@@ -152,4 +181,26 @@ def rebuild() -> int:
         )
         written = cursor.rowcount
         cursor.execute("DROP TABLE analytics_ancestry")
+        rebuild_weeks()
     return int(written)
+
+
+def rebuild_weeks() -> int:
+    """Recompute every channel's posts per week from its days; the number of rows written."""
+    weeks = (
+        ChannelDay.objects.filter(posts__gt=0)
+        .annotate(monday=TruncWeek("day", output_field=DateField()))
+        .values("channel_id", "monday")
+        .annotate(total=Sum("posts"))
+        .order_by()
+    )
+    select, params = weeks.query.sql_with_params()
+    table = connection.ops.quote_name(ChannelWeek._meta.db_table)
+    with transaction.atomic(), connection.cursor() as cursor:
+        ChannelWeek.objects.all().delete()
+        cursor.execute(
+            f"INSERT INTO {table} (channel_id, week, posts) "  # noqa: S608 (the ORM's SQL)
+            f"SELECT channel_id, monday, total FROM ({select}) weeks",
+            params,
+        )
+        return int(cursor.rowcount)

@@ -75,6 +75,9 @@ def set_days(channel: Channel, days: Mapping[date, Mapping[str, int]]) -> int:
             batch_size=500,
         )
         rollup.add(changes)
+        rollup.add_weeks(
+            channel.pk, {change.day: change.deltas.get("posts", 0) for change in changes}
+        )
     return len(changes)
 
 

@@ -232,10 +232,11 @@ class DashboardTests(ViewTestCase):
         )
 
     def test_the_cadence_lists_the_channels_below_target(self) -> None:
-        traveller = time_machine.travel(datetime(2026, 11, 28, 10, 0, tzinfo=UTC))
+        # A Monday: the four whole weeks before it are 2 to 29 November.
+        traveller = time_machine.travel(datetime(2026, 11, 30, 10, 0, tzinfo=UTC))
         traveller.start()
         self.addCleanup(traveller.stop)
-        days = [date(2026, 11, 28) - timedelta(days=n) for n in range(28)]
+        days = [date(2026, 11, 29) - timedelta(days=n) for n in range(28)]
         # Eight posts in four weeks on the commune's Page; six a day on the district's channel.
         store.set_days(
             self.commune_page, {day: {"posts": 1 if n < 8 else 0} for n, day in enumerate(days)}
@@ -244,6 +245,7 @@ class DashboardTests(ViewTestCase):
         self.login(self.owner)
         text = self.dashboard(self.district)
         section = text[text.index('class="cadence"') :].split("</section>")[0]
+        self.assertIn("four whole weeks from 02/11 to 29/11/2026", section)
         self.assertIn("against a target of 5 posts a week", section)
         self.assertIn("1 channel of 2 posts less than the target", section)
         below = section[section.index("below-target") :]

@@ -16,7 +16,7 @@ from hypothesis.extra.django import TestCase as HypothesisTestCase
 
 from pressroom.analytics import rollup, store
 from pressroom.analytics.figures import Period, by_child, totals
-from pressroom.analytics.models import FIGURES, ChannelDay, UnitDay
+from pressroom.analytics.models import FIGURES, ChannelDay, ChannelWeek, UnitDay
 from pressroom.channels.models import Channel
 from pressroom.orgs.actions import merge_units, move_unit
 from pressroom.orgs.models import Unit
@@ -44,6 +44,24 @@ def expected_rollups() -> dict[tuple[int, date, str], tuple[int, ...]]:
             for index, name in enumerate(FIGURES):
                 sums[index] += getattr(row, name)
     return {key: tuple(values) for key, values in found.items() if any(values)}
+
+
+def stored_weeks() -> dict[tuple[int, date], int]:
+    return {
+        (channel_id, week): posts
+        for channel_id, week, posts in ChannelWeek.objects.values_list(
+            "channel_id", "week", "posts"
+        )
+        if posts
+    }
+
+
+def expected_weeks() -> dict[tuple[int, date], int]:
+    """Each channel's posts per week starting on Monday, from its days."""
+    found: dict[tuple[int, date], int] = defaultdict(int)
+    for channel_id, day, posts in ChannelDay.objects.values_list("channel_id", "day", "posts"):
+        found[(channel_id, day - timedelta(days=day.weekday()))] += posts
+    return {key: posts for key, posts in found.items() if posts}
 
 
 tree_shape = st.lists(st.integers(min_value=0, max_value=30), min_size=1, max_size=8)
@@ -89,6 +107,7 @@ class RollupTests(HypothesisTestCase):
 
     def check(self) -> None:
         self.assertEqual(stored_rollups(), expected_rollups())
+        self.assertEqual(stored_weeks(), expected_weeks())
         period = Period(START, START + timedelta(days=9))
         for unit in Unit.objects.filter(is_active=True):
             lines = by_child(unit, period)
@@ -132,9 +151,10 @@ class RollupTests(HypothesisTestCase):
             channel = Channel.objects.get(pk=channels[channel_index % len(channels)].pk)
             store.set_days(channel, {START + timedelta(days=day): dict(values, reach=1)})
         self.check()
-        maintained = stored_rollups()
+        maintained, weeks = stored_rollups(), stored_weeks()
         rollup.rebuild()
         self.assertEqual(stored_rollups(), maintained)
+        self.assertEqual(stored_weeks(), weeks)
 
     def test_followers_are_carried_over_days_without_a_reading(self) -> None:
         units, channels = self.build([0])

@@ -1,0 +1,49 @@
+"""The weekly rows are filled from the days already stored when the migration runs."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.test import TransactionTestCase
+
+from pressroom.analytics.models import ChannelWeek
+
+BEFORE = [("analytics", "0002_followers_read")]
+AFTER = [("analytics", "0003_channel_weeks")]
+
+
+class ChannelWeeksMigrationTests(TransactionTestCase):
+    def migrate(self, targets: list[tuple[str, str]]) -> MigrationExecutor:
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(targets)
+        return executor
+
+    def tearDown(self) -> None:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+
+    def test_posts_of_the_days_before_are_summed_per_week_from_monday(self) -> None:
+        old = self.migrate(BEFORE).loader.project_state(BEFORE).apps
+        unit = old.get_model("orgs", "Unit").objects.create(name="Xã", slug="xa", path="/1/")
+        channel = old.get_model("pressroom_channels", "Channel").objects.create(
+            unit=unit, platform="zalo", name="Zalo", external_id="1"
+        )
+        days = old.get_model("analytics", "ChannelDay")
+        # Sunday 29 November, Monday 30 November and Sunday 6 December 2026.
+        for day, posts in (
+            (date(2026, 11, 29), 2),
+            (date(2026, 11, 30), 3),
+            (date(2026, 12, 6), 4),
+        ):
+            days.objects.create(
+                channel=channel, unit=unit, platform="zalo", day=day, posts=posts, reach=10
+            )
+        days.objects.create(channel=channel, unit=unit, platform="zalo", day=date(2026, 12, 7))
+        self.migrate(AFTER)
+        self.assertEqual(
+            sorted(ChannelWeek.objects.values_list("channel_id", "week", "posts")),
+            [(channel.pk, date(2026, 11, 23), 2), (channel.pk, date(2026, 11, 30), 7)],
+        )
