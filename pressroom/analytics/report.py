@@ -4,8 +4,10 @@ XLSX and CSV renderers read (`documents.ReportDocument`), in the reader's langua
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -14,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from pressroom.analytics import figures
 from pressroom.analytics.documents import charts
 from pressroom.analytics.documents.model import (
+    CellValue,
     Chart,
     Column,
     Heading,
@@ -25,7 +28,6 @@ from pressroom.analytics.documents.model import (
 from pressroom.analytics.documents.wording import cell_text, short_date
 from pressroom.analytics.figures import Period, Totals
 from pressroom.analytics.responses import Responses, responses
-from pressroom.content.models import Theme
 from pressroom.orgs.models import Unit
 from pressroom.platforms.registry import Platform
 
@@ -179,7 +181,9 @@ def _responses_paragraph(answers: Responses, language: Language) -> str:
     }
 
 
-def _footnotes(unit: Unit, period: Period, language: Language) -> tuple[str, ...]:
+def _footnotes(
+    unit: Unit, period: Period, unavailable: dict[str, dict[str, str]], language: Language
+) -> tuple[str, ...]:
     notes = []
     for series in figures.series_changes(unit, period):
         notes.append(
@@ -191,7 +195,7 @@ def _footnotes(unit: Unit, period: Period, language: Language) -> tuple[str, ...
                 "meaning": series.definition or "—",
             }
         )
-    for platform, missing in sorted(figures.unavailable(unit).items()):
+    for platform, missing in sorted(unavailable.items()):
         for measure, reason in sorted(missing.items()):
             notes.append(
                 _("%(platform)s: %(measure)s is not available (%(reason)s); shown as “—”.")
@@ -213,11 +217,11 @@ def build(
 
 
 def _build(unit: Unit, period: Period, language: Language, filing: Filing) -> ReportDocument:
-    whole = figures.totals(unit, period)
-    before = figures.totals(unit, period.previous())
-    lines = figures.by_child(unit, period)
-    platforms = figures.by_platform(unit, period)
-    missing = {platform: set(measures) for platform, measures in figures.unavailable(unit).items()}
+    # The period and the one before, per platform and per unit below, read together.
+    seen = figures.overview(unit, period)
+    whole, before, lines, platforms = seen.total, seen.previous, seen.lines, seen.platforms
+    unavailable = figures.unavailable(unit)
+    missing = {platform: set(measures) for platform, measures in unavailable.items()}
     columns = _figure_columns()
 
     def line_name(line: figures.UnitLine) -> str:
@@ -285,7 +289,7 @@ def _build(unit: Unit, period: Period, language: Language, filing: Filing) -> Re
             for row in top
         ),
     )
-    themes = dict(Theme.objects.values_list("id", "name"))
+    themes, formats = figures.themes_and_formats(unit, period)
     post_columns = (
         Column(_("Posts"), "int"),
         Column(_("Reach"), "int"),
@@ -294,30 +298,32 @@ def _build(unit: Unit, period: Period, language: Language, filing: Filing) -> Re
         Column(_("Shares"), "int"),
     )
 
-    def grouped_rows(by: str, name_of: dict[object, str]) -> tuple[tuple[object, ...], ...]:
+    def group_rows(
+        rows: list[dict[str, Any]], name_of: Callable[[dict[str, Any]], str]
+    ) -> tuple[tuple[CellValue, ...], ...]:
         return tuple(
             (
-                name_of.get(row[by], str(row[by] or _("No theme"))),
+                name_of(row),
                 row["posts"],
                 row["reach"] or 0,
                 row["reactions"] or 0,
                 row["comments"] or 0,
                 row["shares"] or 0,
             )
-            for row in figures.grouped(unit, period, by)
+            for row in rows
         )
 
     theme_table = Table(
         key="themes",
         title=_("Figures per theme"),
         columns=(Column(_("Theme"), "text"), *post_columns),
-        rows=grouped_rows("theme_id", dict(themes)),  # type: ignore[arg-type]
+        rows=group_rows(themes, lambda row: str(row["name"] or _("No theme"))),
     )
     format_table = Table(
         key="formats",
         title=_("Figures per format"),
         columns=(Column(_("Format"), "text"), *post_columns),
-        rows=grouped_rows("format", {key: str(label) for key, label in FORMATS.items()}),  # type: ignore[arg-type]
+        rows=group_rows(formats, lambda row: str(FORMATS.get(row["format"], row["format"]))),
     )
     trend = figures.trend(unit, period)
     chart_list = [
@@ -390,5 +396,5 @@ def _build(unit: Unit, period: Period, language: Language, filing: Filing) -> Re
         charts=tuple(chart_list),
         recipients=filing.recipients or (_("As above"), _("Filed")),
         signer=signer,
-        footnotes=_footnotes(unit, period, language),
+        footnotes=_footnotes(unit, period, unavailable, language),
     )
