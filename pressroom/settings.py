@@ -220,6 +220,8 @@ ANALYTICS_POST_DAYS = envint("ANALYTICS_POST_DAYS", 30)
 # The dashboards list the channels that posted fewer than this many posts a week, on average
 # over the last four weeks.
 ANALYTICS_CADENCE_TARGET = envint("ANALYTICS_CADENCE_TARGET", 5)
+# How often the collector keeps each channel's posts of the last whole weeks (`cadence`).
+ANALYTICS_CADENCE_REFRESH_S = envint("ANALYTICS_CADENCE_REFRESH_S", 600)
 # A webhook body larger than this is refused (413) unread.
 INBOX_WEBHOOK_MAX_BYTES = envint("INBOX_WEBHOOK_MAX_BYTES", 1024 * 1024)
 # Message texts, authors' names and webhook bodies older than this many days are deleted.

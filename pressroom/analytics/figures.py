@@ -25,6 +25,7 @@ from django.db.models import (
     When,
 )
 
+from pressroom.analytics.cadence import Cadence, Cadences, cadence
 from pressroom.analytics.figure_notes import (
     SeriesChange,
     series_changes,
@@ -35,11 +36,8 @@ from pressroom.analytics.figure_notes import (
 from pressroom.analytics.models import FIGURES, SUMMED, ChannelDay, UnitDay
 from pressroom.analytics.periods import Period, Totals
 from pressroom.analytics.post_figures import (
-    Cadence,
-    Cadences,
     best_hours,
     best_slots,
-    cadence,
     channel_posts,
     grouped,
     posts_of,

@@ -113,6 +113,38 @@ class ChannelWeek(models.Model):
         return f"{self.channel_id} {self.week}"
 
 
+class ChannelCadence(models.Model):
+    """A connected channel's posts over the last whole weeks, as `cadence.refresh` last found
+    them (the collector refreshes them every few minutes): a large tree's dashboard reads
+    the lowest ones from an index instead of summing every channel's weeks."""
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="+")
+    since = models.DateField()  # a Monday
+    until = models.DateField()  # a Sunday
+    target = models.PositiveIntegerField()  # posts a week, when the rows were made
+    posts = models.BigIntegerField()
+    # The channel's, when the rows were made: listed in this order, within a subtree.
+    unit_path = models.CharField(max_length=500)
+    platform = models.CharField(max_length=20, choices=Platform.choices)
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["channel", "until"], name="one_cadence_per_channel_window"
+            )
+        ]
+        indexes: ClassVar = [
+            models.Index(
+                fields=["until", "target", "posts", "unit_path", "platform", "name"],
+                name="analytics_cadence_lowest",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel_id} {self.until}: {self.posts}"
+
+
 class MetricSeries(models.Model):
     """Which platform metric a channel's measure was read from, and over which days: a report
     says where a series changed meaning (Facebook's impressions became views in 2025)."""

@@ -1,25 +1,20 @@
 """Reading what was posted: a unit's or a channel's posts with their figures, grouped by
-theme and format, the hours they reached most people, and how often each channel posts.
-Each function is a fixed number of queries."""
+theme and format, and the hours they reached most people. Each function is a fixed number
+of queries."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import (
     Avg,
     Count,
-    FilteredRelation,
     OuterRef,
-    Q,
     QuerySet,
     Subquery,
     Sum,
 )
-from django.db.models.functions import Coalesce
 
 from pressroom.analytics.models import PostFigures
 from pressroom.analytics.periods import Period
@@ -138,65 +133,3 @@ def best_slots(
         eligible,
         key=lambda row: (-(row[by] or 0), row["published_weekday"], row["published_hour"]),
     )[:count]
-
-
-@dataclass(frozen=True)
-class Cadence:
-    channel: Channel
-    per_week: float
-    target: int
-
-    @property
-    def below(self) -> bool:
-        return self.per_week < self.target
-
-
-@dataclass(frozen=True)
-class Cadences:
-    """How often the connected channels at or below a unit posted over whole weeks."""
-
-    since: date  # a Monday
-    until: date  # a Sunday
-    weeks: int
-    target: int
-    channels: int  # connected channels
-    below: int  # of them, posting less than the target
-    lowest: list[Cadence]  # the `listed` lowest of those below, lowest first
-
-
-def cadence(
-    unit: Unit, until: date, *, weeks: int = 4, target: int = 5, listed: int = 30
-) -> Cadences:
-    """Posts per week over the last `weeks` whole weeks (Monday to Sunday) ending at or
-    before `until`, of every connected channel at or below the unit, read from the weekly
-    rows (three queries)."""
-    last = until - timedelta(days=(until.weekday() + 1) % 7)
-    since = last - timedelta(days=7 * weeks - 1)
-    connected = Channel.objects.filter(
-        unit__path__startswith=unit.path, status=Channel.Status.CONNECTED
-    )
-    below = list(
-        connected.annotate(
-            recent=FilteredRelation(
-                "weeks", condition=Q(weeks__week__gte=since, weeks__week__lte=last)
-            )
-        )
-        # Grouped by the channel's id alone, not by every column of the channel.
-        .values("pk")
-        .annotate(period_posts=Coalesce(Sum("recent__posts"), 0))
-        .filter(period_posts__lt=target * weeks)
-        .order_by("period_posts", "unit__path", "platform", "name")
-        .values_list("pk", "period_posts")
-    )
-    shown = Channel.objects.select_related("unit").in_bulk([pk for pk, _ in below[:listed]])
-    return Cadences(
-        since=since,
-        until=last,
-        weeks=weeks,
-        target=target,
-        channels=connected.count(),
-        below=len(below),
-        lowest=[
-            Cadence(shown[pk], round(posts / weeks, 1), target) for pk, posts in below[:listed]
-        ],
-    )

@@ -2,7 +2,8 @@
 
 On the report benchmark's cached national history (see `history`), inside one transaction
 that is rolled back at the end (the cache stays as it was), it adds `posts` posts in one
-province's coming month and an inbox of `messages` messages, then requests each page
+province's coming month and an inbox of `messages` messages, keeps the channels' posts of
+the last whole weeks as the collector does, then requests each page
 `requests` times through Django's test client (in this process: the time is the server's,
 no network) and counts the SQL queries of one more request. Pages the app does not have yet
 are reported as skipped, with why.
@@ -17,12 +18,15 @@ from datetime import date, datetime, timedelta
 from datetime import time as clock
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.test import Client
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils import timezone
 
+from pressroom.analytics import cadence
+from pressroom.analytics.models import ChannelCadence
 from pressroom.bench import benchdb
 from pressroom.bench.history import History, Shape, open_history
 from pressroom.bench.history_rows import Say
@@ -244,7 +248,10 @@ def pages(
         Membership.objects.create(user=person, unit=root, role=Role.ADMIN)
         _calendar_posts(unit, month, posts, person.pk)
         _inbox(root, messages)
-        _analyze([Post, Conversation, Message])
+        # As the collector keeps them every ANALYTICS_CADENCE_REFRESH_S.
+        kept = cadence.refresh(timezone.localdate(), target=settings.ANALYTICS_CADENCE_TARGET)
+        say(f"kept {kept:,} channels' posts of the last whole weeks, as the collector does")
+        _analyze([Post, Conversation, Message, ChannelCadence])
         client = Client()
         client.force_login(person)
         for name, url_of in _urls(root, unit, month, history).items():

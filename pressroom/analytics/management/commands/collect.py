@@ -5,10 +5,12 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
+from django.utils import timezone
 
-from pressroom.analytics import collect, schedules
+from pressroom.analytics import cadence, collect, schedules
 from pressroom.core.checks import require_secret_key
 
 
@@ -16,7 +18,8 @@ class Command(BaseCommand):
     help = (
         "Collect the channels' figures until stopped: each connected channel every "
         "COLLECT_INTERVAL_S (a new channel's history first, one window a round), held back "
-        "after a rate limit for as long as the platform asks; then e-mail the scheduled "
+        "after a rate limit for as long as the platform asks; keep every channel's posts of "
+        "the last whole weeks every ANALYTICS_CADENCE_REFRESH_S; then e-mail the scheduled "
         "reports of periods that have ended."
     )
 
@@ -26,9 +29,17 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         require_secret_key()
+        cadence_kept_at: float | None = None
         while True:
             close_old_connections()
             results = collect.collect_due()
+            now = time.monotonic()
+            if (
+                cadence_kept_at is None
+                or now - cadence_kept_at >= settings.ANALYTICS_CADENCE_REFRESH_S
+            ):
+                cadence.refresh(timezone.localdate(), target=settings.ANALYTICS_CADENCE_TARGET)
+                cadence_kept_at = now
             sent = schedules.send_due()
             if options["verbosity"] > 1 or options["once"]:
                 errors = [result for result in results if result.error]
