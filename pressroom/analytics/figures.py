@@ -33,7 +33,7 @@ from pressroom.analytics.figure_notes import (
     unavailable,
     unavailable_by_unit,
 )
-from pressroom.analytics.models import FIGURES, SUMMED, ChannelDay, UnitDay
+from pressroom.analytics.models import FIGURES, SUMMED, ChannelDay, UnitDay, UnitMonth
 from pressroom.analytics.periods import Period, Totals
 from pressroom.analytics.post_figures import (
     best_hours,
@@ -96,7 +96,8 @@ def totals_for_periods(
     above: int | None = None,
 ) -> list[dict[tuple[int, str], Totals]]:
     """Totals per unit (and platform when asked; "" otherwise) for each period, in the
-    periods' order: three queries for any number of units and periods. `above`, one of the
+    periods' order: three queries for any number of units and periods (four when a period
+    does not start and end at a month's edges). `above`, one of the
     units that is above all the others, has a roll-up row on every day any of them has one:
     the days the followers are read on are looked for in its rows only."""
     unit_ids = list(units)
@@ -108,22 +109,45 @@ def totals_for_periods(
     ordered = sorted(periods, key=lambda period: period.start)
     if any(later.start <= earlier.end for earlier, later in pairwise(ordered)):
         raise ValueError("the periods overlap")
-    # Each day's rows are summed into the period they belong to (cheaper than a filtered
-    # sum per period and figure): the periods may not overlap.
-    bucket = Case(
-        *(
-            When(day__gte=period.start, day__lte=period.end, then=Value(index))
-            for index, period in enumerate(periods)
-        ),
-        output_field=IntegerField(),
-    )
-    spanned = rows.filter(day__gte=ordered[0].start, day__lte=ordered[-1].end)
-    for row in spanned.annotate(bucket=bucket).values(*keys, "bucket").annotate(**_SUMS).order_by():
-        if row["bucket"] is None:
-            continue  # a day between two periods
-        totals = found[row["bucket"]][(row["unit_id"], row.get("platform", ""))]
-        for name in SUMMED:
-            setattr(totals, name, row[name] or 0)
+    # Whole months are read from the months' rows, the days before and after them from the
+    # days' rows, each summed into the period it belongs to (the periods may not overlap).
+    months: dict[date, int] = {}
+    edges: list[tuple[date, date, int]] = []
+    for index, period in enumerate(periods):
+        for first, last, whole in _months_of(period):
+            if whole:
+                months[first] = index
+            else:
+                edges.append((first, last, index))
+
+    def add(rows: QuerySet[Any], buckets: list[tuple[Q, int]]) -> None:
+        bucket = Case(
+            *(When(condition, then=Value(index)) for condition, index in buckets),
+            output_field=IntegerField(),
+        )
+        for row in (
+            rows.annotate(bucket=bucket).values(*keys, "bucket").annotate(**_SUMS).order_by()
+        ):
+            totals = found[row["bucket"]][(row["unit_id"], row.get("platform", ""))]
+            for name in SUMMED:
+                setattr(totals, name, getattr(totals, name) + (row[name] or 0))
+
+    if months:
+        by_month: dict[int, list[date]] = defaultdict(list)
+        for first, index in months.items():
+            by_month[index].append(first)
+        add(
+            UnitMonth.objects.filter(unit_id__in=unit_ids, month__in=list(months)),
+            [(Q(month__in=firsts), index) for index, firsts in by_month.items()],
+        )
+    if edges:
+        within = Q()
+        for first, last, _index in edges:
+            within |= Q(day__gte=first, day__lte=last)
+        add(
+            rows.filter(within),
+            [(Q(day__gte=first, day__lte=last), index) for first, last, index in edges],
+        )
     # Followers are a level: those on each period's last day with figures, and before it.
     marks: dict[str, Any] = {}
     for index, period in enumerate(periods):
@@ -143,6 +167,19 @@ def totals_for_periods(
                 key = (row["unit_id"], row.get("platform", ""))
                 setattr(found[index][key], attribute, row["n"] or 0)
     return found
+
+
+def _months_of(period: Period) -> list[tuple[date, date, bool]]:
+    """The period cut at the months' edges: each piece's first and last day, and whether it
+    is a whole calendar month."""
+    pieces = []
+    first = period.start.replace(day=1)
+    while first <= period.end:
+        following = (first + timedelta(days=32)).replace(day=1)
+        start, end = max(first, period.start), min(following - timedelta(days=1), period.end)
+        pieces.append((start, end, start == first and end == following - timedelta(days=1)))
+        first = following
+    return pieces
 
 
 def totals_by(

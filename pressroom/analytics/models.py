@@ -2,8 +2,9 @@
 
 `ChannelDay` holds what was read for one channel on one day; `UnitDay` holds the same figures
 summed over a unit and every unit below it, per platform, maintained as figures arrive (see
-`rollup`), so that a report of any unit over any period reads a few hundred rows; `ChannelWeek`
-holds each channel's posts per week, for the cadence. Followers
+`rollup`), so that a report of any unit over any period reads a few hundred rows, and
+`UnitMonth` the same per calendar month; `ChannelWeek` holds each channel's posts per week,
+for the cadence. Followers
 are a level: a day's figure is the followers at the end of that day, and the followers of a
 period are those of its last day.
 """
@@ -37,7 +38,7 @@ FIGURES = (
 SUMMED = tuple(name for name in FIGURES if name != "followers")
 
 
-class Figures(models.Model):
+class SummedFigures(models.Model):
     posts = models.BigIntegerField(default=0)
     reach = models.BigIntegerField(default=0)
     visits = models.BigIntegerField(default=0)
@@ -46,6 +47,12 @@ class Figures(models.Model):
     shares = models.BigIntegerField(default=0)
     clicks = models.BigIntegerField(default=0)
     messages = models.BigIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class Figures(SummedFigures):
     followers = models.BigIntegerField(default=0)
 
     class Meta:
@@ -90,6 +97,25 @@ class UnitDay(Figures):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.day} {self.platform}"
+
+
+class UnitMonth(SummedFigures):
+    """A unit's `UnitDay` rows of one calendar month summed (followers, a level, are read
+    from the days): a quarter of any unit is three rows per platform, a year twelve."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()  # its first day
+    platform = models.CharField(max_length=20, choices=Platform.choices)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["unit", "month", "platform"], name="one_rollup_row_per_unit_month_platform"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.month:%Y-%m} {self.platform}"
 
 
 class ChannelWeek(models.Model):

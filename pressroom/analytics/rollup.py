@@ -3,9 +3,10 @@
 A change of a channel's figures on a day is added to the `UnitDay` row of the channel's unit
 and of every unit above it, in one upsert per row (`INSERT … ON CONFLICT … DO UPDATE SET x =
 x + excluded.x`, the same statement on SQLite and PostgreSQL). A unit moved or merged carries
-its rows from the units it left to the ones it joined. A channel's posts are also added to
-its `ChannelWeek` row, the same way. `rebuild` recomputes everything from the channel rows,
-and is what the tests compare the maintained roll-ups with.
+its rows from the units it left to the ones it joined. The same changes are added to the
+units' `UnitMonth` rows, and a channel's posts to its `ChannelWeek` row. `rebuild`
+recomputes everything from the channel rows, and is what the tests compare the maintained
+roll-ups with.
 """
 
 from __future__ import annotations
@@ -17,9 +18,17 @@ from datetime import date, timedelta
 
 from django.db import connection, transaction
 from django.db.models import DateField, F, Sum, Value
-from django.db.models.functions import Concat, Substr, TruncWeek
+from django.db.models.functions import Concat, Substr, TruncMonth, TruncWeek
 
-from pressroom.analytics.models import FIGURES, ChannelDay, ChannelWeek, PostFigures, UnitDay
+from pressroom.analytics.models import (
+    FIGURES,
+    SUMMED,
+    ChannelDay,
+    ChannelWeek,
+    PostFigures,
+    UnitDay,
+    UnitMonth,
+)
 from pressroom.orgs.models import Unit
 
 _CHUNK = 500
@@ -53,30 +62,50 @@ def add(changes: Iterable[Change]) -> int:
             row = totals[(unit_id, change.day, change.platform)]
             for name, delta in change.deltas.items():
                 row[name] += delta
+    _upsert(_months(totals), UnitMonth, "month", SUMMED)
     return _upsert(totals)
 
 
-def _upsert(totals: Mapping[Key, Mapping[str, int]]) -> int:
+def month_of(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _months(totals: Mapping[Key, Mapping[str, int]]) -> dict[Key, dict[str, int]]:
+    """Day rows' figures (followers left out: a level) summed into their months."""
+    months: dict[Key, dict[str, int]] = defaultdict(lambda: dict.fromkeys(SUMMED, 0))
+    for (unit_id, day, platform), figures in totals.items():
+        row = months[(unit_id, month_of(day), platform)]
+        for name in SUMMED:
+            row[name] += figures.get(name, 0)
+    return months
+
+
+def _upsert(
+    totals: Mapping[Key, Mapping[str, int]],
+    model: type[UnitDay | UnitMonth] = UnitDay,
+    period: str = "day",
+    names: tuple[str, ...] = FIGURES,
+) -> int:
     rows = [
         (
             unit_id,
             connection.ops.adapt_datefield_value(day),
             platform,
-            *(figures[name] for name in FIGURES),
+            *(figures[name] for name in names),
         )
         for (unit_id, day, platform), figures in totals.items()
-        if any(figures.values())
+        if any(figures[name] for name in names)
     ]
     if not rows:
         return 0
-    table = connection.ops.quote_name(UnitDay._meta.db_table)
-    columns = ", ".join(("unit_id", "day", "platform", *FIGURES))
-    marks = ", ".join(["%s"] * (3 + len(FIGURES)))
-    updates = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in FIGURES)
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(("unit_id", period, "platform", *names))
+    marks = ", ".join(["%s"] * (3 + len(names)))
+    updates = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in names)
     # Names from the model, never from input.
     sql = (
         f"INSERT INTO {table} ({columns}) VALUES ({marks}) "  # noqa: S608
-        f"ON CONFLICT (unit_id, day, platform) DO UPDATE SET {updates}"
+        f"ON CONFLICT (unit_id, {period}, platform) DO UPDATE SET {updates}"
     )
     with connection.cursor() as cursor:
         for start in range(0, len(rows), _CHUNK):
@@ -125,7 +154,9 @@ def _carry(unit_id: int, leaving: Iterable[int], joining: Iterable[int]) -> None
             for name in FIGURES:
                 figures[name] += sign * row[name]
     _upsert(totals)
+    _upsert(_months(totals), UnitMonth, "month", SUMMED)
     UnitDay.objects.filter(unit_id__in=out, **{f"{name}": 0 for name in FIGURES}).delete()
+    UnitMonth.objects.filter(unit_id__in=out, **{f"{name}": 0 for name in SUMMED}).delete()
 
 
 def _replace_post_paths(old: str, new: str) -> None:
@@ -181,8 +212,31 @@ def rebuild() -> int:
         )
         written = cursor.rowcount
         cursor.execute("DROP TABLE analytics_ancestry")
+        rebuild_months()
         rebuild_weeks()
     return int(written)
+
+
+def rebuild_months() -> int:
+    """Recompute every unit's months from its days; the number of rows written."""
+    months = (
+        UnitDay.objects.annotate(first=TruncMonth("day", output_field=DateField()))
+        .values("unit_id", "first", "platform")
+        .annotate(**{f"total_{name}": Sum(name) for name in SUMMED})
+        .order_by()
+    )
+    select, params = months.query.sql_with_params()
+    table = connection.ops.quote_name(UnitMonth._meta.db_table)
+    columns = ", ".join(("unit_id", "month", "platform", *SUMMED))
+    picked = ", ".join(("unit_id", "first", "platform", *(f"total_{name}" for name in SUMMED)))
+    with transaction.atomic(), connection.cursor() as cursor:
+        UnitMonth.objects.all().delete()
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) "  # noqa: S608 (the ORM's SQL)
+            f"SELECT {picked} FROM ({select}) months",
+            params,
+        )
+        return int(cursor.rowcount)
 
 
 def rebuild_weeks() -> int:

@@ -16,7 +16,14 @@ from hypothesis.extra.django import TestCase as HypothesisTestCase
 
 from pressroom.analytics import rollup, store
 from pressroom.analytics.figures import Period, by_child, totals
-from pressroom.analytics.models import FIGURES, ChannelDay, ChannelWeek, UnitDay
+from pressroom.analytics.models import (
+    FIGURES,
+    SUMMED,
+    ChannelDay,
+    ChannelWeek,
+    UnitDay,
+    UnitMonth,
+)
 from pressroom.channels.models import Channel
 from pressroom.orgs.actions import merge_units, move_unit
 from pressroom.orgs.models import Unit
@@ -43,6 +50,24 @@ def expected_rollups() -> dict[tuple[int, date, str], tuple[int, ...]]:
             sums = found[(ancestor, row.day, row.platform)]
             for index, name in enumerate(FIGURES):
                 sums[index] += getattr(row, name)
+    return {key: tuple(values) for key, values in found.items() if any(values)}
+
+
+def stored_months() -> dict[tuple[int, date, str], tuple[int, ...]]:
+    return {
+        (row.unit_id, row.month, row.platform): tuple(getattr(row, name) for name in SUMMED)
+        for row in UnitMonth.objects.all()
+        if any(getattr(row, name) for name in SUMMED)
+    }
+
+
+def expected_months() -> dict[tuple[int, date, str], tuple[int, ...]]:
+    """The units' days summed per calendar month."""
+    found: dict[tuple[int, date, str], list[int]] = defaultdict(lambda: [0] * len(SUMMED))
+    for (unit_id, day, platform), values in stored_rollups().items():
+        sums = found[(unit_id, day.replace(day=1), platform)]
+        for index, name in enumerate(SUMMED):
+            sums[index] += values[FIGURES.index(name)]
     return {key: tuple(values) for key, values in found.items() if any(values)}
 
 
@@ -74,7 +99,7 @@ figures = st.fixed_dictionaries(
     }
 )
 readings = st.lists(
-    st.tuples(st.integers(0, 40), st.integers(0, 9), figures), min_size=1, max_size=25
+    st.tuples(st.integers(0, 40), st.integers(0, 45), figures), min_size=1, max_size=25
 )
 changes = st.lists(
     st.tuples(st.sampled_from(["move", "merge"]), st.integers(0, 40), st.integers(0, 40)),
@@ -108,16 +133,34 @@ class RollupTests(HypothesisTestCase):
     def check(self) -> None:
         self.assertEqual(stored_rollups(), expected_rollups())
         self.assertEqual(stored_weeks(), expected_weeks())
-        period = Period(START, START + timedelta(days=9))
-        for unit in Unit.objects.filter(is_active=True):
-            lines = by_child(unit, period)
-            whole = totals(unit, period)
-            for name in ("reach", "reactions", "posts", "followers"):
-                self.assertEqual(
-                    getattr(whole, name),
-                    sum(getattr(line.totals, name) for line in lines),
-                    f"{unit}: {name}",
-                )
+        self.assertEqual(stored_months(), expected_months())
+        days = stored_rollups()
+        # Days cut out of a month (read from the days), and whole months (from the months).
+        for period in (
+            Period(START, START + timedelta(days=9)),
+            Period(date(2026, 10, 25), date(2026, 11, 5)),
+            Period.month(2026, 11),
+            Period.quarter(2026, 4),
+        ):
+            for unit in Unit.objects.filter(is_active=True):
+                lines = by_child(unit, period)
+                whole = totals(unit, period)
+                for name in ("reach", "reactions", "posts", "followers"):
+                    self.assertEqual(
+                        getattr(whole, name),
+                        sum(getattr(line.totals, name) for line in lines),
+                        f"{unit}: {name}",
+                    )
+                for name in ("reach", "posts"):
+                    self.assertEqual(
+                        getattr(whole, name),
+                        sum(
+                            values[FIGURES.index(name)]
+                            for (unit_id, day, _), values in days.items()
+                            if unit_id == unit.pk and period.start <= day <= period.end
+                        ),
+                        f"{unit} {period}: {name}",
+                    )
 
     @settings(max_examples=25, deadline=None)
     @given(shape=tree_shape, readings=readings, changes=changes)
@@ -151,10 +194,11 @@ class RollupTests(HypothesisTestCase):
             channel = Channel.objects.get(pk=channels[channel_index % len(channels)].pk)
             store.set_days(channel, {START + timedelta(days=day): dict(values, reach=1)})
         self.check()
-        maintained, weeks = stored_rollups(), stored_weeks()
+        maintained, weeks, months = stored_rollups(), stored_weeks(), stored_months()
         rollup.rebuild()
         self.assertEqual(stored_rollups(), maintained)
         self.assertEqual(stored_weeks(), weeks)
+        self.assertEqual(stored_months(), months)
 
     def test_followers_are_carried_over_days_without_a_reading(self) -> None:
         units, channels = self.build([0])
