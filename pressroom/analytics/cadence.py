@@ -121,23 +121,22 @@ def cadence(
             below=below,
             count_below=counts["below"],
         )
-    # Not kept for this window (a past one, or before the first refresh): from the weeks.
-    subtree = _counted(since, last).filter(unit__path__startswith=unit.path)
-    found = list(
-        subtree.filter(period_posts__lt=limit)
-        .order_by("period_posts", "unit__path", "platform", "name")
-        .values_list("pk", "period_posts")
+    # Not kept for this window (a past one, or before the first refresh): from the weeks,
+    # every channel of the subtree in one query.
+    every = list(
+        _counted(since, last)
+        .filter(unit__path__startswith=unit.path)
+        .values_list("period_posts", "unit__path", "platform", "name", "pk")
+        .order_by()
     )
-    channels = Channel.objects.filter(
-        unit__path__startswith=unit.path, status=Channel.Status.CONNECTED
-    ).count()
+    found = sorted(row for row in every if row[0] < limit)
     return _result(
         since,
         last,
         weeks=weeks,
         target=target,
-        channels=channels,
-        below=found[:listed],
+        channels=len(every),
+        below=[(row[-1], row[0]) for row in found[:listed]],
         count_below=len(found),
     )
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db.models import (
     Case,
+    FilteredRelation,
     IntegerField,
     Max,
     OuterRef,
@@ -327,7 +328,6 @@ def channel_trend(channel: Channel, period: Period) -> list[dict[str, Any]]:
 def _with_figures(channels: QuerySet[Channel], period: Period) -> list[tuple[Channel, Totals]]:
     """The channels with their figures over the period, in one query: each channel's
     followers are those of its last day with followers at the period's end, and before it."""
-    in_period = Q(days__day__gte=period.start, days__day__lte=period.end)
 
     def level(**when: date) -> Subquery:
         return Subquery(
@@ -342,7 +342,11 @@ def _with_figures(channels: QuerySet[Channel], period: Period) -> list[tuple[Cha
         )
 
     annotated = channels.annotate(
-        **{f"figure_{name}": Sum(f"days__{name}", filter=in_period) for name in SUMMED},
+        # Joined to the period's days only, not to every day of the channel.
+        in_period=FilteredRelation(
+            "days", condition=Q(days__day__gte=period.start, days__day__lte=period.end)
+        ),
+        **{f"figure_{name}": Sum(f"in_period__{name}") for name in SUMMED},
         figure_followers=level(day__lte=period.end),
         figure_followers_before=level(day__lt=period.start),
     )
