@@ -23,14 +23,18 @@ def channel_options(
 ) -> tuple[list[Channel], bool]:
     """The channels to list for the chosen `unit` (None: the person's whole part of the
     tree), and whether they are only the unit's own channels because those below are many."""
-    scope = channels.filter(unit__path__startswith=unit.path) if unit else channels
-    listed = list(
-        scope.select_related("unit").order_by("unit__path", "platform", "name")[: limit + 1]
+    # The subtree's units first: their channels are then found by the unit index.
+    scope = (
+        channels.filter(unit__in=Unit.objects.filter(path__startswith=unit.path))
+        if unit
+        else channels
     )
-    if len(listed) <= limit:
-        return listed, False
+    ordered = ("unit__path", "platform", "name")
+    # How many, before reading them: a province has hundreds.
+    if len(scope.values_list("pk", flat=True)[: limit + 1]) <= limit:
+        return list(scope.select_related("unit").order_by(*ordered)), False
     own = channels.filter(unit=unit) if unit else channels.filter(unit__in=tops(units))
-    return list(own.select_related("unit").order_by("unit__path", "platform", "name")), True
+    return list(own.select_related("unit").order_by(*ordered)), True
 
 
 def narrow_channel_field(

@@ -39,7 +39,7 @@ class CalendarDay:
 
 
 # A month's day lists this many posts, then "N more" leads to its week.
-SHOWN_IN_MONTH = 5
+SHOWN_IN_MONTH = 4
 
 
 def posts_by_day(
@@ -68,13 +68,13 @@ def posts_by_day(
     counts: dict[date, int] = {}
     listed: list[int] = []
     for pk, when in dated.values_list("pk", "when"):
-        day = timezone.localtime(when, VIETNAM).date()
+        day = when.astimezone(VIETNAM).date()
         counts[day] = counts.get(day, 0) + 1
         if shown is None or counts[day] <= shown:
             listed.append(pk)
     by_day: dict[date, list[Post]] = {}
     for post in dated.filter(pk__in=listed).select_related("unit", "theme"):
-        by_day.setdefault(timezone.localtime(post.when, VIETNAM).date(), []).append(post)
+        by_day.setdefault(post.when.astimezone(VIETNAM).date(), []).append(post)
     return by_day, counts
 
 
