@@ -21,6 +21,8 @@ SECRET_KEY_CONFIGURED = bool(envstr("SECRET_KEY"))
 SECRET_KEY = envstr("SECRET_KEY") or DEVELOPMENT_SECRET_KEY
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
+# In the app's layout and language, not Django's bare English page.
+CSRF_FAILURE_VIEW = "pressroom.core.error_views.csrf_failure"
 SITE_URL = envstr("SITE_URL", "http://localhost:8000")
 
 INSTALLED_APPS = [
