@@ -35,3 +35,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+# The machine paths (webhooks) run without the page middleware: their errors are plain text.
+handler400 = "pressroom.core.error_views.bad_request"
+handler403 = "pressroom.core.error_views.permission_denied"
+handler404 = "pressroom.core.error_views.page_not_found"
