@@ -10,6 +10,8 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.messages import get_messages
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.test import TestCase, TransactionTestCase, override_settings
 from PIL import Image
 
@@ -153,3 +155,18 @@ class ViewTestCase(BaseTestCase):
         actions.submit_post(post=post, by=post.author)
         approver = self.approver if post.author != self.approver else self.owner
         return actions.approve_post(post=post, by=approver)
+
+
+class MigrationTestCase(TransactionTestCase):
+    """Rows made in the database as an older migration left it, then migrated forward; the
+    database is brought back to the newest migrations afterwards."""
+
+    def migrate(self, targets: list[tuple[str, str]]) -> MigrationExecutor:
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(targets)
+        return executor
+
+    def tearDown(self) -> None:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())

@@ -12,12 +12,13 @@ roll-ups with.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import DateField, F, Sum, Value
+from django.db.models import DateField, F, QuerySet, Sum, Value
 from django.db.models.functions import Concat, Substr, TruncMonth, TruncWeek
 
 from pressroom.analytics.models import (
@@ -217,6 +218,23 @@ def rebuild() -> int:
     return int(written)
 
 
+def _replace_all(
+    model: Any, columns: Sequence[str], rows: QuerySet[Any], picked: Sequence[str]
+) -> int:
+    """Empty `model`'s table and fill it with `picked` of the ORM's `rows` as `columns`, in
+    one INSERT … SELECT; the number of rows written."""
+    select, params = rows.query.sql_with_params()
+    table = connection.ops.quote_name(model._meta.db_table)
+    with transaction.atomic(), connection.cursor() as cursor:
+        model.objects.all().delete()
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 (the ORM's SQL)
+            f"SELECT {', '.join(picked)} FROM ({select}) made",
+            params,
+        )
+        return int(cursor.rowcount)
+
+
 def rebuild_months() -> int:
     """Recompute every unit's months from its days; the number of rows written."""
     months = (
@@ -225,18 +243,12 @@ def rebuild_months() -> int:
         .annotate(**{f"total_{name}": Sum(name) for name in SUMMED})
         .order_by()
     )
-    select, params = months.query.sql_with_params()
-    table = connection.ops.quote_name(UnitMonth._meta.db_table)
-    columns = ", ".join(("unit_id", "month", "platform", *SUMMED))
-    picked = ", ".join(("unit_id", "first", "platform", *(f"total_{name}" for name in SUMMED)))
-    with transaction.atomic(), connection.cursor() as cursor:
-        UnitMonth.objects.all().delete()
-        cursor.execute(
-            f"INSERT INTO {table} ({columns}) "  # noqa: S608 (the ORM's SQL)
-            f"SELECT {picked} FROM ({select}) months",
-            params,
-        )
-        return int(cursor.rowcount)
+    return _replace_all(
+        UnitMonth,
+        ("unit_id", "month", "platform", *SUMMED),
+        months,
+        ("unit_id", "first", "platform", *(f"total_{name}" for name in SUMMED)),
+    )
 
 
 def rebuild_weeks() -> int:
@@ -248,13 +260,6 @@ def rebuild_weeks() -> int:
         .annotate(total=Sum("posts"))
         .order_by()
     )
-    select, params = weeks.query.sql_with_params()
-    table = connection.ops.quote_name(ChannelWeek._meta.db_table)
-    with transaction.atomic(), connection.cursor() as cursor:
-        ChannelWeek.objects.all().delete()
-        cursor.execute(
-            f"INSERT INTO {table} (channel_id, week, posts) "  # noqa: S608 (the ORM's SQL)
-            f"SELECT channel_id, monday, total FROM ({select}) weeks",
-            params,
-        )
-        return int(cursor.rowcount)
+    return _replace_all(
+        ChannelWeek, ("channel_id", "week", "posts"), weeks, ("channel_id", "monday", "total")
+    )

@@ -5,26 +5,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
-from django.test import TransactionTestCase
-
 from pressroom.analytics.models import ChannelWeek, UnitMonth
+from pressroom.testing import MigrationTestCase
 
 BEFORE = [("analytics", "0002_followers_read")]
 AFTER = [("analytics", "0003_channel_weeks")]
-
-
-class MigrationTestCase(TransactionTestCase):
-    def migrate(self, targets: list[tuple[str, str]]) -> MigrationExecutor:
-        executor = MigrationExecutor(connection)
-        executor.loader.build_graph()
-        executor.migrate(targets)
-        return executor
-
-    def tearDown(self) -> None:
-        executor = MigrationExecutor(connection)
-        executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 class ChannelWeeksMigrationTests(MigrationTestCase):

@@ -5,29 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
-from django.test import TransactionTestCase
 from django.utils import timezone
 
 from pressroom.audit.actions import verify_chain
 from pressroom.audit.models import GENESIS_HASH, chain_hash
+from pressroom.testing import MigrationTestCase
 
 BEFORE = [("audit", "0001_initial")]
 AFTER = [("audit", "0002_actor_ref")]
 
 
-class ActorRefMigrationTests(TransactionTestCase):
-    def migrate(self, targets: list[tuple[str, str]]) -> MigrationExecutor:
-        executor = MigrationExecutor(connection)
-        executor.loader.build_graph()
-        executor.migrate(targets)
-        return executor
-
-    def tearDown(self) -> None:
-        executor = MigrationExecutor(connection)
-        executor.migrate(executor.loader.graph.leaf_nodes())
-
+class ActorRefMigrationTests(MigrationTestCase):
     def test_the_chain_of_before_still_verifies_and_survives_a_deleted_account(self) -> None:
         old = self.migrate(BEFORE).loader.project_state(BEFORE).apps
         user = old.get_model("auth", "User").objects.create(username="nguyen.van.a")
