@@ -8,6 +8,7 @@ import tempfile
 from io import BytesIO
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.messages import get_messages
 from django.db import connection
@@ -129,7 +130,11 @@ class ViewTestCase(BaseTestCase):
 
     def setUp(self) -> None:
         super().setUp()
-        self.client.defaults["HTTP_ACCEPT_LANGUAGE"] = self.language
+        self.speak(self.language)
+
+    def speak(self, language: str) -> None:
+        """Pages in this language from now on, as the header's switch leaves it (a cookie)."""
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
 
     def login(self, user: Any) -> None:
         self.client.force_login(user)

@@ -8,6 +8,7 @@ from django.urls import include, path
 
 from pressroom.content import calendar_views
 from pressroom.content.urls import theme_urlpatterns
+from pressroom.core import language
 from pressroom.desk import views as desk_views
 from pressroom.inbox.moderation_views import moderation_policy
 from pressroom.publishing.public_media import public_media
@@ -32,7 +33,7 @@ urlpatterns = [
     path("analytics/", include("pressroom.analytics.urls")),
     path("moderation-policy/", moderation_policy, name="moderation_policy"),
     path("m/<str:token>/<str:name>", public_media, name="public_media"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", language.set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]
 

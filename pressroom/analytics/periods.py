@@ -6,6 +6,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from pressroom.analytics.models import SUMMED
@@ -66,8 +67,8 @@ class Period:
         if self.kind == "year":
             return _("the year %(year)d") % {"year": self.start.year}
         return _("%(start)s to %(end)s") % {
-            "start": self.start.strftime("%d/%m/%Y"),
-            "end": self.end.strftime("%d/%m/%Y"),
+            "start": formats.date_format(self.start, "SHORT_DATE_FORMAT"),
+            "end": formats.date_format(self.end, "SHORT_DATE_FORMAT"),
         }
 
     def key(self) -> str:

@@ -12,7 +12,7 @@ from typing import Any
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from pressroom.channels.choices import narrow_channel_field
@@ -39,8 +39,8 @@ def check_date_range(value: date) -> None:
             _("Choose a date between %(first)s and %(last)s."),
             code="out_of_range",
             params={
-                "first": EARLIEST_DATE.strftime("%d/%m/%Y"),
-                "last": latest_date().strftime("%d/%m/%Y"),
+                "first": formats.date_format(EARLIEST_DATE, "SHORT_DATE_FORMAT"),
+                "last": formats.date_format(latest_date(), "SHORT_DATE_FORMAT"),
             },
         )
 

@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -390,7 +390,11 @@ def post_schedule(request: AuthenticatedHttpRequest, post_id: int) -> HttpRespon
             messages.success(
                 request,
                 _("The post will go out at %(when)s (Vietnam time).")
-                % {"when": timezone.localtime(at, VIETNAM).strftime("%H:%M %d/%m/%Y")},
+                % {
+                    "when": formats.date_format(
+                        timezone.localtime(at, VIETNAM), "SHORT_DATETIME_FORMAT"
+                    )
+                },
             )
             return redirect("post_detail", post_id=post.pk)
     messages.error(request, _("The post was not scheduled."))

@@ -9,4 +9,4 @@ class Config(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from pressroom.core import checks  # noqa: F401  (registers the system checks)
+        from pressroom.core import checks, language  # noqa: F401  (system checks, sign-in signal)

@@ -28,3 +28,19 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class Preferences(models.Model):
+    """What a person chose for themselves, kept across devices."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preferences"
+    )
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+
+    class Meta:
+        verbose_name = _("preferences")
+        verbose_name_plural = _("preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.language}"

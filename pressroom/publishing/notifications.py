@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from pressroom.channels.models import Channel
 from pressroom.content.models import Post
+from pressroom.core.language import stored_language
 from pressroom.core.notifications import notify, one_line
 from pressroom.orgs.models import Membership, Role
 
@@ -32,7 +33,8 @@ def notify_post_finished(*, post: Post) -> None:
     """The author hears when every delivery of their post has finished, and how."""
     author = post.author
     path = reverse("post_detail", args=[post.pk])
-    with translation.override(settings.LANGUAGE_CODE):
+    # The author reads it in the language they chose for the pages.
+    with translation.override(stored_language(author)):
         link = settings.SITE_URL.rstrip("/") + path
         # A subject is one line whatever the title holds (a line break would make it fail).
         subject = one_line(

@@ -68,7 +68,9 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
+    # An English-language browser, as on many office computers: the pages still speak
+    # Vietnamese, the default whatever the browser asks for.
+    context = browser.new_context(locale="en-US", timezone_id="Asia/Ho_Chi_Minh")
     context.set_default_timeout(15_000)
     page = context.new_page()
     yield page

@@ -18,7 +18,6 @@ from pressroom.inbox.reports import hours_text
 register = template.Library()
 
 DASH = "—"
-DAY_FORMATS = {"vi": "d/m/Y", "en": "j M Y"}
 
 
 def language() -> Language:
@@ -61,7 +60,7 @@ def change(value: float | None) -> str:
 def day(value: date | None) -> str:
     if value is None:
         return DASH
-    return formats.date_format(value, DAY_FORMATS[language()])
+    return formats.date_format(value, "SHORT_DATE_FORMAT")
 
 
 @register.filter

@@ -53,7 +53,7 @@ def page() -> Iterator[Any]:
         browser = playwright.chromium.launch(
             executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS
         )
-        context = browser.new_context(locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
+        context = browser.new_context(locale="en-US", timezone_id="Asia/Ho_Chi_Minh")
         context.set_default_timeout(15_000)
         context.add_init_script(WATCH_CSP)
         yield context.new_page()

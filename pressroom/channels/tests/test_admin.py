@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
@@ -15,7 +16,7 @@ class ChannelAdminTests(BaseTestCase):
         self.superuser = get_user_model().objects.create_superuser("root", password="x" * 12)
         self.client.force_login(self.superuser)
         # The admin in English, so that the tests read like the code.
-        self.client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
         self.channel = self.make_channel(self.district, "telegram")
         self.channel.credentials = {"bot_token": "111:very-secret-token"}
         self.channel.status = Channel.Status.NEEDS_RECONNECT

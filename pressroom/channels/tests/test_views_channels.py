@@ -176,7 +176,7 @@ class UnknownOutcomeSettingTests(ViewTestCase):
         self.assertTrue(verify_chain().ok)
 
     def test_the_setting_speaks_vietnamese(self) -> None:
-        self.client.defaults["HTTP_ACCEPT_LANGUAGE"] = "vi"
+        self.speak("vi")
         self.login(self.owner)
         page = self.client.get(self.page)
         self.assertContains(page, "Gửi lại (bài không bao giờ bị thiếu")
@@ -242,7 +242,7 @@ class ConnectPageTests(ViewTestCase):
         self.assertEqual(page.context["unit"], self.commune)
 
     def test_the_page_speaks_vietnamese(self) -> None:
-        self.client.defaults["HTTP_ACCEPT_LANGUAGE"] = "vi"
+        self.speak("vi")
         self.login(self.owner)
         self.assertContains(self.client.get(reverse("connect_page")), "Kết nối kênh")
 

@@ -35,7 +35,7 @@ class ErrorPagesTests(ViewTestCase):
         self.assertContains(response, "Về trang chính", status_code=403)
 
     def test_an_expired_form_says_nothing_was_saved(self) -> None:
-        strict = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="vi")
+        strict = Client(enforce_csrf_checks=True)
         strict.force_login(self.member)
         response = strict.post(reverse("logout"))
         self.assertEqual(response.status_code, 403)

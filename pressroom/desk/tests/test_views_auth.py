@@ -39,7 +39,7 @@ class SignInTests(ViewTestCase):
 class LanguageSwitchTests(ViewTestCase):
     def test_switching_to_english_and_back(self) -> None:
         self.login(self.owner)
-        del self.client.defaults["HTTP_ACCEPT_LANGUAGE"]
+        self.client.cookies.pop(settings.LANGUAGE_COOKIE_NAME)
         response = self.client.post(
             reverse("set_language"), {"language": "en", "next": reverse("post_list")}
         )

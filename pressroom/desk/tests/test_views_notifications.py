@@ -99,3 +99,16 @@ class PostFinishedNoticeTests(ViewTestCase):
         self.assertEqual(notice.link, reverse("post_detail", args=[post.pk]))
         self.assertEqual(len(mail.outbox), 1)
         self.assertNotIn("\n", mail.outbox[0].subject)
+
+    def test_the_mail_is_in_the_language_the_author_chose(self) -> None:
+        from django.core import mail
+
+        from pressroom.core.models import Preferences
+        from pressroom.publishing.notifications import notify_post_finished
+
+        post = self.make_post(title="Thông báo")
+        notify_post_finished(post=post)
+        self.assertIn("Các lượt đăng bài viết của bạn đã hoàn tất", mail.outbox[0].body)
+        Preferences.objects.create(user=post.author, language="en")
+        notify_post_finished(post=post)
+        self.assertIn("The deliveries of your post have finished", mail.outbox[1].body)

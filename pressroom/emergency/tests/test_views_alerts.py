@@ -55,7 +55,8 @@ class AlertListTests(AlertViewTestCase):
 
     def test_header_links_to_the_alerts_in_vietnamese(self) -> None:
         self.login(self.member)
-        response = self.client.get(reverse("dashboard"), HTTP_ACCEPT_LANGUAGE="vi")
+        self.speak("vi")
+        response = self.client.get(reverse("dashboard"))
         self.assertContains(response, "Cảnh báo khẩn cấp")
         self.assertContains(response, f'href="{reverse("emergency_list")}"')
 

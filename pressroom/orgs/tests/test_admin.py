@@ -29,7 +29,7 @@ class UnitAdminTests(BaseTestCase):
 
     def action(self, action: str, units: list[Unit], **data: Any) -> Any:
         payload = {"action": action, ACTION_CHECKBOX_NAME: [u.pk for u in units], **data}
-        return self.client.post(CHANGELIST, payload, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+        return self.client.post(CHANGELIST, payload, follow=True)
 
     def test_the_parent_cannot_be_changed_on_the_change_page(self) -> None:
         url = f"{CHANGELIST}{self.commune.pk}/change/"

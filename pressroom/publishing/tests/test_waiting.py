@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import time_machine
+from django.conf import settings
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -51,7 +52,7 @@ class WaitingForAPersonTests(PublishingTestCase):
 
     def test_the_pages_say_a_person_must_look(self) -> None:
         self.client.force_login(self.approver)
-        self.client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
         post_page = self.client.get(reverse("post_detail", args=[self.post.pk]))
         self.assertContains(post_page, "Waiting for a person to look")
         self.assertContains(post_page, "cannot be asked whether the post is there")
