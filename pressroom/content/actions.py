@@ -242,6 +242,34 @@ def submit_post(*, post: Post, by: User) -> Post:
 
 
 @transaction.atomic
+def withdraw_post(*, post: Post, by: User) -> Post:
+    """The author takes a post back from review (or approved, not yet scheduled) to change it:
+    it is a draft again and any approval is gone."""
+    post = _lock(post)
+    if post.author_id != by.pk:
+        raise ActionError(_("Only the author can withdraw a post from review."))
+    _require(by, post.unit, Capability.COMPOSE)
+    if post.is_emergency:
+        raise ActionError(_("An emergency alert is not withdrawn; cancel it on its alert's page."))
+    if post.status not in (Post.Status.IN_REVIEW, Post.Status.APPROVED):
+        raise ActionError(
+            _("Only a post in review or approved, not yet scheduled, can be withdrawn.")
+        )
+    was = post.status
+    post.status = Post.Status.DRAFT
+    post.approved_by = None
+    post.approved_at = None
+    post.approved_fingerprint = ""
+    post.save(
+        update_fields=["status", "approved_by", "approved_at", "approved_fingerprint", "updated_at"]
+    )
+    record_event(
+        actor=by, action="post.withdraw", obj=post, unit_id=post.unit_id, data={"was": was}
+    )
+    return post
+
+
+@transaction.atomic
 def approve_post(*, post: Post, by: User) -> Post:
     """An approver other than its author approves a post in review.
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from pressroom.audit.models import AuditEvent
 from pressroom.channels.models import Channel
 from pressroom.content.models import Post
+from pressroom.orgs.names import full_name
 from pressroom.publishing.models import Delivery
 
 # Labels the automatic parts of Pressroom write as the actor of an event.
@@ -37,6 +38,8 @@ def _describe(event: AuditEvent, channels: dict[int, str]) -> str:
             return _("Sent it for review")
         case "post.approve":
             return _("Approved it")
+        case "post.withdraw":
+            return _("Withdrew it from review to change it")
         case "post.reject":
             return _("Sent it back: %(reason)s") % {"reason": data.get("reason", "")}
         case "post.schedule" if data.get("now"):
@@ -58,24 +61,34 @@ def _describe(event: AuditEvent, channels: dict[int, str]) -> str:
     return event.action
 
 
+def _who(event: AuditEvent) -> str:
+    """The person's full name, as the page names them; the name of the time if the account
+    is gone; Pressroom itself for its automatic parts."""
+    if event.actor is not None:
+        return full_name(event.actor)
+    if event.actor_label in SYSTEM_ACTORS:
+        return _("Pressroom (automatic)")
+    return event.actor_label
+
+
 def history_of(post: Post) -> list[HistoryEntry]:
     """The post's own events and those of its deliveries, oldest first."""
     delivery_ids = [str(pk) for pk in post.deliveries.values_list("pk", flat=True)]
-    events = AuditEvent.objects.filter(
-        Q(object_type="content.post", object_id=str(post.pk))
-        | Q(object_type="publishing.delivery", object_id__in=delivery_ids)
-    ).order_by("id")
+    events = (
+        AuditEvent.objects.filter(
+            Q(object_type="content.post", object_id=str(post.pk))
+            | Q(object_type="publishing.delivery", object_id__in=delivery_ids)
+        )
+        .select_related("actor")
+        .order_by("id")
+    )
     channel_names = dict(
         Channel.objects.filter(deliveries__post=post).values_list("pk", "name").distinct()
     )
     return [
         HistoryEntry(
             at=event.created_at,
-            who=(
-                _("Pressroom (automatic)")
-                if event.actor_id is None and event.actor_label in SYSTEM_ACTORS
-                else event.actor_label
-            ),
+            who=_who(event),
             what=_describe(event, channel_names),
         )
         for event in events

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:post_id>/images/<int:media_id>/", views.post_image, name="post_image"),
     path("<int:post_id>/deliveries/", views.post_deliveries, name="post_deliveries"),
     path("<int:post_id>/submit/", views.post_submit, name="post_submit"),
+    path("<int:post_id>/withdraw/", views.post_withdraw, name="post_withdraw"),
     path("<int:post_id>/approve/", views.post_approve, name="post_approve"),
     path(
         "<int:post_id>/deliveries/<int:delivery_id>/look/",

@@ -223,6 +223,7 @@ class Allowed:
     submit: bool
     approve: bool
     reject: bool
+    withdraw: bool
     schedule: bool
     answer_look: bool
 
@@ -239,6 +240,12 @@ def _allowed(request: HttpRequest, post: Post, capabilities: set[str]) -> Allowe
         submit=compose and draft,
         approve=approve and not own and not edited and post.status == Post.Status.IN_REVIEW,
         reject=approve and not own and post.status in (Post.Status.IN_REVIEW, Post.Status.APPROVED),
+        withdraw=(
+            compose
+            and own
+            and not post.is_emergency
+            and post.status in (Post.Status.IN_REVIEW, Post.Status.APPROVED)
+        ),
         schedule=approve and post.status == Post.Status.APPROVED,
         answer_look=approve,
     )
@@ -290,6 +297,22 @@ def post_submit(request: AuthenticatedHttpRequest, post_id: int) -> HttpResponse
         add_to_messages(request, error)
     else:
         messages.success(request, _("The post is sent for review."))
+    return redirect("post_detail", post_id=post.pk)
+
+
+@login_required
+@require_POST
+def post_withdraw(request: AuthenticatedHttpRequest, post_id: int) -> HttpResponse:
+    post, _capabilities = get_post_for(request, post_id)
+    try:
+        actions.withdraw_post(post=post, by=request.user)
+    except ActionError as error:
+        messages.error(request, _("The post was not withdrawn:"))
+        add_to_messages(request, error)
+    else:
+        messages.success(
+            request, _("The post is a draft again: change it, then send it for review again.")
+        )
     return redirect("post_detail", post_id=post.pk)
 
 
@@ -371,6 +394,13 @@ def post_schedule(request: AuthenticatedHttpRequest, post_id: int) -> HttpRespon
             _("Only an approver of %(unit)s can publish this post.") % {"unit": post.unit},
         )
     if request.POST.get("when") == "now":
+        if request.POST.get("confirmed") != "yes" and post.status == Post.Status.APPROVED:
+            # Publishing reaches the public at once and cannot be taken back: one more look.
+            return render(
+                request,
+                "content/post_publish_confirm.html",
+                {"post": post, "channels": list(post.channels.select_related("unit"))},
+            )
         try:
             scheduling.schedule_post(post=post, by=request.user, at=None)
         except ActionError as error:

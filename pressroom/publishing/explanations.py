@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -67,7 +70,19 @@ GENERIC_ERROR_EXPLANATIONS: dict[str, Promise] = {
 }
 
 
-def explain_status(delivery: Delivery) -> str:
+# A waiting delivery whose time has come (published now, or a schedule just reached).
+DUE_NOW = _("In the queue: it goes out within moments. Nothing to do.")
+# Claimed by a dispatcher that is about to send it.
+CLAIMED = _("About to be sent to the platform. Nothing to do.")
+
+
+def explain_status(delivery: Delivery, *, now: datetime | None = None) -> str:
+    """The state in words that agree with the time: a delivery due already is not said to
+    wait for its time."""
+    if delivery.status == Delivery.Status.PENDING and delivery.due_at <= (now or timezone.now()):
+        return str(DUE_NOW)
+    if delivery.status == Delivery.Status.CLAIMED:
+        return str(CLAIMED)
     return str(STATUS_EXPLANATIONS.get(delivery.status, ""))
 
 

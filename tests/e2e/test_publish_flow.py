@@ -108,6 +108,10 @@ def test_compose_approve_publish_everywhere(
     page.goto(f"{base}/posts/{post.pk}/")
     page.locator("form[action$='/approve/'] button").click()
     page.locator("form[action$='/schedule/'].inline-form button").click()
+    # One more look before it reaches the public: nothing is sent until it is confirmed.
+    expect(page.get_by_role("heading", name="Đăng ngay?")).to_be_visible()
+    assert not Delivery.objects.filter(post=post).exists()
+    page.get_by_role("button", name="Có, đăng ngay").click()
 
     # Pressroom shows every delivery published, updated live on the page.
     published = page.locator("#deliveries .badge-published")

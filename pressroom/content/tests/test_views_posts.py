@@ -128,6 +128,16 @@ class PostDetailTests(ViewTestCase):
         self.assertContains(response, "Sent it for review")
         self.assertContains(response, "Sent it back: Thiếu ảnh bản đồ")
 
+    def test_history_names_people_as_the_page_does(self) -> None:
+        self.approver.last_name, self.approver.first_name = "Trần Thị", "Mai"
+        self.approver.save()
+        actions.submit_post(post=self.post, by=self.owner)
+        actions.reject_post(post=self.post, by=self.approver, reason="Thiếu ảnh")
+        self.login(self.owner)
+        history = self.client.get(self.url).content.decode().split('id="history-title"')[1]
+        self.assertIn("Trần Thị Mai", history)
+        self.assertNotIn(self.approver.username, history)
+
     def test_the_image_is_served_to_people_who_may_see_the_post(self) -> None:
         media = self.post.media.get()
         url = reverse("post_image", args=[self.post.pk, media.pk])
@@ -156,7 +166,9 @@ class DeliveriesTableTests(ViewTestCase):
         partial = self.client.get(self.url, headers={"HX-Request": "true"})
         self.assertContains(partial, 'hx-trigger="every 2s"')
         self.assertNotContains(partial, "<html")
-        self.assertContains(partial, "Waiting for its time to go out.")
+        # Published now: due already, so not said to wait for its time.
+        self.assertContains(partial, "In the queue: it goes out within moments.")
+        self.assertNotContains(partial, "Waiting for its time to go out.")
         self.assertNotIn("HX-Refresh", partial)
 
     def test_polling_stops_when_every_delivery_is_finished(self) -> None:

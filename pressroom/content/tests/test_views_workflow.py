@@ -7,6 +7,7 @@ from datetime import UTC, timedelta
 from django.urls import reverse
 from django.utils import timezone
 
+from pressroom.audit.models import AuditEvent
 from pressroom.content import actions
 from pressroom.content.models import Post
 from pressroom.publishing.models import Delivery
@@ -134,16 +135,72 @@ class WorkflowViewTests(ViewTestCase):
         response = self.client.post(reverse("post_reject", args=[post.pk]), {"reason": "x"})
         self.assertEqual(response.status_code, 404)
 
+    # Withdraw
+
+    def test_the_author_withdraws_a_post_from_review_to_change_it(self) -> None:
+        post = self.draft()
+        actions.submit_post(post=post, by=self.owner)
+        self.login(self.owner)
+        page = self.client.get(reverse("post_detail", args=[post.pk]))
+        self.assertContains(page, reverse("post_withdraw", args=[post.pk]))
+        response = self.client.post(reverse("post_withdraw", args=[post.pk]), follow=True)
+        self.assertEqual(self.refreshed(post).status, Post.Status.DRAFT)
+        self.assertContains(response, "The post is a draft again")
+        self.assertContains(response, "Withdrew it from review to change it")
+        self.assertTrue(AuditEvent.objects.filter(action="post.withdraw").exists())
+
+    def test_an_approved_post_withdrawn_loses_its_approval(self) -> None:
+        post = self.make_approved_post(channels=[self.facebook])
+        self.login(self.owner)
+        self.client.post(reverse("post_withdraw", args=[post.pk]))
+        post = self.refreshed(post)
+        self.assertEqual(post.status, Post.Status.DRAFT)
+        self.assertIsNone(post.approved_by)
+        self.assertEqual(post.approved_fingerprint, "")
+
+    def test_only_the_author_withdraws_and_only_before_scheduling(self) -> None:
+        post = self.draft()
+        actions.submit_post(post=post, by=self.owner)
+        self.login(self.approver)
+        page = self.client.get(reverse("post_detail", args=[post.pk]))
+        self.assertNotContains(page, reverse("post_withdraw", args=[post.pk]))
+        response = self.client.post(reverse("post_withdraw", args=[post.pk]), follow=True)
+        self.assertContains(response, "Only the author can withdraw a post from review.")
+        self.assertEqual(self.refreshed(post).status, Post.Status.IN_REVIEW)
+        draft = self.draft()
+        self.login(self.owner)
+        response = self.client.post(reverse("post_withdraw", args=[draft.pk]), follow=True)
+        self.assertContains(response, "Only a post in review or approved")
+        self.login(self.outsider)
+        self.assertEqual(
+            self.client.post(reverse("post_withdraw", args=[post.pk])).status_code, 404
+        )
+
     # Publish and schedule
 
     def test_publish_now_creates_one_delivery_per_channel(self) -> None:
         post = self.make_approved_post(channels=[self.facebook, self.telegram])
         self.login(self.approver)
-        response = self.client.post(reverse("post_schedule", args=[post.pk]), {"when": "now"})
+        response = self.client.post(
+            reverse("post_schedule", args=[post.pk]), {"when": "now", "confirmed": "yes"}
+        )
         self.assertRedirects(response, reverse("post_detail", args=[post.pk]))
         self.assertEqual(self.refreshed(post).status, Post.Status.SCHEDULED)
         self.assertEqual(Delivery.objects.filter(post=post).count(), 2)
         self.assertIn("The post is going out now.", self.messages_of(response))
+
+    def test_publish_now_asks_once_more_and_sends_nothing_until_confirmed(self) -> None:
+        post = self.make_approved_post(channels=[self.facebook, self.telegram])
+        self.login(self.approver)
+        response = self.client.post(reverse("post_schedule", args=[post.pk]), {"when": "now"})
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "Publish now?")
+        self.assertContains(response, "It goes out at once on 2 channels")
+        self.assertContains(response, self.facebook.name)
+        self.assertContains(response, 'name="confirmed" value="yes"')
+        self.assertContains(response, f'href="{reverse("post_detail", args=[post.pk])}"')
+        self.assertEqual(self.refreshed(post).status, Post.Status.APPROVED)
+        self.assertFalse(Delivery.objects.exists())
 
     def test_schedule_is_read_as_vietnam_time(self) -> None:
         post = self.make_approved_post(channels=[self.facebook])

@@ -9,6 +9,7 @@ from django import template
 from django.db.models import QuerySet
 
 from pressroom.orgs.models import Membership
+from pressroom.orgs.names import full_name
 from pressroom.platforms.registry import DESCRIPTORS
 
 register = template.Library()
@@ -25,10 +26,7 @@ def memberships_of(user: Any) -> QuerySet[Membership] | list[Membership]:
 @register.filter
 def person(user: Any) -> str:
     """A person's name in Vietnamese order (family name first), or the user name."""
-    if user is None:
-        return ""
-    name = f"{getattr(user, 'last_name', '')} {getattr(user, 'first_name', '')}".strip()
-    return name or user.get_username()
+    return full_name(user)
 
 
 @register.filter
