@@ -15,6 +15,8 @@ from pressroom.publishing.public_media import public_media
 
 urlpatterns = [
     path("", desk_views.dashboard, name="dashboard"),
+    # Browsers ask for /favicon.ico before reading a page's icon link.
+    path("favicon.ico", desk_views.favicon, name="favicon"),
     path(
         "sign-in/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

@@ -56,7 +56,7 @@ class Group:
     name: str
     counts: dict[str, int] = field(default_factory=dict)
     # The counts in the order of the board's states, for the table.
-    cells: list[int] = field(default_factory=list)
+    cells: list[tuple[State, int]] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -65,7 +65,11 @@ class Group:
 
 @dataclass
 class Board:
+    # Every main state, for the counts at the top (a zero there says something).
     states: list[State]
+    # The states some delivery is in: the columns of the per-platform and per-unit tables,
+    # which stay narrow enough for a laptop and a phone.
+    columns: list[State]
     totals: list[tuple[State, int]]
     platforms: list[Group]
     units: list[Group]
@@ -104,8 +108,9 @@ def board_of(alert: EmergencyAlert) -> Board:
         unit = delivery.channel.unit
         group = units.setdefault(unit.pk, Group(unit.name))
         group.counts[status] = group.counts.get(status, 0) + 1
+    columns = [state for state in states if counts.get(state.value)]
     for group in [*platforms.values(), *units.values()]:
-        group.cells = [group.counts.get(state.value, 0) for state in states]
+        group.cells = [(state, group.counts.get(state.value, 0)) for state in columns]
     rows = delivery_rows(deliveries)
     # Poll while Pressroom is working on a delivery (not once it waits for a person), or
     # while one is in a state this code does not know and so cannot call finished.
@@ -119,6 +124,7 @@ def board_of(alert: EmergencyAlert) -> Board:
         elapsed = max(int((end - alert.confirmed_at).total_seconds()), 0)
     return Board(
         states=states,
+        columns=columns,
         totals=[(state, counts.get(state.value, 0)) for state in states],
         platforms=sorted(platforms.values(), key=lambda group: group.name),
         units=list(units.values()),

@@ -18,6 +18,7 @@ from pressroom.channels.models import Channel
 from pressroom.emergency.models import EmergencyAlert, EmergencyTemplate, Hazard
 from pressroom.orgs.models import Membership, Role, Unit
 from pressroom.publishing.models import Delivery
+from tests.e2e.page_checks import assert_accessible, assert_fits
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -169,6 +170,9 @@ def test_alert_from_template_confirmed_with_a_code_reaches_every_channel(
     expect(page.locator(".published-count")).to_have_text(
         f"{len(channels)}/{len(channels)} kênh đã đăng"
     )
+    assert_accessible(page)
+    # Nothing scrolls sideways or is clipped, on a phone or a laptop.
+    assert_fits(page, 390, 1366)
     page.set_viewport_size({"width": 1200, "height": 900})
     page.screenshot(path=str(tmp_path / "board.png"), full_page=True)
     deliveries = Delivery.objects.filter(post=alert.post)

@@ -25,6 +25,7 @@ from pressroom.platforms.base import Publication
 from pressroom.platforms.clients import client_class, make_http_client
 from pressroom.platforms.connecting import Found
 from pressroom.platforms.registry import connector_for
+from tests.e2e.page_checks import assert_accessible
 from tests.e2e.test_publish_flow import PASSWORD, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -151,6 +152,7 @@ def test_a_citizens_comment_answered_with_a_saved_reply(
     page.locator("table.inbox-list a").first.click()
     expect(page).to_have_url(re.compile(r"/inbox/\d+/$"))
     expect(page.locator(".thread").get_by_text(QUESTION)).to_be_visible()
+    assert_accessible(page)
 
     # The saved reply fills the answer; the editor sends it.
     page.locator("select[name=saved]").select_option(label="Lịch tiêm chủng")

@@ -18,6 +18,7 @@ from pressroom.content.models import Post
 from pressroom.orgs.models import Membership, Role, Unit
 from pressroom.publishing.models import Delivery
 from pressroom.testing import make_image
+from tests.e2e.page_checks import assert_accessible, assert_fits
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -121,6 +122,8 @@ def test_compose_approve_publish_everywhere(
     # When the last delivery finishes, the page reloads itself to show the post published.
     expect(page.locator(".badge-published").first).to_be_visible()
     expect(page.locator("#deliveries[hx-get]")).to_have_count(0)
+    assert_accessible(page)
+    assert_fits(page, 390, 1366)
     page.set_viewport_size({"width": 1200, "height": 900})
     target = SCREENSHOT if os.environ.get("PRESSROOM_UPDATE_SCREENSHOT") else tmp_path / "post.png"
     page.screenshot(path=str(target), full_page=True)
