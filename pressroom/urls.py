@@ -33,6 +33,7 @@ urlpatterns = [
     path("webhooks/", include("pressroom.inbox.webhook_urls")),
     path("corrections/", include("pressroom.corrections.urls")),
     path("analytics/", include("pressroom.analytics.urls")),
+    path("audit/", include("pressroom.desk.audit_urls")),
     path("moderation-policy/", moderation_policy, name="moderation_policy"),
     path("m/<str:token>/<str:name>", public_media, name="public_media"),
     path("i18n/setlang/", language.set_language, name="set_language"),

@@ -97,6 +97,8 @@ class Kind(models.TextChoices):
     REPORT_SCHEDULE_SET = "report.schedule_set", _("Scheduled report set")
     REPORT_SCHEDULE_REMOVE = "report.schedule_remove", _("Scheduled report removed")
     REPORT_SENT = "report.sent", _("Scheduled report sent")
+    # The audit log itself
+    AUDIT_EXPORT = "audit.export", _("Audit log exported")
 
 
 KINDS = frozenset(Kind.values)

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from django import template
 from django.db.models import QuerySet
 
-from pressroom.orgs.models import Membership
+from pressroom.orgs.models import ROLE_CAPABILITIES, Capability, Membership
 from pressroom.orgs.names import full_name
 from pressroom.platforms.registry import DESCRIPTORS
 
@@ -21,6 +21,20 @@ def memberships_of(user: Any) -> QuerySet[Membership] | list[Membership]:
     if not getattr(user, "is_authenticated", False):
         return []
     return Membership.objects.filter(user=user).select_related("unit").order_by("unit__path")
+
+
+@register.filter
+def reads_audit_log(user: Any, memberships: Any) -> bool:
+    """Whether the audit log's page is for this person, from the memberships the header has
+    loaded already (no query of its own): a superuser, or an approver or administrator of an
+    active unit (the page's own check is `units_for(user, Capability.APPROVE)`)."""
+    if getattr(user, "is_superuser", False):
+        return True
+    return any(
+        Capability.APPROVE in ROLE_CAPABILITIES.get(membership.role, frozenset())
+        and membership.unit.is_active
+        for membership in memberships
+    )
 
 
 @register.filter
