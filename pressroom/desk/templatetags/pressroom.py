@@ -1,4 +1,4 @@
-"""Template helpers shared by every page: the user's units, status badges."""
+"""Template helpers shared by every page: the user's units and roles, names, status badges."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from urllib.parse import urlsplit
 from django import template
 from django.db.models import QuerySet
 
-from pressroom.orgs.models import Membership
+from pressroom.orgs.access import units_for
+from pressroom.orgs.models import Capability, Membership
 from pressroom.platforms.registry import DESCRIPTORS
 
 register = template.Library()
@@ -20,6 +21,14 @@ def memberships_of(user: Any) -> QuerySet[Membership] | list[Membership]:
     if not getattr(user, "is_authenticated", False):
         return []
     return Membership.objects.filter(user=user).select_related("unit").order_by("unit__path")
+
+
+@register.simple_tag
+def manages_a_unit(user: Any) -> bool:
+    """Whether the user administers a unit: the header then offers the people pages."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return units_for(user, Capability.MANAGE).exists()
 
 
 @register.filter
