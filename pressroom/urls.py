@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, reverse_lazy
 
 from pressroom.content import calendar_views
 from pressroom.content.urls import theme_urlpatterns
@@ -23,6 +23,23 @@ urlpatterns = [
         name="login",
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    # The link a new person gets by e-mail to choose their password (pressroom.orgs.set_password).
+    path(
+        "sign-in/set-password/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="registration/set_password.html",
+            success_url=reverse_lazy("set_password_done"),
+        ),
+        name="set_password",
+    ),
+    path(
+        "sign-in/set-password/done/",
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="registration/set_password_done.html"
+        ),
+        name="set_password_done",
+    ),
+    path("people/", include("pressroom.desk.people_urls")),
     path("posts/", include("pressroom.content.urls")),
     path("calendar/", calendar_views.post_calendar, name="calendar"),
     path("channels/", include("pressroom.channels.urls")),

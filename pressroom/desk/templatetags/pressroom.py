@@ -1,4 +1,4 @@
-"""Template helpers shared by every page: the user's units, status badges."""
+"""Template helpers shared by every page: the user's units and roles, names, status badges."""
 
 from __future__ import annotations
 
@@ -28,10 +28,21 @@ def reads_audit_log(user: Any, memberships: Any) -> bool:
     """Whether the audit log's page is for this person, from the memberships the header has
     loaded already (no query of its own): a superuser, or an approver or administrator of an
     active unit (the page's own check is `units_for(user, Capability.APPROVE)`)."""
+    return _may(user, memberships, Capability.APPROVE)
+
+
+@register.filter
+def manages_people(user: Any, memberships: Any) -> bool:
+    """Whether the people pages are for this person (an administrator of an active unit),
+    from the header's memberships (no query of its own)."""
+    return _may(user, memberships, Capability.MANAGE)
+
+
+def _may(user: Any, memberships: Any, capability: str) -> bool:
     if getattr(user, "is_superuser", False):
         return True
     return any(
-        Capability.APPROVE in ROLE_CAPABILITIES.get(membership.role, frozenset())
+        capability in ROLE_CAPABILITIES.get(membership.role, frozenset())
         and membership.unit.is_active
         for membership in memberships
     )
