@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pressroom.channels.choices import narrow_channel_field
 from pressroom.channels.models import Channel
+from pressroom.content import variants
 from pressroom.content.actions import NewImage
 from pressroom.content.catalogue import offered_to
 from pressroom.content.models import Media, Post, Theme
@@ -26,7 +27,6 @@ from pressroom.core.text import nfc, refuse_control_characters
 from pressroom.orgs.access import AnyUser
 from pressroom.orgs.choices import narrow_unit_field
 from pressroom.orgs.models import Unit
-from pressroom.platforms.catalog import limits_for
 from pressroom.platforms.registry import Platform
 
 # New images per save; more can be added by saving again (the action caps the total).
@@ -73,22 +73,6 @@ class ThemeChoiceField(forms.ModelChoiceField[Theme]):
 
 
 @dataclass
-class PlatformSection:
-    """One platform's variant fields and the limits shown next to them."""
-
-    platform: str
-    label: str
-    title: forms.BoundField
-    text: forms.BoundField
-    max_text: int
-    max_caption: int | None
-    counting: str
-    max_title: int | None
-    requires_title: bool
-    chosen: bool
-
-
-@dataclass
 class ChannelOption:
     channel: Channel
     checked: bool
@@ -112,7 +96,12 @@ class PostForm(forms.Form):
     """The composer: the post, its channels, one variant per platform and its images."""
 
     unit = UnitChoiceField(queryset=Unit.objects.none(), label=_("Unit"))
-    title = LineField(label=_("Title"), max_length=200)
+    # No maxlength in the page: the counter shows the limit, the form says when it is passed.
+    title = LineField(
+        label=_("Title"),
+        max_length=variants.MAX_TITLE,
+        widget=forms.TextInput(attrs={"data-counter": "title"}),
+    )
     body = TextField(
         label=_("Main text"),
         max_length=MAX_TEXT,
@@ -161,17 +150,8 @@ class PostForm(forms.Form):
             (str(channel.pk), str(channel)) for channel in self.available_channels
         ]
         self.platforms = self._platforms_offered()
-        for platform in self.platforms:
-            name = {"platform": Platform(platform).label}
-            self.fields[f"variant_{platform}_title"] = LineField(
-                label=_("Title on %(platform)s") % name, required=False, max_length=200
-            )
-            self.fields[f"variant_{platform}_text"] = TextField(
-                label=_("Text on %(platform)s") % name,
-                required=False,
-                max_length=MAX_TEXT,
-                widget=forms.Textarea(attrs={"rows": 6}),
-            )
+        variants.add_fields(self, self.platforms, post)
+        self.fields["title"].widget.attrs.pop("maxlength", None)
         self.existing_media = list(post.media.all()) if post is not None else []
         for media in self.existing_media:
             self.fields[f"image_{media.pk}_description"] = TextField(
@@ -206,15 +186,7 @@ class PostForm(forms.Form):
             "theme": post.theme_id,
             "channels": [str(pk) for pk in post.channels.values_list("pk", flat=True)],
         }
-        for variant in post.variants.all():
-            # A variant equal to the main text was prefilled: leave it empty so that it
-            # follows the main text when that is edited.
-            initial[f"variant_{variant.platform}_title"] = (
-                "" if variant.title == post.title else variant.title
-            )
-            initial[f"variant_{variant.platform}_text"] = (
-                "" if variant.text == post.body else variant.text
-            )
+        initial.update(variants.initial_of(post))
         return initial
 
     def _available_themes(self) -> QuerySet[Theme]:
@@ -322,31 +294,10 @@ class PostForm(forms.Form):
             for unit, options in groups.values()
         ]
 
-    def platform_sections(self) -> list[PlatformSection]:
-        chosen = self.chosen_platforms()
-        sections = []
-        for platform in self.platforms:
-            channel_limits = [
-                limits_for(platform, channel.options)
-                for channel in self.available_channels
-                if channel.platform == platform
-            ] or [limits_for(platform)]
-            strictest = min(channel_limits, key=lambda limits: limits.max_text)
-            sections.append(
-                PlatformSection(
-                    platform=platform,
-                    label=str(Platform(platform).label),
-                    title=self[f"variant_{platform}_title"],
-                    text=self[f"variant_{platform}_text"],
-                    max_text=strictest.max_text,
-                    max_caption=strictest.max_caption,
-                    counting=strictest.counting,
-                    max_title=strictest.max_title,
-                    requires_title=strictest.requires_title,
-                    chosen=platform in chosen,
-                )
-            )
-        return sections
+    def platform_sections(self) -> list[variants.PlatformSection]:
+        return variants.sections(
+            self, self.platforms, self.available_channels, self.chosen_platforms()
+        )
 
     def existing_images(self) -> list[ExistingImage]:
         return [
@@ -380,14 +331,7 @@ class PostForm(forms.Form):
             "link": data["link"],
             "theme": data["theme"],
             "channels": channels,
-            "variants": {
-                platform: (
-                    data.get(f"variant_{platform}_title", ""),
-                    data.get(f"variant_{platform}_text", ""),
-                )
-                for platform in self.platforms
-                if platform in chosen
-            },
+            "variants": variants.cleaned_versions(data, self.platforms, chosen),
             "images": data["new_images"],
             "image_descriptions": {
                 media.pk: data[f"image_{media.pk}_description"]

@@ -1,5 +1,6 @@
-// The composer's live help: character counts the way each platform counts, and only the
-// chosen platforms' versions shown. The form works without it.
+// The composer's live help: character counts the way each platform counts (a caption's
+// limit once an image is attached), only the chosen platforms' versions shown, and versions
+// that follow the main text until they are edited. The form works without it.
 (function () {
   "use strict";
 
@@ -16,13 +17,29 @@
     return Array.from(normalised).length;
   }
 
+  function hasImages() {
+    var kept = Array.prototype.some.call(
+      document.querySelectorAll(".image-row input[type=checkbox]"),
+      function (box) { return !box.checked; }
+    );
+    var added = Array.prototype.some.call(
+      document.querySelectorAll(".new-image input[type=file]"),
+      function (input) { return input.files && input.files.length > 0; }
+    );
+    return kept || added;
+  }
+
   function updateCounter(counter) {
     var own = document.getElementById(counter.dataset.text);
-    var body = document.getElementById("id_body");
-    var text = own && own.value.trim() ? own.value : body ? body.value : "";
+    var main = counter.dataset.main ? document.getElementById(counter.dataset.main) : null;
+    var text = own && own.value.trim() ? own.value : main ? main.value : "";
     var count = countFor(text.trim(), counter.dataset.counting);
-    var max = parseInt(counter.dataset.max, 10);
+    var caption = counter.dataset.maxCaption && hasImages();
+    var max = parseInt(caption ? counter.dataset.maxCaption : counter.dataset.max, 10);
     var words = count + " / " + max + " " + counter.dataset.unit;
+    if (caption) {
+      words += " (" + counter.dataset.caption + ")";
+    }
     if (count > max) {
       words += " (" + counter.dataset.over + ")";
     }
@@ -55,17 +72,76 @@
     }
   }
 
+  function isEdited(platform) {
+    var flag = document.querySelector('[data-edited="' + platform + '"]');
+    return flag && flag.value === "1";
+  }
+
+  function markEdited(platform, edited) {
+    var flag = document.querySelector('[data-edited="' + platform + '"]');
+    if (flag) {
+      flag.value = edited ? "1" : "0";
+    }
+    document.querySelectorAll(
+      '[data-edited-mark="' + platform + '"], [data-reset-label="' + platform + '"]'
+    ).forEach(function (element) {
+      element.hidden = !edited;
+    });
+  }
+
+  function platformOf(field) {
+    var section = field.closest(".variant[data-platform]");
+    return section ? section.dataset.platform : null;
+  }
+
+  function follow(mainId) {
+    var main = document.getElementById(mainId);
+    document.querySelectorAll('[data-follows="' + mainId + '"]').forEach(function (field) {
+      if (main && !isEdited(platformOf(field))) {
+        field.value = main.value;
+      }
+    });
+  }
+
+  function followAll() {
+    follow("id_title");
+    follow("id_body");
+  }
+
+  function onInput(event) {
+    var target = event.target;
+    if (target.dataset && target.dataset.follows) {
+      markEdited(platformOf(target), true);
+    } else if (target.id === "id_title" || target.id === "id_body") {
+      follow(target.id);
+    }
+    updateAllCounters();
+  }
+
+  function onReset(box) {
+    var platform = box.dataset.reset;
+    markEdited(platform, false);
+    box.checked = false;
+    followAll();
+    updateAllCounters();
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var composer = document.querySelector("form.composer");
     if (!composer) {
       return;
     }
-    composer.addEventListener("input", updateAllCounters);
+    composer.addEventListener("input", onInput);
     composer.addEventListener("change", function (event) {
       if (event.target.name === "channels") {
         showChosenPlatforms();
+      } else if (event.target.dataset && event.target.dataset.reset) {
+        onReset(event.target);
+      } else {
+        updateAllCounters();
       }
     });
+    followAll();
     showChosenPlatforms();
     updateAllCounters();
   });

@@ -50,6 +50,9 @@ def main_pages(base: str) -> list[str]:
         "/emergency/",
         "/emergency/new/",
         "/notifications/",
+        "/audit/",
+        "/people/",
+        "/people/new/",
         "/no-such-page/",
     ]
     if post is not None:

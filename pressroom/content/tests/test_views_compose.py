@@ -341,3 +341,97 @@ class EditTests(ViewTestCase):
     def test_member_of_a_unit_below_gets_404(self) -> None:
         self.login(self.member)
         self.assertEqual(self.client.get(self.url).status_code, 404)
+
+
+class VersionTests(ViewTestCase):
+    """Each platform's version follows the main text until edited, and can go back to it."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.facebook = self.make_channel(self.district, "facebook")
+        self.zalo = self.make_channel(self.district, "zalo")
+        self.mastodon = self.make_channel(self.district, "mastodon")
+        self.post = self.make_post(channels=[self.facebook, self.zalo, self.mastodon])
+        self.url = reverse("post_edit", args=[self.post.pk])
+        self.login(self.owner)
+
+    def data(self, **overrides: Any) -> dict[str, Any]:
+        values: dict[str, Any] = {
+            "unit": self.district.pk,
+            "title": self.post.title,
+            "body": self.post.body,
+            "title_shown": self.post.title,
+            "body_shown": self.post.body,
+            "link": "",
+            "theme": "",
+            "channels": [self.facebook.pk, self.zalo.pk, self.mastodon.pk],
+        }
+        for platform in ("facebook", "zalo", "mastodon"):
+            values[f"variant_{platform}_text"] = self.post.body
+            values[f"variant_{platform}_edited"] = "0"
+        values["variant_zalo_title"] = self.post.title
+        values.update(overrides)
+        return values
+
+    def versions(self) -> dict[str, tuple[str, str]]:
+        return {v.platform: (v.title, v.text) for v in self.post.variants.all()}
+
+    def test_only_a_platform_with_a_title_of_its_own_asks_for_one(self) -> None:
+        page = self.client.get(self.url).content.decode()
+        self.assertIn('name="variant_zalo_title"', page)
+        self.assertNotIn('name="variant_mastodon_title"', page)
+        self.assertNotIn('name="variant_facebook_title"', page)
+        # Short platform names, and the main text shown in every version.
+        self.assertIn("Text on Mastodon", page)
+        self.assertEqual(page.count(f"{self.post.body}</textarea>"), 4)
+
+    def test_no_title_is_cut_by_the_browser(self) -> None:
+        page = self.client.get(self.url).content.decode()
+        title_input = page[page.index('name="title"') - 200 : page.index('name="title"') + 200]
+        self.assertNotIn("maxlength", title_input)
+        response = self.client.post(self.url, self.data(title="T" * 201))
+        self.assertContains(response, "at most 200 characters")
+        self.assertContains(response, "T" * 201)
+
+    def test_without_javascript_a_version_left_as_shown_follows_the_new_main_text(self) -> None:
+        response = self.client.post(self.url, self.data(body="Lịch mới: thứ Năm."))
+        self.assertRedirects(response, reverse("post_detail", args=[self.post.pk]))
+        self.assertEqual(self.versions()["facebook"][1], "Lịch mới: thứ Năm.")
+        self.assertEqual(self.versions()["zalo"], (self.post.title, "Lịch mới: thứ Năm."))
+
+    def test_an_edited_version_is_kept_and_marked(self) -> None:
+        self.client.post(
+            self.url,
+            self.data(
+                variant_mastodon_text="Ngắn gọn cho Mastodon #LangSon",
+                variant_zalo_title="Tiêu đề Zalo",
+            ),
+        )
+        versions = self.versions()
+        self.assertEqual(versions["mastodon"][1], "Ngắn gọn cho Mastodon #LangSon")
+        self.assertEqual(versions["zalo"][0], "Tiêu đề Zalo")
+        self.assertEqual(versions["facebook"][1], self.post.body)
+        page = self.client.get(self.url).content.decode()
+        mastodon = page[page.index('variant" data-platform="mastodon"') :].split("</details>")[0]
+        facebook = page[page.index('variant" data-platform="facebook"') :].split("</details>")[0]
+        self.assertIn('data-edited-mark="mastodon">', mastodon)
+        self.assertIn('name="variant_mastodon_edited" value="1"', mastodon)
+        self.assertIn('data-edited-mark="facebook" hidden', facebook)
+
+    def test_going_back_to_the_main_text(self) -> None:
+        self.client.post(self.url, self.data(variant_mastodon_text="Bản riêng"))
+        self.client.post(
+            self.url,
+            self.data(
+                variant_mastodon_text="Bản riêng",
+                variant_mastodon_edited="1",
+                variant_mastodon_reset="on",
+                body="Nội dung chính mới.",
+            ),
+        )
+        self.assertEqual(self.versions()["mastodon"][1], "Nội dung chính mới.")
+
+    def test_an_edit_flagged_by_the_page_equal_to_the_main_text_is_not_an_edit(self) -> None:
+        self.client.post(self.url, self.data(variant_facebook_edited="1"))
+        page = self.client.get(self.url).content.decode()
+        self.assertIn('name="variant_facebook_edited" value="0"', page)

@@ -96,6 +96,10 @@ class PersonCreateTests(ViewTestCase):
         self.assertEqual(message.to, ["an.nguyen@example.gov.vn"])
         link = next(line for line in message.body.splitlines() if "/set-password/" in line)
         self.client.logout()
+        # Signing out forgets the language: the new person reads the page in Vietnamese.
+        choose = self.client.get(urlsplit(link.strip()).path, follow=True)
+        self.assertContains(choose, "Đặt mật khẩu")
+        self.speak("en")
         choose = self.client.get(urlsplit(link.strip()).path, follow=True)
         self.assertContains(choose, "Choose your password")
         self.assertContains(choose, "an.nguyen")
