@@ -37,6 +37,8 @@ class Kind(models.TextChoices):
     CHANNEL_CONNECT_START = "channel.connect_start", _("Channel connection started")
     CHANNEL_CONNECT_REFUSED = "channel.connect_refused", _("Channel connection refused")
     CHANNEL_DISCONNECT = "channel.disconnect", _("Channel disconnected")
+    CHANNEL_SET_SAVE = "channel_set.save", _("Channel set saved")
+    CHANNEL_SET_DELETE = "channel_set.delete", _("Channel set deleted")
     CHANNEL_TOKEN_REFRESHED = "channel.token_refreshed", _("Channel's access token renewed")
     CHANNEL_UNKNOWN_OUTCOME = (
         "channel.unknown_outcome",

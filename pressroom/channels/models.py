@@ -137,3 +137,27 @@ class PlatformApp(models.Model):
     @app.setter
     def app(self, value: dict[str, Any]) -> None:
         self.app_encrypted = encrypt_json(value)
+
+
+class ChannelSet(models.Model):
+    """A saved choice of channels ("all Pages of the district's communes"), offered in the
+    composer of its unit and of the units below it."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="channel_sets")
+    name = models.CharField(_("name"), max_length=100)
+    channels = models.ManyToManyField(Channel, related_name="sets", verbose_name=_("channels"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering: ClassVar = ["name"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["unit", "name"], name="one_channel_set_name_per_unit")
+        ]
+        verbose_name = _("channel set")
+        verbose_name_plural = _("channel sets")
+
+    def __str__(self) -> str:
+        return self.name

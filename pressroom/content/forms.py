@@ -12,12 +12,13 @@ from typing import Any
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
+from django.http import QueryDict
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from pressroom.channels.choices import narrow_channel_field
-from pressroom.channels.models import Channel
-from pressroom.content import variants
+from pressroom.channels.models import Channel, ChannelSet
+from pressroom.content import channel_picking, variants
 from pressroom.content.actions import NewImage
 from pressroom.content.catalogue import offered_to
 from pressroom.content.models import Media, Post, Theme
@@ -95,6 +96,10 @@ class NewImageSlot:
 class PostForm(forms.Form):
     """The composer: the post, its channels, one variant per platform and its images."""
 
+    # What the quick choices of channels offer (set by channel_picking.add_fields).
+    offered_units: list[Unit]
+    offered_sets: list[ChannelSet]
+
     unit = UnitChoiceField(queryset=Unit.objects.none(), label=_("Unit"))
     # No maxlength in the page: the counter shows the limit, the form says when it is passed.
     title = LineField(
@@ -112,6 +117,8 @@ class PostForm(forms.Form):
     theme = ThemeChoiceField(queryset=Theme.objects.none(), label=_("Theme"), required=False)
     channels = forms.MultipleChoiceField(
         label=_("Channels"),
+        # The quick choices (a unit and below, a platform, a saved set) may choose them all.
+        required=False,
         widget=forms.CheckboxSelectMultiple,
         error_messages={
             "required": _("Choose at least one channel."),
@@ -149,6 +156,7 @@ class PostForm(forms.Form):
         channels_field.choices = [
             (str(channel.pk), str(channel)) for channel in self.available_channels
         ]
+        channel_picking.add_fields(self, compose_units, self.available_channels)
         self.platforms = self._platforms_offered()
         variants.add_fields(self, self.platforms, post)
         self.fields["title"].widget.attrs.pop("maxlength", None)
@@ -206,6 +214,7 @@ class PostForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        self._add_quick_choices(cleaned)
         unit, theme = cleaned.get("unit"), cleaned.get("theme")
         if unit is not None and theme is not None and theme.unit_id not in unit.ancestor_ids():
             self.add_error(
@@ -227,6 +236,30 @@ class PostForm(forms.Form):
                 _("Files are not kept when the form has errors: choose the images again."),
             )
         return cleaned
+
+    def _add_quick_choices(self, cleaned: dict[str, Any]) -> None:
+        """The boxes ticked plus what a quick choice adds; the page shows them all ticked."""
+        added = channel_picking.expanded(self, cleaned, self.available_channels)
+        ids = {channel.pk for channel in cleaned.get("channels", [])} | added
+        cleaned["channels"] = [c for c in self.available_channels if c.pk in ids]
+        if added:
+            # Bound to the request's QueryDict: a copy takes the added boxes.
+            data = QueryDict(mutable=True)
+            data.update(self.data)
+            data.setlist("channels", [str(pk) for pk in sorted(ids)])
+            for name in ("add_unit", "add_platform", "add_set"):
+                data[name] = ""
+            self.data = data
+        if not ids and "channels" not in self.errors:
+            self.add_error("channels", _("Choose at least one channel."))
+
+    def channel_summary(self) -> channel_picking.Summary:
+        return channel_picking.summary_of(
+            self.available_channels, {str(v) for v in (self["channels"].value() or [])}
+        )
+
+    def channel_picks(self) -> dict[str, dict[str, Any]]:
+        return channel_picking.picks(self, self.available_channels)
 
     @staticmethod
     def _slots() -> range:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from pressroom.channels import sets
 from pressroom.content import actions
 from pressroom.content.access import get_post_for, visible_posts, visible_themes
 from pressroom.content.forms import (
@@ -136,6 +137,7 @@ def _compose(
             except ActionError as error:
                 add_to_form(form, error)
             else:
+                _save_channel_set(request, saved, form.cleaned_data.get("save_set_as", ""))
                 return _after_save(request, saved)
         messages.error(request, _("The post was not saved. Correct what is marked below."))
     else:
@@ -149,6 +151,23 @@ def _compose(
             **({"initial": initial} if post is None else {}),
         )
     return render(request, "content/post_form.html", {"form": form, "post": post})
+
+
+def _save_channel_set(request: AuthenticatedHttpRequest, post: Post, name: str) -> None:
+    if not name.strip():
+        return
+    try:
+        saved = sets.save_channel_set(
+            unit=post.unit, name=name, channels=list(post.channels.all()), by=request.user
+        )
+    except ActionError as error:
+        messages.warning(request, _("The channel set was not saved:"))
+        add_to_messages(request, error)
+    else:
+        messages.success(
+            request,
+            _("The channels are saved as the set “%(name)s”.") % {"name": saved.name},
+        )
 
 
 def _after_save(request: AuthenticatedHttpRequest, post: Post) -> HttpResponse:

@@ -126,6 +126,58 @@
     updateAllCounters();
   }
 
+  function channelPicks() {
+    var data = document.getElementById("channel-picks");
+    return data ? JSON.parse(data.textContent) : null;
+  }
+
+  function updateSummary() {
+    var summary = document.getElementById("channel-summary");
+    var picks = channelPicks();
+    if (!summary || !picks) {
+      return;
+    }
+    var perPlatform = {};
+    var units = new Set();
+    var total = 0;
+    document.querySelectorAll('input[name="channels"]:checked').forEach(function (box) {
+      var label = picks.labels[box.dataset.platform] || box.dataset.platform;
+      perPlatform[label] = (perPlatform[label] || 0) + 1;
+      units.add(box.dataset.unit);
+      total += 1;
+    });
+    if (!total) {
+      summary.textContent = summary.dataset.none;
+      return;
+    }
+    var parts = Object.keys(perPlatform).sort().map(function (label) {
+      return perPlatform[label] + " " + label;
+    });
+    summary.textContent = summary.dataset.chosen + " " + total + " (" + parts.join(", ") +
+      ") · " + units.size + " " + summary.dataset.units;
+  }
+
+  function quickChoice(select) {
+    var picks = channelPicks();
+    var kind = select.name.replace("add_", "");
+    var ids = picks && picks[kind] ? picks[kind][select.value] || [] : [];
+    ids.forEach(function (id) {
+      var box = document.querySelector('input[name="channels"][value="' + id + '"]');
+      if (box) {
+        box.checked = true;
+        var group = box.closest("details");
+        if (group) {
+          group.open = true;
+        }
+      }
+    });
+    select.value = "";
+    showChosenPlatforms();
+    updateSummary();
+    followAll();
+    updateAllCounters();
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var composer = document.querySelector("form.composer");
     if (!composer) {
@@ -135,6 +187,9 @@
     composer.addEventListener("change", function (event) {
       if (event.target.name === "channels") {
         showChosenPlatforms();
+        updateSummary();
+      } else if (/^add_(unit|platform|set)$/.test(event.target.name)) {
+        quickChoice(event.target);
       } else if (event.target.dataset && event.target.dataset.reset) {
         onReset(event.target);
       } else {

@@ -3,6 +3,7 @@ edited, the "edited" mark and the way back, and counters that count as each plat
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -63,3 +64,20 @@ def test_versions_follow_the_main_text_until_edited(
         "Thứ Sáu hằng tuần tại trụ sở UBND."
     )
     expect(mark).to_be_hidden()
+
+
+def test_a_quick_choice_ticks_a_unit_and_all_below_it(live_server: Any, page: Any) -> None:
+    load_demo()
+    base = live_server.url
+    sign_in(page, base, "bientap")
+    page.goto(f"{base}/posts/new/")
+    expect(page.locator("#channel-summary")).to_have_text(re.compile("Chưa chọn kênh nào"))
+    district = Channel.objects.filter(unit__slug="cao-loc")
+    page.locator("#id_add_unit").select_option(str(district.first().unit_id))
+    checked = page.locator('input[name="channels"]:checked')
+    expect(checked).to_have_count(district.count())
+    expect(page.locator("#channel-summary")).to_contain_text(f"{district.count()} (")
+    expect(page.locator("#id_add_unit")).to_have_value("")
+    page.locator("#id_add_platform").select_option("facebook")
+    facebook_elsewhere = Channel.objects.filter(platform="facebook").exclude(unit__slug="cao-loc")
+    expect(checked).to_have_count(district.count() + facebook_elsewhere.count())
