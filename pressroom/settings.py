@@ -226,6 +226,9 @@ ANALYTICS_POST_DAYS = envint("ANALYTICS_POST_DAYS", 30)
 # The dashboards list the channels that posted fewer than this many posts a week, on average
 # over the last four weeks.
 ANALYTICS_CADENCE_TARGET = envint("ANALYTICS_CADENCE_TARGET", 5)
+# Posts a week each channel should have planned, unless its administrator set its own: at
+# least the first, at most the second (more floods the followers).
+CADENCE_PER_WEEK = (envint("CADENCE_MIN_PER_WEEK", 5), envint("CADENCE_MAX_PER_WEEK", 7))
 # How often the collector keeps each channel's posts of the last whole weeks (`cadence`).
 ANALYTICS_CADENCE_REFRESH_S = envint("ANALYTICS_CADENCE_REFRESH_S", 600)
 # A webhook body larger than this is refused (413) unread.

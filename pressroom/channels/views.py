@@ -10,8 +10,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from pressroom.channels.access import get_channel_for
+from pressroom.channels.cadence_target import set_target, target_of
 from pressroom.channels.forms import UnknownOutcomeForm
 from pressroom.channels.models import Channel
+from pressroom.core.errors import ActionError, add_to_messages
 from pressroom.core.http import AuthenticatedHttpRequest
 from pressroom.orgs.access import units_for
 from pressroom.orgs.models import Capability, Unit
@@ -87,8 +89,35 @@ def _render_channel(
             "viewer_url": viewer_url,
             "may_manage": may_manage,
             "outcome_form": outcome_form if may_manage else None,
+            "cadence_target": target_of(channel),
         },
     )
+
+
+def _number(value: str) -> int | None:
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        return -1  # refused by the action with its message
+
+
+@login_required
+@require_POST
+def channel_cadence(request: AuthenticatedHttpRequest, channel_id: int) -> HttpResponse:
+    """A unit administrator sets how many posts a week the channel should have."""
+    channel, _capabilities = get_channel_for(request, channel_id)
+    low, high = _number(request.POST.get("low", "")), _number(request.POST.get("high", ""))
+    try:
+        set_target(channel=channel, low=low, high=high, by=request.user)
+    except ActionError as error:
+        messages.error(request, _("The target was not saved:"))
+        add_to_messages(request, error)
+    else:
+        messages.success(request, _("The channel's target is saved."))
+    return redirect("channel_detail", channel_id=channel.pk)
 
 
 @login_required

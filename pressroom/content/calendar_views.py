@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 
 from pressroom.channels.models import Channel
 from pressroom.content.access import visible_posts, visible_themes
+from pressroom.content.cadence_gaps import gaps_of
 from pressroom.content.forms import CalendarFilterForm, filter_posts
 from pressroom.content.models import Post
 from pressroom.core.dates import VIETNAM
@@ -78,6 +79,17 @@ def posts_by_day(
     return by_day, counts
 
 
+def _planned_channels(request: AuthenticatedHttpRequest, filters: dict[str, Any]) -> Any:
+    """The channels whose week the calendar checks: those the person plans for, narrowed by
+    the calendar's unit and channel filters."""
+    channels = Channel.objects.filter(unit__in=units_for(request.user, Capability.COMPOSE))
+    if filters.get("unit") is not None:
+        channels = channels.filter(unit__path__startswith=filters["unit"].path)
+    if filters.get("channel") is not None:
+        channels = channels.filter(pk=filters["channel"].pk)
+    return channels
+
+
 @login_required
 @require_GET
 def post_calendar(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -126,6 +138,7 @@ def post_calendar(request: AuthenticatedHttpRequest) -> HttpResponse:
         for day in (start + timedelta(days=offset) for offset in range((end - start).days + 1))
     ]
     weeks = [days[index : index + 7] for index in range(0, len(days), 7)]
+    gaps = gaps_of(_planned_channels(request, filters), first=start) if view == "week" else None
     return render(
         request,
         "content/calendar.html",
@@ -140,5 +153,6 @@ def post_calendar(request: AuthenticatedHttpRequest) -> HttpResponse:
             "following": following.isoformat(),
             "today": today.isoformat(),
             "total": sum(day.count for day in days),
+            "gaps": gaps,
         },
     )

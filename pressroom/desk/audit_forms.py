@@ -37,6 +37,7 @@ GROUP_OF_PREFIX: dict[str, Promise] = {
     "membership": _TREE,
     "unit": _TREE,
     "channel": _CHANNELS,
+    "channel_set": _CHANNELS,
     "credentials": _CHANNELS,
     "post": _POSTS,
     "theme": _POSTS,

@@ -9,7 +9,10 @@ from django.templatetags.static import static
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from pressroom.channels.models import Channel
+from pressroom.content.cadence_gaps import gaps_of
 from pressroom.content.models import Post
+from pressroom.core.dates import VIETNAM
 from pressroom.core.http import AuthenticatedHttpRequest
 from pressroom.orgs.access import units_for
 from pressroom.orgs.models import Capability
@@ -37,6 +40,8 @@ def favicon(request: HttpRequest) -> HttpResponse:
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     view_units = units_for(user, Capability.VIEW)
+    # Only those who approve see what waits for an approval (an editor has nothing to do there).
+    can_approve = units_for(user, Capability.APPROVE).exists()
     to_approve = (
         Post.objects.filter(
             unit__in=units_for(user, Capability.APPROVE), status=Post.Status.IN_REVIEW
@@ -65,6 +70,16 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         .order_by("-updated_at")[:DASHBOARD_ROWS]
     )
     problems = delivery_rows(troubled)
+    compose_units = units_for(user, Capability.COMPOSE)
+    can_compose = compose_units.exists()
+    gaps = (
+        gaps_of(
+            Channel.objects.filter(unit__in=compose_units),
+            first=timezone.localdate(timezone=VIETNAM),
+        )
+        if can_compose
+        else None
+    )
     return render(
         request,
         "desk/dashboard.html",
@@ -73,6 +88,8 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
             "drafts": drafts,
             "upcoming": upcoming,
             "problems": problems,
-            "can_compose": units_for(user, Capability.COMPOSE).exists(),
+            "can_compose": can_compose,
+            "can_approve": can_approve,
+            "gaps": gaps,
         },
     )

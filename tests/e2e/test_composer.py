@@ -73,7 +73,7 @@ def test_a_quick_choice_ticks_a_unit_and_all_below_it(live_server: Any, page: An
     page.goto(f"{base}/posts/new/")
     expect(page.locator("#channel-summary")).to_have_text(re.compile("Chưa chọn kênh nào"))
     district = Channel.objects.filter(unit__slug="cao-loc")
-    page.locator("#id_add_unit").select_option(str(district.first().unit_id))
+    page.locator("#id_add_unit").select_option(str(district[0].unit_id))
     checked = page.locator('input[name="channels"]:checked')
     expect(checked).to_have_count(district.count())
     expect(page.locator("#channel-summary")).to_contain_text(f"{district.count()} (")
