@@ -17,6 +17,7 @@ from pressroom.content.models import Post
 from pressroom.core.language import stored_language
 from pressroom.core.notifications import notify, one_line
 from pressroom.orgs.models import Membership, Role
+from pressroom.publishing.models import Delivery
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +47,43 @@ def notify_post_finished(*, post: Post) -> None:
     notify(users=[author], kind="post_finished", text=subject, link=path, unit_id=post.unit_id)
     if author.email:
         _send(subject, body, [author.email])
+    notify_units_reached(post=post)
+
+
+def notify_units_reached(*, post: Post) -> None:
+    """A post of a unit above (the province's, an alert) that went out on a unit's own
+    channels: that unit's people hear it, in the app, with a link to their channel (they may
+    not open a post of the unit above)."""
+    published = (
+        Delivery.objects.filter(post=post, status=Delivery.Status.PUBLISHED)
+        .exclude(channel__unit_id=post.unit_id)
+        .select_related("channel", "channel__unit")
+    )
+    for delivery in published:
+        channel = delivery.channel
+        users = (
+            get_user_model()
+            .objects.filter(
+                is_active=True,
+                memberships__unit_id=channel.unit_id,
+                memberships__role__in=[Role.EDITOR, Role.APPROVER, Role.ADMIN],
+            )
+            .exclude(pk=post.author_id)
+        )
+        with translation.override(settings.LANGUAGE_CODE):
+            text = _("“%(title)s” from %(unit)s went out on your channel %(channel)s.") % {
+                "title": post.title,
+                "unit": post.unit.name,
+                "channel": channel.name,
+            }
+        link = reverse("channel_detail", args=[channel.pk]) + f"?post={post.pk}"
+        notify(
+            users=users.distinct(),
+            kind="post_reached",
+            text=text,
+            link=link,
+            unit_id=channel.unit_id,
+        )
 
 
 def notify_channel_needs_reconnect(*, channel: Channel) -> None:

@@ -200,4 +200,14 @@
     showChosenPlatforms();
     updateAllCounters();
   });
+
+  // On a phone, filters not in use fold away so that the calendar starts on the first screen.
+  document.addEventListener("DOMContentLoaded", function () {
+    if (!window.matchMedia("(max-width: 48rem)").matches) {
+      return;
+    }
+    document.querySelectorAll('details[data-fold-on-phone="yes"]').forEach(function (box) {
+      box.open = false;
+    });
+  });
 })();

@@ -15,7 +15,7 @@ from pressroom.content.models import Post
 from pressroom.demo.province import DEMO_PASSWORD, load_demo
 from pressroom.emergency.models import EmergencyAlert
 from pressroom.orgs.models import Unit
-from tests.e2e.page_checks import problems_on
+from tests.e2e.page_checks import assert_fits, problems_on
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -78,3 +78,30 @@ def test_the_main_pages_have_no_serious_accessibility_problem(live_server: Any, 
         page.goto(url)
         found += problems_on(page)
     assert not found, "\n".join(found)
+
+
+def test_phone_and_laptop_layouts(live_server: Any, page: Any) -> None:
+    """A phone's first screen starts with the page, not the header or the filters; nothing
+    scrolls sideways on a phone or a laptop; the week is seven columns at 1366 px."""
+    load_demo()
+    base = live_server.url
+    sign_in(page, base, "admin")
+    page.set_viewport_size(PHONE)
+    page.goto(f"{base}/calendar/")
+    header = page.locator("header.site-header").bounding_box()
+    assert header is not None and header["height"] <= 140, header
+    expect(page.locator("details.filters-box")).not_to_have_attribute("open", "")
+    heading = page.locator("main h1").bounding_box()
+    assert heading is not None and heading["y"] < PHONE["height"] / 3, heading
+    page.locator("details.nav-phone > summary").click()
+    expect(page.locator(".nav-phone").get_by_role("link", name="Lịch")).to_be_visible()
+    for path in ("/calendar/", "/calendar/?view=month", "/posts/", "/", "/emergency/"):
+        page.goto(base + path)
+        assert_fits(page, PHONE["width"], LAPTOP["width"])
+    page.set_viewport_size(LAPTOP)
+    page.goto(f"{base}/calendar/")
+    expect(page.locator("details.filters-box")).to_have_attribute("open", "")
+    tops = page.locator(".calendar-week > li").evaluate_all(
+        "days => days.map(day => day.getBoundingClientRect().top)"
+    )
+    assert len(tops) == 7 and len(set(tops)) == 1, tops

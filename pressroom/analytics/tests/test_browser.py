@@ -151,7 +151,7 @@ def test_the_province_dashboard_draws_its_charts_and_leads_down_to_a_commune(
     page.locator("input[name=password]").press("Enter")
     expect(page.locator("form[action$='/sign-out/']")).to_be_visible()
 
-    page.locator(".main-nav a[href$='/analytics/']").click()  # the main menu's Analytics
+    page.locator(".nav-wide a[href$='/analytics/']").click()  # the main menu's Analytics
     expect(page.locator("h1")).to_have_text("Tỉnh Lạng Sơn")  # the viewer's highest unit
     page.goto(f"{live_server.url}/analytics/?{QUARTER}")
     expect(page.locator("h1")).to_have_text("Tỉnh Lạng Sơn")

@@ -112,3 +112,33 @@ class PostFinishedNoticeTests(ViewTestCase):
         Preferences.objects.create(user=post.author, language="en")
         notify_post_finished(post=post)
         self.assertIn("The deliveries of your post have finished", mail.outbox[1].body)
+
+
+class PostReachedUnitTests(ViewTestCase):
+    def test_a_commune_hears_that_a_post_from_above_went_out_on_its_channel(self) -> None:
+        from django.utils import timezone
+
+        from pressroom.publishing.models import Delivery
+        from pressroom.publishing.notifications import notify_post_finished
+
+        commune_page = self.make_channel(self.commune, "facebook")
+        district_page = self.make_channel(self.district, "facebook")
+        post = self.make_post(
+            by=self.owner, unit=self.district, channels=[commune_page, district_page]
+        )
+        for channel in (commune_page, district_page):
+            Delivery.objects.create(
+                post=post, channel=channel, due_at=timezone.now(), status=Delivery.Status.PUBLISHED
+            )
+        notify_post_finished(post=post)
+        notice = Notification.objects.get(user=self.member, kind="post_reached")
+        self.assertIn("went out on your channel", notice.text)
+        self.assertIn(commune_page.name, notice.text)
+        self.assertIn(self.district.name, notice.text)
+        self.assertTrue(notice.link.startswith(reverse("channel_detail", args=[commune_page.pk])))
+        # Only the commune's people, once; the author hears of their post as before.
+        self.assertEqual(Notification.objects.filter(kind="post_reached").count(), 1)
+        notify_post_finished(post=post)
+        self.assertEqual(Notification.objects.filter(kind="post_reached").count(), 1)
+        self.login(self.member)
+        self.assertContains(self.client.get(reverse("notification_list")), commune_page.name)
