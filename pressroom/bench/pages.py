@@ -32,7 +32,7 @@ from pressroom.bench.history import History, Shape, open_history
 from pressroom.bench.history_rows import Say
 from pressroom.bench.reporting import report_quarter
 from pressroom.channels.models import Channel
-from pressroom.content.models import Post
+from pressroom.content.models import Post, search_text_of
 from pressroom.core.dates import VIETNAM
 from pressroom.inbox.models import Conversation, Message
 from pressroom.orgs.models import Membership, Role, Unit
@@ -57,20 +57,23 @@ def _calendar_posts(unit: Unit, month: date, count: int, author_id: int) -> None
     for number in range(count):
         day = month + timedelta(days=number % days)
         at = datetime.combine(day, clock(7 + number % 11, (number * 7) % 60), tzinfo=VIETNAM)
+        title, body = f"Lịch công tác số {number + 1}", "Nội dung thông báo."
         rows.append(
             (
                 first + number,
                 unit.pk,
                 author_id,
-                f"Lịch công tác số {number + 1}",
-                "Nội dung thông báo.",
+                title,
+                body,
+                # Written past save(), which keeps the search text.
+                search_text_of(title, body),
                 STATUSES[number % len(STATUSES)],
                 ops.adapt_datetimefield_value(at),
                 now,
                 now,
             )
         )
-    varying = ["id", "unit", "author", "title", "body", "status", "scheduled_at"]
+    varying = ["id", "unit", "author", "title", "body", "search_text", "status", "scheduled_at"]
     columns, constants = benchdb.model_columns(Post, [*varying, "created_at", "updated_at"])
     benchdb.insert_rows(benchdb.table_of(Post), columns, (row + constants for row in rows))
     benchdb.reset_sequences([Post])

@@ -19,7 +19,7 @@ from pressroom.bench.harness import BenchChannel, Harness, credentials_for, dupl
 from pressroom.bench.loadcheck import call_for
 from pressroom.channels.models import Channel
 from pressroom.content import actions as content
-from pressroom.content.models import Post, Variant
+from pressroom.content.models import Post, Variant, search_text_of
 from pressroom.platforms.registry import descriptor_for
 from pressroom.publishing import channel_state, scheduling
 from pressroom.publishing.models import Delivery
@@ -118,21 +118,23 @@ async def _reference(harness: Harness, channels: list[BenchChannel]) -> float:
 def _bulk_posts(*, unit: Any, editor: Any, approver: Any, count: int) -> list[Post]:
     """Approved, scheduled posts made in bulk (the benchmark measures sending, not composing)."""
     now = timezone.now()
-    posts = Post.objects.bulk_create(
-        [
+    made = []
+    for index in range(count):
+        title, body = f"Bài {index}", f"Thông tin chính thức số {index}."
+        made.append(
             Post(
                 unit=unit,
                 author=editor,
                 approved_by=approver,
                 approved_at=now,
-                title=f"Bài {index}",
-                body=f"Thông tin chính thức số {index}.",
+                title=title,
+                body=body,
+                # bulk_create does not call save(), which keeps the search text.
+                search_text=search_text_of(title, body),
                 status=Post.Status.SCHEDULED,
             )
-            for index in range(count)
-        ],
-        batch_size=500,
-    )
+        )
+    posts = Post.objects.bulk_create(made, batch_size=500)
     return posts
 
 

@@ -24,7 +24,7 @@ from pressroom.content.catalogue import offered_to
 from pressroom.content.models import Media, Post, Theme
 from pressroom.content.validation import MAX_TEXT, MAX_UPLOAD_BYTES, inspect_image
 from pressroom.core.dates import EARLIEST_DATE, VIETNAM, latest_date
-from pressroom.core.text import nfc, refuse_control_characters
+from pressroom.core.text import fold, nfc, refuse_control_characters
 from pressroom.orgs.access import AnyUser
 from pressroom.orgs.choices import narrow_unit_field
 from pressroom.orgs.models import Unit
@@ -32,6 +32,8 @@ from pressroom.platforms.registry import Platform
 
 # New images per save; more can be added by saving again (the action caps the total).
 NEW_IMAGE_SLOTS = 3
+# The longest search the posts list and the calendar take.
+MAX_SEARCH = 200
 
 
 def check_date_range(value: date) -> None:
@@ -406,7 +408,18 @@ class PostFilterForm(forms.Form):
     unit = UnitChoiceField(queryset=Unit.objects.none(), required=False, label=_("Unit"))
     status = forms.ChoiceField(required=False, label=_("Status"))
     theme = ThemeChoiceField(queryset=Theme.objects.none(), required=False, label=_("Theme"))
-    q = TextField(required=False, label=_("Title contains"), max_length=200)
+    q = TextField(
+        required=False,
+        label=_("Search"),
+        help_text=_("Title and text, with or without accents"),
+        max_length=MAX_SEARCH,
+        error_messages={
+            "max_length": _(
+                "A search can be at most %(limit_value)d characters long "
+                "(this one has %(show_value)d)."
+            )
+        },
+    )
 
     def __init__(
         self, *args: Any, units: QuerySet[Unit], themes: QuerySet[Theme], **kwargs: Any
@@ -425,6 +438,15 @@ class PostFilterForm(forms.Form):
         status_field.choices = [("", _("All statuses")), *Post.Status.choices]
 
 
+def search_posts(posts: QuerySet[Post], query: str) -> QuerySet[Post]:
+    """The posts whose title and text hold every word of the query, in any order, with or
+    without diacritics. `search_text` is stored folded, so a plain `contains` (LIKE) on the
+    folded words is enough, the same on SQLite and PostgreSQL."""
+    for word in fold(query).split():
+        posts = posts.filter(search_text__contains=word)
+    return posts
+
+
 def filter_posts(posts: QuerySet[Post], filters: dict[str, Any]) -> QuerySet[Post]:
     """The posts that match what a PostFilterForm or CalendarFilterForm cleaned."""
     if filters.get("unit"):
@@ -434,7 +456,7 @@ def filter_posts(posts: QuerySet[Post], filters: dict[str, Any]) -> QuerySet[Pos
     if filters.get("theme"):
         posts = posts.filter(theme=filters["theme"])
     if filters.get("q"):
-        posts = posts.filter(title__icontains=filters["q"])
+        posts = search_posts(posts, filters["q"])
     if filters.get("channel"):
         posts = posts.filter(channels=filters["channel"])
     return posts
@@ -458,7 +480,6 @@ class CalendarFilterForm(PostFilterForm):
 
     def __init__(self, *args: Any, channels: QuerySet[Channel], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        del self.fields["q"]
         channel_field: forms.ModelChoiceField[Channel] = self.fields["channel"]  # type: ignore[assignment]
         channel_field.queryset = channels
         channel_field.empty_label = _("All channels")

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import uuid
 from pathlib import PurePosixPath
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from pressroom.channels.models import Channel
+from pressroom.core.text import fold
 from pressroom.orgs.models import Unit
 from pressroom.platforms.registry import Platform
 
@@ -33,6 +34,11 @@ class Theme(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+def search_text_of(title: str, body: str) -> str:
+    """What a post is searched in: its title and text, folded (`core.text.fold`)."""
+    return fold(f"{title} {body}")
 
 
 class Post(models.Model):
@@ -84,6 +90,9 @@ class Post(models.Model):
     # The content_fingerprint of the version that was approved (empty when not approved).
     approved_fingerprint = models.CharField(max_length=64, blank=True)
     rejection_reason = models.TextField(_("reason for sending back"), blank=True)
+    # The title and text folded (lower case, no diacritics): what the posts list and the
+    # calendar search. Kept by `save()`; a bulk write of titles or texts sets it itself.
+    search_text = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -94,6 +103,17 @@ class Post(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, **kwargs: Any) -> None:
+        # Every save that writes the title or the text writes their folded form with them, so
+        # no writer can forget it.
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None:
+            self.search_text = search_text_of(self.title, self.body)
+        elif {"title", "body"} & set(update_fields):
+            self.search_text = search_text_of(self.title, self.body)
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(**kwargs)
 
     @property
     def is_editable(self) -> bool:

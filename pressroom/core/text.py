@@ -1,5 +1,5 @@
-"""Text as platforms see it: NFC normalisation, the ways each platform counts length, and
-what a one-line field refuses."""
+"""Text as platforms see it: NFC normalisation, the ways each platform counts length, what a
+one-line field refuses, and the folded form that text is searched and matched in."""
 
 from __future__ import annotations
 
@@ -29,6 +29,28 @@ URL_RE = regex.compile(
 def nfc(text: str) -> str:
     """Vietnamese often arrives decomposed (NFD); store and count it composed."""
     return unicodedata.normalize("NFC", text or "")
+
+
+def fold(text: str) -> str:
+    """The text as it is searched and compared: NFC, casefolded, without diacritics (đ → d),
+    only letters and digits, in words separated by single spaces (punctuation and emoji are
+    dropped). "Tiếp CÔNG dân!" and "tiep cong dan" fold the same, NFD input too."""
+    folded = nfc(text).casefold().replace("đ", "d")
+    words: list[str] = []
+    current: list[str] = []
+    for char in unicodedata.normalize("NFD", folded):
+        category = unicodedata.category(char)
+        if category.startswith("M"):
+            # A combining mark (a tone or a vowel's hat, horn or breve): dropped.
+            continue
+        if category[0] in "LN":
+            current.append(char)
+        elif current:
+            words.append("".join(current))
+            current = []
+    if current:
+        words.append("".join(current))
+    return " ".join(words)
 
 
 def count_code_points(text: str) -> int:

@@ -23,13 +23,13 @@ from pressroom.audit.kinds import Kind
 from pressroom.channels.models import Channel
 from pressroom.content import actions as content_actions
 from pressroom.core.errors import ActionError
-from pressroom.core.text import nfc
+from pressroom.core.text import fold, nfc
 from pressroom.corrections.evidence import (
     MAX_DOCUMENTS_PER_CLAIM,
     NewDocument,
     inspect_document,
 )
-from pressroom.corrections.matching import match_recent, normalise
+from pressroom.corrections.matching import match_recent
 from pressroom.corrections.models import (
     Claim,
     ClaimMatch,
@@ -70,7 +70,7 @@ def check_phrases(statement: str, variants: str) -> None:
             _("Give at most %(max)d other wordings, one per line.") % {"max": MAX_VARIANTS}
         )
     for phrase in [statement, *lines]:
-        if len(normalise(phrase).split()) < MIN_PHRASE_WORDS:
+        if len(fold(phrase).split()) < MIN_PHRASE_WORDS:
             raise ActionError(
                 _(
                     "“%(phrase)s” is too short to recognise the claim: write at least "

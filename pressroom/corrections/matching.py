@@ -1,7 +1,7 @@
 """Finding citizens' messages that repeat a false claim: Vietnamese-aware fuzzy matching.
 
-Both sides are normalised the same way (NFC, casefold, no diacritics, đ → d, letters and
-digits only) so that "căn cước" written without its marks still matches; then rapidfuzz
+Both sides are folded the same way (`core.text.fold`: NFC, casefold, no diacritics, đ → d,
+letters and digits only) so that "căn cước" written without its marks still matches; then rapidfuzz
 scores each of the claim's phrases against the message. A match only flags the message for a
 person to look at: nothing is answered, hidden or sent from here.
 """
@@ -9,7 +9,6 @@ person to look at: nothing is answered, hidden or sent from here.
 from __future__ import annotations
 
 import logging
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -20,6 +19,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from rapidfuzz import fuzz
 
+from pressroom.core.text import fold
 from pressroom.corrections.models import MATCHED_STATUSES, Claim, ClaimMatch
 from pressroom.inbox.models import Message
 
@@ -28,27 +28,6 @@ logger = logging.getLogger(__name__)
 # A message much shorter than a phrase is compared whole: a few of the claim's words ("căn
 # cước") are not the claim, though every one of them is in it.
 MIN_COVERAGE = 0.7
-
-
-def normalise(text: str) -> str:
-    """The text as it is compared: NFC, casefolded, without diacritics (đ → d), with only
-    letters and digits, separated by single spaces (punctuation and emoji are dropped)."""
-    folded = unicodedata.normalize("NFC", text or "").casefold().replace("đ", "d")
-    words: list[str] = []
-    current: list[str] = []
-    for char in unicodedata.normalize("NFD", folded):
-        category = unicodedata.category(char)
-        if category.startswith("M"):
-            # A combining mark (a tone or a vowel's hat, horn or breve): dropped.
-            continue
-        if category[0] in "LN":
-            current.append(char)
-        elif current:
-            words.append("".join(current))
-            current = []
-    if current:
-        words.append("".join(current))
-    return " ".join(words)
 
 
 def phrase_score(phrase: str, message: str) -> float:
@@ -61,13 +40,13 @@ def phrase_score(phrase: str, message: str) -> float:
 
 
 def normalised_phrases(phrases: Iterable[str]) -> list[str]:
-    return [text for text in (normalise(phrase) for phrase in phrases) if text]
+    return [text for text in (fold(phrase) for phrase in phrases) if text]
 
 
 def similarity(phrases: Sequence[str], text: str) -> float:
     """The best score, 0 to 100, of a message's text against any of a claim's phrases (both as
     written: they are normalised here)."""
-    message = normalise(text)
+    message = fold(text)
     return max(
         (phrase_score(phrase, message) for phrase in normalised_phrases(phrases)), default=0.0
     )
@@ -129,7 +108,7 @@ def match_messages(message_ids: Iterable[int]) -> int:
     found: list[ClaimMatch] = []
     for message in messages:
         unit_path = message.channel.unit.path
-        text = normalise(message.text)
+        text = fold(message.text)
         for candidate in candidates:
             if not unit_path.startswith(candidate.path):
                 continue
@@ -153,7 +132,7 @@ def match_recent(*, claim: Claim, days: int | None = None) -> int:
     limit = threshold()
     found: list[ClaimMatch] = []
     for message in messages.iterator(chunk_size=2000):
-        text = normalise(message.text)
+        text = fold(message.text)
         value = max((phrase_score(phrase, text) for phrase in phrases), default=0.0)
         if value >= limit:
             found.append(ClaimMatch(message=message, claim=claim, score=value))

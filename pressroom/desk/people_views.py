@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from pressroom.core.errors import ActionError, add_to_form, add_to_messages
 from pressroom.core.http import AuthenticatedHttpRequest
-from pressroom.corrections.matching import normalise
+from pressroom.core.text import fold
 from pressroom.desk.people_forms import PersonCreateForm, PersonEditForm, PersonFilterForm, RoleForm
 from pressroom.desk.templatetags.pressroom import person as _name
 from pressroom.orgs import people as actions
@@ -52,11 +52,11 @@ def _matching(people: QuerySet[User], text: str) -> QuerySet[User]:
     """The people whose name, username or e-mail address holds the text, with or without
     diacritics ("nguyen" finds "Nguyễn"). Compared in Python: a person administers at most a
     few thousand people, and no database here folds Vietnamese the same way."""
-    wanted = normalise(text)
+    wanted = fold(text)
     if not wanted:
         return people
     rows = people.values_list("pk", "last_name", "first_name", "username", "email")
-    ids = [pk for pk, *fields in rows if wanted in normalise(" ".join(fields))]
+    ids = [pk for pk, *fields in rows if wanted in fold(" ".join(fields))]
     return people.filter(pk__in=ids)
 
 

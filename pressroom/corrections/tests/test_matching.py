@@ -3,34 +3,12 @@ small variations, and unrelated text that must not match."""
 
 from __future__ import annotations
 
-import unicodedata
-
 from django.test import SimpleTestCase, override_settings
-from hypothesis import given
-from hypothesis import strategies as st
 
-from pressroom.corrections.matching import normalise, similarity
+from pressroom.corrections.matching import similarity
 
 CLAIM = ["Căn cước công dân hết hạn phải nộp phạt 500 nghìn đồng"]
 THRESHOLD = 80
-
-
-class NormaliseTests(SimpleTestCase):
-    def test_diacritics_and_d_are_folded(self) -> None:
-        self.assertEqual(normalise("Căn cước ĐÃ hết hạn"), "can cuoc da het han")
-
-    def test_decomposed_input_is_the_same(self) -> None:
-        text = "Nhà máy nước bị nhiễm độc"
-        self.assertEqual(normalise(unicodedata.normalize("NFD", text)), normalise(text))
-
-    def test_punctuation_emoji_and_spaces_are_dropped(self) -> None:
-        self.assertEqual(normalise("  Thật không???  😱😱\n…ghê quá!! 👍 "), "that khong ghe qua")
-
-    @given(st.text())
-    def test_any_text_gives_single_spaced_words(self, text: str) -> None:
-        result = normalise(text)
-        self.assertEqual(result, " ".join(result.split()))
-        self.assertNotIn("đ", result)
 
 
 class SimilarityTests(SimpleTestCase):
