@@ -229,6 +229,9 @@ ANALYTICS_CADENCE_TARGET = envint("ANALYTICS_CADENCE_TARGET", 5)
 # Posts a week each channel should have planned, unless its administrator set its own: at
 # least the first, at most the second (more floods the followers).
 CADENCE_PER_WEEK = (envint("CADENCE_MIN_PER_WEEK", 5), envint("CADENCE_MAX_PER_WEEK", 7))
+# A channel's good hours (Vietnam time) for "add to queue", unless it has its own: morning
+# before work, the lunch break, the evening.
+QUEUE_SLOTS = ("07:30", "11:30", "20:00")
 # How often the collector keeps each channel's posts of the last whole weeks (`cadence`).
 ANALYTICS_CADENCE_REFRESH_S = envint("ANALYTICS_CADENCE_REFRESH_S", 600)
 # A webhook body larger than this is refused (413) unread.

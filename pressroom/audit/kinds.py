@@ -52,6 +52,7 @@ class Kind(models.TextChoices):
     POST_APPROVE = "post.approve", _("Post approved")
     POST_REJECT = "post.reject", _("Post sent back")
     POST_WITHDRAW = "post.withdraw", _("Post withdrawn from review")
+    POST_QUEUE = "post.queue", _("Post put in the queue's next free hours")
     POST_SCHEDULE = "post.schedule", _("Post scheduled")
     THEME_CREATE = "theme.create", _("Theme added")
     THEME_EDIT = "theme.edit", _("Theme changed")

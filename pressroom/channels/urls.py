@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.channel_list, name="channel_list"),
     path("<int:channel_id>/", views.channel_detail, name="channel_detail"),
     path("<int:channel_id>/cadence/", views.channel_cadence, name="channel_cadence"),
+    path("<int:channel_id>/slots/", views.channel_slots, name="channel_slots"),
     path(
         "<int:channel_id>/disconnect/",
         connect_views.channel_disconnect,

@@ -20,6 +20,7 @@ from pressroom.orgs.models import Capability, Unit
 from pressroom.platforms.registry import descriptor_for
 from pressroom.publishing.channel_state import set_unknown_outcome
 from pressroom.publishing.models import Delivery
+from pressroom.publishing.queue import set_slots, slots_of
 from pressroom.publishing.rows import delivery_rows
 
 RECENT_DELIVERIES = 20
@@ -90,6 +91,7 @@ def _render_channel(
             "may_manage": may_manage,
             "outcome_form": outcome_form if may_manage else None,
             "cadence_target": target_of(channel),
+            "slots": [slot.strftime("%H:%M") for slot in slots_of(channel)],
         },
     )
 
@@ -117,6 +119,20 @@ def channel_cadence(request: AuthenticatedHttpRequest, channel_id: int) -> HttpR
         add_to_messages(request, error)
     else:
         messages.success(request, _("The channel's target is saved."))
+    return redirect("channel_detail", channel_id=channel.pk)
+
+
+@login_required
+@require_POST
+def channel_slots(request: AuthenticatedHttpRequest, channel_id: int) -> HttpResponse:
+    channel, _capabilities = get_channel_for(request, channel_id)
+    try:
+        set_slots(channel=channel, text=request.POST.get("slots", ""), by=request.user)
+    except ActionError as error:
+        messages.error(request, _("The hours were not saved:"))
+        add_to_messages(request, error)
+    else:
+        messages.success(request, _("The channel's good hours are saved."))
     return redirect("channel_detail", channel_id=channel.pk)
 
 

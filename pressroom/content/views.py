@@ -37,7 +37,7 @@ from pressroom.core.errors import ActionError, add_to_form, add_to_messages
 from pressroom.core.http import AuthenticatedHttpRequest
 from pressroom.orgs.access import units_for
 from pressroom.orgs.models import Capability, Unit
-from pressroom.publishing import looking, scheduling
+from pressroom.publishing import looking, queue, scheduling
 from pressroom.publishing.rows import any_running, delivery_rows
 
 POSTS_PER_PAGE = 25
@@ -402,6 +402,10 @@ def post_reject(request: AuthenticatedHttpRequest, post_id: int) -> HttpResponse
     return _render_post(request, post, capabilities, reject_form=form)
 
 
+def _vietnam_time(moment: datetime) -> str:
+    return formats.date_format(timezone.localtime(moment, VIETNAM), "SHORT_DATETIME_FORMAT")
+
+
 @login_required
 @require_POST
 def post_schedule(request: AuthenticatedHttpRequest, post_id: int) -> HttpResponse:
@@ -412,6 +416,28 @@ def post_schedule(request: AuthenticatedHttpRequest, post_id: int) -> HttpRespon
             post,
             _("Only an approver of %(unit)s can publish this post.") % {"unit": post.unit},
         )
+    if request.POST.get("when") == "queue":
+        try:
+            slots = queue.queue_post(post=post, by=request.user)
+        except ActionError as error:
+            messages.error(request, _("The post was not put in the queue:"))
+            add_to_messages(request, error)
+        else:
+            names = dict(post.channels.values_list("pk", "name"))
+            messages.success(
+                request,
+                _("In the queue: %(slots)s (Vietnam time).")
+                % {
+                    "slots": "; ".join(
+                        f"{names.get(pk, pk)} "
+                        + formats.date_format(
+                            timezone.localtime(due, VIETNAM), "SHORT_DATETIME_FORMAT"
+                        )
+                        for pk, due in sorted(slots.items(), key=lambda item: item[1])
+                    )
+                },
+            )
+        return redirect("post_detail", post_id=post.pk)
     if request.POST.get("when") == "now":
         if request.POST.get("confirmed") != "yes" and post.status == Post.Status.APPROVED:
             # Publishing reaches the public at once and cannot be taken back: one more look.

@@ -132,7 +132,7 @@ class PostReachedUnitTests(ViewTestCase):
             )
         notify_post_finished(post=post)
         notice = Notification.objects.get(user=self.member, kind="post_reached")
-        self.assertIn("went out on your channel", notice.text)
+        self.assertIn("đã được đăng trên kênh", notice.text)  # notices are written in Vietnamese
         self.assertIn(commune_page.name, notice.text)
         self.assertIn(self.district.name, notice.text)
         self.assertTrue(notice.link.startswith(reverse("channel_detail", args=[commune_page.pk])))
