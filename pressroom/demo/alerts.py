@@ -8,8 +8,16 @@ from pressroom.emergency.actions import save_template
 from pressroom.emergency.models import EmergencyTemplate, Hazard
 from pressroom.orgs.models import Unit
 
+# What the composer shows for the fields most templates share; a template may say otherwise.
+LABELS = {
+    "khu_vuc": "Khu vực",
+    "thoi_gian": "Thời gian",
+    "muc_do": "Mức độ",
+    "huong_dan": "Hướng dẫn người dân",
+}
+
 # Short enough for a Mastodon post of 500 characters once the fields are filled.
-DEMO_TEMPLATES = [
+DEMO_TEMPLATES: list[tuple[str, str, str, dict[str, str]]] = [
     (
         Hazard.LANDSLIDE,
         "Cảnh báo lũ quét, sạt lở đất tại {khu_vuc}",
@@ -19,6 +27,7 @@ DEMO_TEMPLATES = [
             "{huong_dan}\n"
             "Khi cần hỗ trợ, gọi ngay chính quyền địa phương hoặc số 112."
         ),
+        {**LABELS, "muc_do": "Mức độ rủi ro"},
     ),
     (
         Hazard.STORM,
@@ -29,6 +38,7 @@ DEMO_TEMPLATES = [
             "{huong_dan}\n"
             "Người dân theo dõi thông tin chính thức trên các kênh của chính quyền."
         ),
+        {**LABELS, "muc_do": "Cấp độ rủi ro thiên tai"},
     ),
     (
         Hazard.OUTBREAK,
@@ -38,6 +48,7 @@ DEMO_TEMPLATES = [
             "{huong_dan}\n"
             "Khi có triệu chứng, liên hệ trạm y tế gần nhất; không tự ý dùng thuốc."
         ),
+        LABELS,
     ),
     (
         Hazard.COLD,
@@ -47,12 +58,13 @@ DEMO_TEMPLATES = [
             "{huong_dan}\n"
             "Giữ ấm cho người già và trẻ nhỏ, che chắn chuồng trại cho gia súc."
         ),
+        {**LABELS, "muc_do": "Nhiệt độ thấp nhất"},
     ),
 ]
 
 
 def demo_templates(*, by: User, unit: Unit) -> list[EmergencyTemplate]:
     return [
-        save_template(by=by, unit=unit, hazard=hazard, title=title, text=text)
-        for hazard, title, text in DEMO_TEMPLATES
+        save_template(by=by, unit=unit, hazard=hazard, title=title, text=text, labels=labels)
+        for hazard, title, text, labels in DEMO_TEMPLATES
     ]

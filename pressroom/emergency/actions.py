@@ -27,7 +27,7 @@ from pressroom.content.validation import MAX_TEXT
 from pressroom.core.errors import ActionError
 from pressroom.core.text import has_control_characters, nfc
 from pressroom.emergency.models import EmergencyAlert, EmergencyTemplate, Hazard
-from pressroom.emergency.templating import TemplateProblem, fields_of, fill
+from pressroom.emergency.templating import MAX_LABEL, TemplateProblem, fields_of, fill
 from pressroom.emergency.two_factor import reauthenticate
 from pressroom.orgs.access import capabilities_in
 from pressroom.orgs.models import Capability, Unit
@@ -52,7 +52,8 @@ def channels_of(units: Iterable[Unit]) -> list[Channel]:
 def render_template(template: EmergencyTemplate, values: dict[str, str]) -> tuple[str, str]:
     """The template's title and text with its fields filled; a missing field is refused."""
     try:
-        return fill(template.title, values), fill(template.text, values)
+        labels = template.field_labels
+        return fill(template.title, values, labels), fill(template.text, values, labels)
     except TemplateProblem as problem:
         raise ActionError(*problem.messages) from problem
 
@@ -236,6 +237,7 @@ def save_template(
     title: str,
     text: str,
     is_active: bool = True,
+    labels: dict[str, str] | None = None,
     template: EmergencyTemplate | None = None,
 ) -> EmergencyTemplate:
     """Create or change a unit's pre-approved template (unit administrators)."""
@@ -264,18 +266,37 @@ def save_template(
         fields = fields_of(title, text)
     except TemplateProblem as problem:
         raise ActionError(*problem.messages) from problem
+    labels = {name: nfc(label).strip() for name, label in (labels or {}).items()}
+    for name, label in labels.items():
+        if name not in fields:
+            raise ActionError(
+                _("“%(field)s” is not a field of this template's title or text.") % {"field": name}
+            )
+        if not label or has_control_characters(label) or len(label) > MAX_LABEL:
+            raise ActionError(
+                _("The label of “%(field)s” may have at most %(max)d characters.")
+                % {"field": name, "max": MAX_LABEL}
+            )
     creating = template is None
     template = template or EmergencyTemplate(unit=unit)
     template.hazard = hazard
     template.title = title
     template.text = text
     template.is_active = is_active
+    # In the order the fields appear, as the composer shows them.
+    template.field_labels = {name: labels[name] for name in fields if name in labels}
     template.save()
     record_event(
         actor=by,
         action="emergency_template.create" if creating else "emergency_template.edit",
         obj=template,
         unit_id=unit.pk,
-        data={"title": title, "hazard": hazard, "fields": fields, "active": is_active},
+        data={
+            "title": title,
+            "hazard": hazard,
+            "fields": fields,
+            "labels": template.field_labels,
+            "active": is_active,
+        },
     )
     return template

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from pressroom.channels.models import Channel
 from pressroom.content.forms import LineField, TextField, UnitChoiceField
 from pressroom.content.validation import MAX_TEXT
+from pressroom.core.text import nfc
 from pressroom.emergency.access import templates_for
 from pressroom.emergency.models import EmergencyTemplate, Hazard
 from pressroom.emergency.templating import (
@@ -23,6 +24,8 @@ from pressroom.emergency.templating import (
     TemplateProblem,
     fields_of,
     label_for,
+    parse_labels,
+    parts_of,
 )
 from pressroom.orgs.models import Unit
 
@@ -34,6 +37,19 @@ class TemplateChoiceField(forms.ModelChoiceField[EmergencyTemplate]):
 
     def label_from_instance(self, obj: EmergencyTemplate) -> str:
         return f"{obj.title} · {obj.get_hazard_display()} · {obj.unit.name}"
+
+
+@dataclass
+class PreviewPart:
+    """A piece of the preview: text as written, or a field with what was typed for it."""
+
+    text: str
+    field: str | None = None
+    label: str = ""
+
+    @property
+    def is_empty(self) -> bool:
+        return self.field is not None and not self.text
 
 
 @dataclass
@@ -108,17 +124,14 @@ class AlertForm(forms.Form):
         )
         units_field: forms.MultipleChoiceField = self.fields["units"]  # type: ignore[assignment]
         units_field.choices = [(str(unit.pk), unit.name) for unit in self.unit_list]
-        self.chosen_template = self._chosen_template()
-        self.template_fields = (
-            fields_of(self.chosen_template.title, self.chosen_template.text)
-            if self.chosen_template is not None
-            else []
-        )
+        self.chosen_template = chosen = self._chosen_template()
+        self.template_fields = fields_of(chosen.title, chosen.text) if chosen is not None else []
+        labels = chosen.field_labels if chosen is not None else {}
         for name in self.template_fields:
             # A long field is a paragraph of the text; the others may end up in the title.
             field_class = TextField if name in LONG_FIELDS else LineField
             self.fields[FIELD_PREFIX + name] = field_class(
-                label=label_for(name),
+                label=label_for(name, labels),
                 required=False,
                 max_length=1000,
                 widget=forms.Textarea(attrs={"rows": 3}) if name in LONG_FIELDS else None,
@@ -169,7 +182,7 @@ class AlertForm(forms.Form):
                 if not cleaned.get(FIELD_PREFIX + name):
                     self.add_error(
                         FIELD_PREFIX + name,
-                        _("Fill in the field “%(label)s”.") % {"label": label_for(name)},
+                        _("Fill in the field “%(label)s”.") % {"label": template.label_of(name)},
                     )
         return cleaned
 
@@ -177,6 +190,50 @@ class AlertForm(forms.Form):
 
     def field_group(self) -> list[forms.BoundField]:
         return [self[FIELD_PREFIX + name] for name in self.template_fields]
+
+    def _typed(self, name: str) -> str:
+        return nfc(str(self[name].value() or "")).strip()
+
+    def _preview_parts(self, text: str) -> list[PreviewPart]:
+        template = self.chosen_template
+        assert template is not None
+        parts: list[PreviewPart] = []
+        for literal, name in parts_of(text):
+            if literal:
+                parts.append(PreviewPart(text=literal))
+            if name is not None:
+                parts.append(
+                    PreviewPart(
+                        text=self._typed(FIELD_PREFIX + name),
+                        field=name,
+                        label=template.label_of(name),
+                    )
+                )
+        return parts
+
+    def preview(self) -> dict[str, list[PreviewPart]]:
+        """The alert as it will be published from what is typed so far: the template's title
+        and text with the fields filled in, or the title and text written without one."""
+        if self.chosen_template is not None:
+            return {
+                "title": self._preview_parts(self.chosen_template.title),
+                "text": self._preview_parts(self.chosen_template.text),
+            }
+        return {
+            name: [PreviewPart(text=self._typed(name), field=name, label=str(self[name].label))]
+            for name in ("title", "text")
+        }
+
+    def preview_source(self) -> dict[str, Any] | None:
+        """The chosen template's pieces and labels, for the script that updates the preview."""
+        template = self.chosen_template
+        if template is None:
+            return None
+        return {
+            "title": parts_of(template.title),
+            "text": parts_of(template.text),
+            "labels": {name: template.label_of(name) for name in self.template_fields},
+        }
 
     def unit_options(self) -> list[UnitOption]:
         chosen = {str(value) for value in (self["units"].value() or [])}
@@ -261,6 +318,16 @@ class TemplateForm(forms.Form):
             "and {huong_dan}. Use {{ and }} for a brace of its own."
         ),
     )
+    labels = TextField(
+        label=_("Labels of the fields"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "One line a field, such as “khu_vuc: Khu vực”. The composer shows these labels "
+            "instead of the field names."
+        ),
+    )
     is_active = forms.BooleanField(
         label=_("Active: offered when an alert is composed"), required=False, initial=True
     )
@@ -273,13 +340,22 @@ class TemplateForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        readable = True
         for name in ("title", "text"):
             if cleaned.get(name):
                 try:
                     fields_of(cleaned[name])
                 except TemplateProblem as problem:
+                    readable = False
                     for message in problem.messages:
                         self.add_error(name, message)
+        if readable and cleaned.get("title") and cleaned.get("text") and "labels" in cleaned:
+            fields = fields_of(cleaned["title"], cleaned["text"])
+            try:
+                cleaned["labels"] = parse_labels(cleaned["labels"], fields)
+            except TemplateProblem as problem:
+                for message in problem.messages:
+                    self.add_error("labels", message)
         return cleaned
 
 

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from pressroom.content.models import Post
+from pressroom.emergency.templating import label_for
 from pressroom.orgs.models import Unit
 
 
@@ -34,6 +35,9 @@ class EmergencyTemplate(models.Model):
     hazard = models.CharField(_("hazard"), max_length=20, choices=Hazard.choices)
     title = models.CharField(_("title"), max_length=200)
     text = models.TextField(_("text"))
+    # What the composer shows for each field, by field name ({"khu_vuc": "Khu vực"}); a field
+    # without one gets a usual label (`templating.label_for`).
+    field_labels = models.JSONField(_("labels of the fields"), default=dict, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -45,6 +49,9 @@ class EmergencyTemplate(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def label_of(self, name: str) -> str:
+        return label_for(name, self.field_labels)
 
 
 class EmergencyAlert(models.Model):

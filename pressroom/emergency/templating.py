@@ -18,13 +18,15 @@ from pressroom.core.text import nfc
 
 FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
-# Labels of the usual fields; any other field is shown by its name.
+# Labels of the usual fields, for a template whose author gave none; any other field is
+# shown by its name, spaced and capitalised.
 FIELD_LABELS: dict[str, Promise] = {
-    "khu_vuc": gettext_lazy("Area (khu_vuc)"),
-    "thoi_gian": gettext_lazy("Time (thoi_gian)"),
-    "muc_do": gettext_lazy("Level (muc_do)"),
-    "huong_dan": gettext_lazy("What people should do (huong_dan)"),
+    "khu_vuc": gettext_lazy("Area"),
+    "thoi_gian": gettext_lazy("Time"),
+    "muc_do": gettext_lazy("Level"),
+    "huong_dan": gettext_lazy("What people should do"),
 }
+MAX_LABEL = 80
 # Fields that usually take several sentences get a larger box.
 LONG_FIELDS = frozenset({"huong_dan"})
 
@@ -74,11 +76,56 @@ def fields_of(*texts: str) -> list[str]:
     return names
 
 
-def label_for(name: str) -> str:
-    return str(FIELD_LABELS.get(name, name.replace("_", " ")))
+def parts_of(text: str) -> list[tuple[str, str | None]]:
+    """The text as (literal, field name or None) pairs, for a preview that fills them in."""
+    return _parts(text)
 
 
-def fill(text: str, values: dict[str, str]) -> str:
+def label_for(name: str, labels: dict[str, str] | None = None) -> str:
+    """What a person sees for a field: the template author's label, else a usual one."""
+    given = (labels or {}).get(name, "").strip()
+    if given:
+        return given
+    if name in FIELD_LABELS:
+        return str(FIELD_LABELS[name])
+    return name.replace("_", " ").strip().capitalize()
+
+
+def parse_labels(lines: str, fields: list[str]) -> dict[str, str]:
+    """Labels written one a line as `khu_vuc: Khu vực`, for fields of the template only."""
+    labels: dict[str, str] = {}
+    problems: list[str] = []
+    for line in nfc(lines).splitlines():
+        if not line.strip():
+            continue
+        name, colon, label = line.partition(":")
+        name, label = name.strip().strip("{}").strip(), label.strip()
+        if not colon or not label:
+            problems.append(
+                _("“%(line)s”: write a field and its label as “khu_vuc: Khu vực”.")
+                % {"line": line.strip()}
+            )
+        elif name not in fields:
+            problems.append(
+                _("“%(field)s” is not a field of this template's title or text.") % {"field": name}
+            )
+        elif len(label) > MAX_LABEL:
+            problems.append(
+                _("The label of “%(field)s” may have at most %(max)d characters.")
+                % {"field": name, "max": MAX_LABEL}
+            )
+        else:
+            labels[name] = label
+    if problems:
+        raise TemplateProblem(*problems)
+    return labels
+
+
+def labels_as_lines(labels: dict[str, str]) -> str:
+    return "\n".join(f"{name}: {label}" for name, label in labels.items())
+
+
+def fill(text: str, values: dict[str, str], labels: dict[str, str] | None = None) -> str:
     """The text with every field replaced; a field without a value is refused by name."""
     parts = _parts(text)
     missing = [
@@ -87,7 +134,7 @@ def fill(text: str, values: dict[str, str]) -> str:
     if missing:
         raise TemplateProblem(
             *[
-                _("Fill in the field “%(label)s”.") % {"label": label_for(name)}
+                _("Fill in the field “%(label)s”.") % {"label": label_for(name, labels)}
                 for name in dict.fromkeys(missing)
             ]
         )

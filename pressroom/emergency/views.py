@@ -23,6 +23,7 @@ from pressroom.emergency.access import visible_templates as visible_template_lis
 from pressroom.emergency.board import board_of
 from pressroom.emergency.forms import AlertForm, CancelForm, CodeForm, ConfirmForm, TemplateForm
 from pressroom.emergency.models import EmergencyAlert
+from pressroom.emergency.templating import labels_as_lines
 from pressroom.orgs.access import units_for
 from pressroom.orgs.models import Capability, Unit
 
@@ -248,6 +249,7 @@ def template_create(request: AuthenticatedHttpRequest) -> HttpResponse:
                     hazard=data["hazard"],
                     title=data["title"],
                     text=data["text"],
+                    labels=data["labels"],
                     is_active=data["is_active"],
                 )
             except ActionError as error:
@@ -277,6 +279,7 @@ def template_edit(request: AuthenticatedHttpRequest, template_id: int) -> HttpRe
         "hazard": template.hazard,
         "title": template.title,
         "text": template.text,
+        "labels": labels_as_lines(template.field_labels),
         "is_active": template.is_active,
     }
     form = TemplateForm(
@@ -294,6 +297,7 @@ def template_edit(request: AuthenticatedHttpRequest, template_id: int) -> HttpRe
                     hazard=data["hazard"],
                     title=data["title"],
                     text=data["text"],
+                    labels=data["labels"],
                     is_active=data["is_active"],
                 )
             except ActionError as error:

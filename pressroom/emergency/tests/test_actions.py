@@ -117,7 +117,11 @@ class TemplateComposeTests(AlertSetup, BaseTestCase):
     def test_a_missing_field_is_named(self) -> None:
         template = self.make_template()
         values = {**VALUES, "muc_do": " "}
-        with self.assertRaisesMessage(ActionError, "Fill in the field “Level (muc_do)”."):
+        with self.assertRaisesMessage(ActionError, "Fill in the field “Level”."):
+            self.compose(template=template, values=values)
+        template.field_labels = {"muc_do": "Mức độ rủi ro"}
+        template.save()
+        with self.assertRaisesMessage(ActionError, "Fill in the field “Mức độ rủi ro”."):
             self.compose(template=template, values=values)
         self.assertFalse(EmergencyAlert.objects.exists())
 
@@ -382,3 +386,17 @@ class TemplateTests(AlertSetup, BaseTestCase):
                 self.save(text=text)
         with self.assertRaisesMessage(ActionError, "A brace is not closed"):
             self.save(text="Bão {khu_vuc")
+
+    def test_labels_are_kept_in_the_order_of_the_fields_and_audited(self) -> None:
+        template = self.save(labels={"thoi_gian": " Thời gian ", "khu_vuc": "Khu vực"})
+        self.assertEqual(template.field_labels, {"khu_vuc": "Khu vực", "thoi_gian": "Thời gian"})
+        self.assertEqual(list(template.field_labels), ["khu_vuc", "thoi_gian"])
+        event = AuditEvent.objects.get(action="emergency_template.create")
+        self.assertEqual(event.data["labels"], template.field_labels)
+
+    def test_a_label_for_no_field_or_too_long_is_refused(self) -> None:
+        with self.assertRaisesMessage(ActionError, "“muc_do” is not a field of this template"):
+            self.save(labels={"muc_do": "Mức độ"})
+        with self.assertRaisesMessage(ActionError, "The label of “khu_vuc” may have at most"):
+            self.save(labels={"khu_vuc": "x" * 81})
+        self.assertFalse(EmergencyTemplate.objects.exists())

@@ -30,5 +30,5 @@ class TemplatingTests(SimpleTestCase):
             fill("{khu_vuc} {muc_do} {khu_vuc} {ten_khac}", {"muc_do": "cấp 2"})
         self.assertEqual(
             caught.exception.messages,
-            ["Fill in the field “Area (khu_vuc)”.", "Fill in the field “ten khac”."],
+            ["Fill in the field “Area”.", "Fill in the field “Ten khac”."],
         )

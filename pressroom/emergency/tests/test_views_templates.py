@@ -72,6 +72,30 @@ class TemplateViewTests(AlertSetup, ViewTestCase):
         template.refresh_from_db()
         self.assertEqual((template.unit, template.is_active), (self.district, False))
 
+    def test_administrator_gives_the_fields_labels(self) -> None:
+        self.login(self.owner)
+        labels = "khu_vuc: Khu vực\n\n{thoi_gian}: Thời gian"
+        response = self.client.post(reverse("emergency_template_create"), self.data(labels=labels))
+        self.assertRedirects(response, reverse("emergency_template_list"))
+        template = EmergencyTemplate.objects.get()
+        self.assertEqual(template.field_labels, {"khu_vuc": "Khu vực", "thoi_gian": "Thời gian"})
+        url = reverse("emergency_template_edit", args=[template.pk])
+        self.assertContains(self.client.get(url), "khu_vuc: Khu vực\nthoi_gian: Thời gian")
+        response = self.client.post(url, self.data(labels="huong_dan: Hướng dẫn người dân"))
+        self.assertRedirects(response, reverse("emergency_template_list"))
+        template.refresh_from_db()
+        self.assertEqual(template.field_labels, {"huong_dan": "Hướng dẫn người dân"})
+
+    def test_a_label_for_no_field_or_without_a_colon_is_marked(self) -> None:
+        self.login(self.owner)
+        response = self.client.post(
+            reverse("emergency_template_create"),
+            self.data(labels="muc_do: Mức độ\nkhu_vuc Khu vực"),
+        )
+        self.assertContains(response, "“muc_do” is not a field of this template")
+        self.assertContains(response, "“khu_vuc Khu vực”: write a field and its label as")
+        self.assertFalse(EmergencyTemplate.objects.exists())
+
     def test_editor_cannot_edit(self) -> None:
         template = self.make_template()
         self.login(self.member)
