@@ -108,7 +108,7 @@ def test_compose_approve_publish_everywhere(
     sign_in(page, base, "pheduyet")
     page.goto(f"{base}/posts/{post.pk}/")
     page.locator("form[action$='/approve/'] button").click()
-    page.locator("form[action$='/schedule/'].inline-form button").click()
+    page.get_by_role("button", name="Đăng ngay").click()
     # One more look before it reaches the public: nothing is sent until it is confirmed.
     expect(page.get_by_role("heading", name="Đăng ngay?")).to_be_visible()
     assert not Delivery.objects.filter(post=post).exists()
