@@ -61,6 +61,15 @@ class ChannelDetailTests(ViewTestCase):
         self.assertNotContains(response, "SECRET-BOT-TOKEN")
         self.assertNotContains(response, self.telegram.credentials_encrypted)
 
+    def test_technical_details_only_for_administrators(self) -> None:
+        self.login(self.approver)
+        response = self.client.get(self.url)
+        self.assertContains(response, self.telegram.name)
+        self.assertNotContains(response, "Account id on the platform")
+        self.assertNotContains(response, "API address")
+        self.login(self.owner)
+        self.assertContains(self.client.get(self.url), "Account id on the platform")
+
     def test_a_real_channel_has_no_viewer_link(self) -> None:
         Channel.objects.filter(pk=self.telegram.pk).update(is_sandbox=False)
         self.login(self.owner)

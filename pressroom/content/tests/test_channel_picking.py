@@ -132,3 +132,33 @@ class QuickChoiceTests(ViewTestCase):
         sets.delete_channel_set(channel_set=saved, by=self.owner)
         self.assertFalse(ChannelSet.objects.exists())
         self.assertTrue(AuditEvent.objects.filter(action="channel_set.delete").exists())
+
+
+class SetPageTests(ViewTestCase):
+    def test_the_sets_offered_and_deleting_ones_own(self) -> None:
+        page_d = self.make_channel(self.district, "facebook")
+        page_c = self.make_channel(self.commune, "facebook")
+        district_set = sets.save_channel_set(
+            unit=self.district, name="Huyện và xã", channels=[page_d, page_c], by=self.owner
+        )
+        self.login(self.member)
+        page = self.client.get(reverse("channel_set_list"))
+        self.assertContains(page, "Huyện và xã")
+        # A commune editor sees the district's set but may not delete it.
+        self.assertNotContains(page, reverse("channel_set_delete", args=[district_set.pk]))
+        response = self.client.post(
+            reverse("channel_set_delete", args=[district_set.pk]), follow=True
+        )
+        self.assertContains(response, "The set was not deleted")
+        self.assertTrue(ChannelSet.objects.exists())
+        self.login(self.outsider)
+        self.assertEqual(
+            self.client.post(reverse("channel_set_delete", args=[district_set.pk])).status_code, 404
+        )
+        self.login(self.owner)
+        response = self.client.post(
+            reverse("channel_set_delete", args=[district_set.pk]), follow=True
+        )
+        self.assertContains(response, "is deleted")
+        self.assertContains(response, "No channel set yet")
+        self.assertFalse(ChannelSet.objects.exists())
