@@ -7,7 +7,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, reverse_lazy
 
 from pressroom.content import calendar_views
-from pressroom.content.urls import theme_urlpatterns
+from pressroom.content.urls import library_urlpatterns, pack_urlpatterns, theme_urlpatterns
 from pressroom.core import language
 from pressroom.desk import views as desk_views
 from pressroom.inbox.moderation_views import moderation_policy
@@ -44,6 +44,8 @@ urlpatterns = [
     path("calendar/", calendar_views.post_calendar, name="calendar"),
     path("channels/", include("pressroom.channels.urls")),
     path("themes/", include(theme_urlpatterns)),
+    path("library/", include(library_urlpatterns)),
+    path("packs/", include(pack_urlpatterns)),
     path("notifications/", include("pressroom.desk.urls")),
     path("emergency/", include("pressroom.emergency.urls")),
     path("inbox/", include("pressroom.inbox.urls")),

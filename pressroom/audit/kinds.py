@@ -56,6 +56,11 @@ class Kind(models.TextChoices):
     POST_SCHEDULE = "post.schedule", _("Post scheduled")
     THEME_CREATE = "theme.create", _("Theme added")
     THEME_EDIT = "theme.edit", _("Theme changed")
+    MEDIA_UPLOAD = "media.upload", _("File added to the media library")
+    MEDIA_EDIT = "media.edit", _("Media library description changed")
+    MEDIA_DELETE = "media.delete", _("File removed from the media library")
+    PACK_SEND = "pack.send", _("Content pack sent to units")
+    PACK_REMIND = "pack.remind", _("Units reminded of a content pack")
     # Deliveries
     DELIVERY_PUBLISHED = "delivery.published", _("Published on a channel")
     DELIVERY_FAILED = "delivery.failed", _("Could not be published on a channel")

@@ -6,23 +6,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pressroom.audit.actions import record_event
 from pressroom.channels.models import Channel
+from pressroom.content import library
 from pressroom.content.fingerprint import content_fingerprint
-from pressroom.content.models import Media, Post, Theme, Variant
+from pressroom.content.models import Asset, ContentPack, Post, Theme, Variant
 from pressroom.content.validation import (
-    EXTENSIONS,
-    MAX_IMAGES_PER_POST,
     MAX_TEXT,
     MediaDraft,
     VariantDraft,
     check_for_channel,
-    inspect_image,
 )
 from pressroom.core.errors import ActionError
 from pressroom.core.text import has_control_characters, nfc
@@ -59,31 +56,28 @@ def _save_variants(post: Post, variants: dict[str, tuple[str, str]]) -> None:
         )
 
 
-def _add_images(post: Post, images: list[NewImage]) -> None:
-    position = post.media.count()
-    if position + len(images) > MAX_IMAGES_PER_POST:
-        raise ActionError(
-            _("A post may have at most %(max)d images.") % {"max": MAX_IMAGES_PER_POST}
+def _add_images(
+    post: Post, images: list[NewImage], picks: list[tuple[Asset, str]], by: User
+) -> None:
+    """New files go into the unit's media library first, then every pick onto the post."""
+    for asset, _description in picks:
+        if asset.unit_id not in post.unit.ancestor_ids():
+            raise ActionError(
+                _("%(name)s is in the media library of another unit.") % {"name": asset.name}
+            )
+    stored = [
+        (
+            library.store(
+                unit=post.unit,
+                upload=library.Upload.of_bytes(image.filename, image.content),
+                description=image.description,
+                by=by,
+            )[0],
+            image.description,
         )
-    for image in images:
-        try:
-            info = inspect_image(image.content, image.filename)
-        except ValueError as error:
-            raise ActionError(str(error)) from error
-        position += 1
-        media = Media(
-            post=post,
-            content_type=info.content_type,
-            size=info.size,
-            width=info.width,
-            height=info.height,
-            description=nfc(image.description).strip(),
-            position=position,
-        )
-        # Stored under a generated name with the extension of the format found.
-        extension = EXTENSIONS[info.content_type]
-        media.file.save(f"image{extension}", ContentFile(image.content), save=False)
-        media.save()
+        for image in images
+    ]
+    library.attach(post, [*picks, *stored])
 
 
 def _check_text(
@@ -135,11 +129,16 @@ def save_post(
     channels: list[Channel],
     variants: dict[str, tuple[str, str]] | None = None,
     images: list[NewImage] | None = None,
+    assets: list[tuple[Asset, str]] | None = None,
     image_descriptions: dict[int, str] | None = None,
     remove_images: list[int] | None = None,
     post: Post | None = None,
+    pack: ContentPack | None = None,
 ) -> Post:
     """Create a draft, or change one. Only drafts can be changed.
+
+    `images` are new files (kept in the unit's media library), `assets` library items to add,
+    each with its description; `pack` the content pack a new post is written from.
 
     The person needs to write posts in the post's unit (the one it is in and the one it moves
     to) and in the units of its channels; the theme must be one offered to the unit.
@@ -160,6 +159,7 @@ def save_post(
     if theme is not None:
         _check_theme(theme, unit, current=None if creating else post.theme_id)
     descriptions = [image.description for image in images or []]
+    descriptions += [description for _asset, description in assets or []]
     _check_text(title, body, variants or {}, [*descriptions, *(image_descriptions or {}).values()])
     before = {"title": post.title, "body": post.body} if not creating else {}
     post.unit = unit
@@ -167,6 +167,13 @@ def save_post(
     post.body = nfc(body).strip()
     post.link = link.strip()
     post.theme = theme
+    if creating and pack is not None:
+        if not pack.units.filter(pk=unit.pk).exists():
+            raise ActionError(
+                _("The content pack “%(pack)s” was not sent to %(unit)s.")
+                % {"pack": pack, "unit": unit}
+            )
+        post.pack = pack
     post.save()
     # Whoever changes what goes out may not approve it (four eyes).
     post.editors.add(by)
@@ -176,7 +183,7 @@ def save_post(
         post.media.filter(pk__in=remove_images).delete()
     for media_id, description in (image_descriptions or {}).items():
         post.media.filter(pk=media_id).update(description=nfc(description).strip())
-    _add_images(post, images or [])
+    _add_images(post, images or [], assets or [], by)
     record_event(
         actor=by,
         action="post.create" if creating else "post.edit",
@@ -186,6 +193,7 @@ def save_post(
             "title": post.title,
             "channels": [channel.pk for channel in channels],
             **({"before": before} if before else {}),
+            **({"pack": post.pack_id} if creating and post.pack_id else {}),
         },
     )
     return post

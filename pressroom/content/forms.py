@@ -14,14 +14,15 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils import formats, timezone
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 
 from pressroom.channels.choices import narrow_channel_field
 from pressroom.channels.models import Channel, ChannelSet
-from pressroom.content import channel_picking, variants
+from pressroom.content import channel_picking, library, variants
 from pressroom.content.actions import NewImage
 from pressroom.content.catalogue import offered_to
-from pressroom.content.models import Media, Post, Theme
+from pressroom.content.models import Asset, ContentPack, Media, Post, Theme
 from pressroom.content.validation import MAX_TEXT, MAX_UPLOAD_BYTES, inspect_image
 from pressroom.core.dates import EARLIEST_DATE, VIETNAM, latest_date
 from pressroom.core.text import fold, nfc, refuse_control_characters
@@ -32,6 +33,8 @@ from pressroom.platforms.registry import Platform
 
 # New images per save; more can be added by saving again (the action caps the total).
 NEW_IMAGE_SLOTS = 3
+# The media library's newest images offered in the composer (the library page has them all).
+LIBRARY_OFFER = 12
 # The longest search the posts list and the calendar take.
 MAX_SEARCH = 200
 
@@ -89,6 +92,14 @@ class ExistingImage:
 
 
 @dataclass
+class LibraryChoice:
+    asset: Asset
+    picked: bool
+    # Asked only of an image picked (its description comes from the library).
+    description: forms.BoundField | None
+
+
+@dataclass
 class NewImageSlot:
     number: int
     file: forms.BoundField
@@ -128,6 +139,11 @@ class PostForm(forms.Form):
         },
     )
 
+    # The content pack a new post is written from (its page's "use this pack").
+    pack = forms.ModelChoiceField(
+        queryset=ContentPack.objects.none(), required=False, widget=forms.HiddenInput
+    )
+
     def __init__(
         self,
         *args: Any,
@@ -142,12 +158,15 @@ class PostForm(forms.Form):
             kwargs["initial"] = self._initial_from(post)
         super().__init__(*args, **kwargs)
         self.compose_units = compose_units
+        self.existing_media = list(post.media.all()) if post is not None else []
         unit_field: UnitChoiceField = self.fields["unit"]  # type: ignore[assignment]
         unit_field.queryset = compose_units
         unit_field.empty_label = _("Choose a unit")
         theme_field: ThemeChoiceField = self.fields["theme"]  # type: ignore[assignment]
         theme_field.queryset = self._available_themes()
         theme_field.empty_label = _("No theme")
+        pack_field: forms.ModelChoiceField[ContentPack] = self.fields["pack"]  # type: ignore[assignment]
+        pack_field.queryset = ContentPack.objects.filter(units__in=compose_units).distinct()
         self.available_channels = list(
             Channel.objects.filter(unit__in=compose_units)
             .exclude(status=Channel.Status.DISABLED)
@@ -162,7 +181,6 @@ class PostForm(forms.Form):
         self.platforms = self._platforms_offered()
         variants.add_fields(self, self.platforms, post)
         self.fields["title"].widget.attrs.pop("maxlength", None)
-        self.existing_media = list(post.media.all()) if post is not None else []
         for media in self.existing_media:
             self.fields[f"image_{media.pk}_description"] = TextField(
                 label=_("Description (alt text)"), required=False, max_length=1500
@@ -171,6 +189,7 @@ class PostForm(forms.Form):
                 label=_("Remove this image"), required=False
             )
             self.initial.setdefault(f"image_{media.pk}_description", media.description)
+        self._add_library_fields()
         for number in range(1, NEW_IMAGE_SLOTS + 1):
             self.fields[f"new_image_{number}"] = forms.FileField(
                 label=_("Image %(number)d") % {"number": number},
@@ -185,6 +204,32 @@ class PostForm(forms.Form):
                 max_length=1500,
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
+
+    def _add_library_fields(self) -> None:
+        """The library's images offered (the newest, and those picked), a description for
+        each picked one (the library's, to reuse or change)."""
+        if isinstance(self.data, MultiValueDict):
+            raw = self.data.getlist("library")
+        else:
+            raw = [] if self.is_bound else self.initial.get("library", [])
+        self.picked_ids = list(dict.fromkeys(int(v) for v in raw if str(v).isdigit()))
+        self.unknown_picks = len(raw) > len(self.picked_ids)
+        attached = {media.asset_id for media in self.existing_media if media.asset_id}
+        images = library.offered_assets(self.compose_units).filter(kind=Asset.Kind.IMAGE)
+        picked = {asset.pk: asset for asset in images.filter(pk__in=self.picked_ids)}
+        self.unknown_picks |= len(picked) < len(self.picked_ids)
+        self.picked_assets = [picked[pk] for pk in self.picked_ids if pk in picked]
+        newest = images.exclude(pk__in=[*picked, *attached]).order_by("-uploaded_at", "-id")
+        self.library_offer = list(newest[:LIBRARY_OFFER])
+        for asset in self.picked_assets:
+            name = f"library_{asset.pk}_description"
+            self.fields[name] = TextField(
+                label=_("Description of %(name)s (alt text)") % {"name": asset.name},
+                required=False,
+                max_length=1500,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+            self.initial.setdefault(name, asset.description)
 
     @staticmethod
     def _initial_from(post: Post) -> dict[str, Any]:
@@ -218,6 +263,13 @@ class PostForm(forms.Form):
         cleaned = super().clean() or {}
         self._add_quick_choices(cleaned)
         unit, theme = cleaned.get("unit"), cleaned.get("theme")
+        pack = cleaned.get("pack")
+        if unit is not None and pack is not None and not pack.units.filter(pk=unit.pk).exists():
+            self.add_error(
+                "unit",
+                _("The content pack “%(pack)s” was not sent to %(unit)s; choose one it went to.")
+                % {"pack": pack, "unit": unit},
+            )
         if unit is not None and theme is not None and theme.unit_id not in unit.ancestor_ids():
             self.add_error(
                 "theme",
@@ -231,13 +283,21 @@ class PostForm(forms.Form):
                     f"image_{media.pk}_description",
                     _("Describe this image for people who cannot see it."),
                 )
+        self._clean_library_picks(cleaned)
         self._clean_new_images(cleaned)
-        if self.errors and any(self.files.get(f"new_image_{n}") for n in self._slots()):
-            self.add_error(
-                None,
-                _("Files are not kept when the form has errors: choose the images again."),
-            )
         return cleaned
+
+    def _clean_library_picks(self, cleaned: dict[str, Any]) -> None:
+        if self.unknown_picks:
+            self.add_error(None, _("One of the chosen library images is not available to you."))
+        picks: list[tuple[Asset, str]] = []
+        for asset in self.picked_assets:
+            name = f"library_{asset.pk}_description"
+            description = cleaned.get(name, "")
+            if not description:
+                self.add_error(name, _("Describe this image for people who cannot see it."))
+            picks.append((asset, description))
+        cleaned["library_picks"] = picks
 
     def _add_quick_choices(self, cleaned: dict[str, Any]) -> None:
         """The boxes ticked plus what a quick choice adds; the page shows them all ticked."""
@@ -302,7 +362,7 @@ class PostForm(forms.Form):
                     f"new_image_{number}_description",
                     _("Describe this image for people who cannot see it."),
                 )
-                continue
+            # Kept even with an error: the view puts it in the library, chosen.
             images.append(NewImage(filename=name, content=content, description=description))
         cleaned["new_images"] = images
 
@@ -344,6 +404,13 @@ class PostForm(forms.Form):
             for media in self.existing_media
         ]
 
+    def library_choices(self) -> list[LibraryChoice]:
+        picked = [
+            LibraryChoice(asset, True, self[f"library_{asset.pk}_description"])
+            for asset in self.picked_assets
+        ]
+        return [*picked, *(LibraryChoice(asset, False, None) for asset in self.library_offer)]
+
     def new_image_slots(self) -> list[NewImageSlot]:
         return [
             NewImageSlot(
@@ -368,6 +435,8 @@ class PostForm(forms.Form):
             "channels": channels,
             "variants": variants.cleaned_versions(data, self.platforms, chosen),
             "images": data["new_images"],
+            "assets": data["library_picks"],
+            "pack": data.get("pack") if self.post is None else None,
             "image_descriptions": {
                 media.pk: data[f"image_{media.pk}_description"]
                 for media in self.existing_media

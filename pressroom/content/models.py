@@ -1,4 +1,5 @@
-"""Posts, their per-platform variants, their media, and the editorial themes."""
+"""Posts, their per-platform variants, their media, the media library, the editorial themes
+and the content packs a unit sends down to the units below it."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pressroom.channels.models import Channel
@@ -90,6 +92,15 @@ class Post(models.Model):
     # The content_fingerprint of the version that was approved (empty when not approved).
     approved_fingerprint = models.CharField(max_length=64, blank=True)
     rejection_reason = models.TextField(_("reason for sending back"), blank=True)
+    # The content pack this post was written from (a unit above sent it down).
+    pack = models.ForeignKey(
+        "ContentPack",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="posts",
+        verbose_name=_("content pack"),
+    )
     # The title and text folded (lower case, no diacritics): what the posts list and the
     # calendar search. Kept by `save()`; a bulk write of titles or texts sets it itself.
     search_text = models.TextField(blank=True, editable=False)
@@ -151,7 +162,13 @@ def media_path(instance: Media, filename: str) -> str:
 
 
 class Media(models.Model):
+    """An image of a post: a use of a library item (the file is the item's own)."""
+
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="media")
+    # The library item used; the file below is the item's (never copied).
+    asset = models.ForeignKey(
+        "Asset", null=True, blank=True, on_delete=models.PROTECT, related_name="uses"
+    )
     file = models.FileField(_("file"), upload_to=media_path, max_length=300)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField(default=0)
@@ -167,3 +184,85 @@ class Media(models.Model):
 
     def __str__(self) -> str:
         return self.file.name or ""
+
+
+def asset_path(instance: Asset, filename: str) -> str:
+    """A generated name under the unit's folder, with the extension of the format found."""
+    extension = PurePosixPath(filename).suffix.lower()
+    return f"library/{instance.unit_id}/{uuid.uuid4().hex}{extension}"
+
+
+class Asset(models.Model):
+    """A file of a unit's media library: an image, a document (PDF) or a video. The units below
+    the unit use it too; its description (alt text) is reused by every post that uses it."""
+
+    class Kind(models.TextChoices):
+        IMAGE = "image", _("Image")
+        DOCUMENT = "document", _("Document")
+        VIDEO = "video", _("Video")
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="assets")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, db_index=True)
+    file = models.FileField(_("file"), upload_to=asset_path, max_length=300)
+    # What the sender called the file: shown and searched, never used as a path.
+    name = models.CharField(_("name"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(default=0)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    description = models.CharField(_("description (alt text)"), max_length=1500, blank=True)
+    # The same file uploaded again to the same unit is the same item.
+    sha256 = models.CharField(max_length=64, db_index=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # The name and description folded (`core.text.fold`), kept by `save()`.
+    search_text = models.TextField(blank=True, editable=False)
+
+    class Meta:
+        ordering: ClassVar = ["-uploaded_at", "-id"]
+        verbose_name = _("library item")
+        verbose_name_plural = _("library items")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, **kwargs: Any) -> None:
+        self.search_text = fold(f"{self.name} {self.description}")
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(**kwargs)
+
+
+class ContentPack(models.Model):
+    """Content a unit sends down to chosen units below it: each adopts it as is or adapts it,
+    then it goes through that unit's own approval."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="packs")
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"))
+    link = models.URLField(_("link"), max_length=500, blank=True)
+    theme = models.ForeignKey(
+        Theme, null=True, blank=True, on_delete=models.SET_NULL, related_name="packs"
+    )
+    # {platform: {"title": …, "text": …}}: the versions the sender wrote for some platforms.
+    variants = models.JSONField(default=dict, blank=True)
+    assets = models.ManyToManyField(Asset, blank=True, related_name="packs")
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"))
+    units = models.ManyToManyField(Unit, related_name="packs_received", verbose_name=_("units"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_reminded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["-starts_on", "-id"]
+        verbose_name = _("content pack")
+        verbose_name_plural = _("content packs")
+
+    def __str__(self) -> str:
+        return self.title

@@ -11,21 +11,18 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from pressroom.channels import sets
 from pressroom.content import actions
 from pressroom.content.access import get_post_for, visible_posts, visible_themes
 from pressroom.content.forms import (
     PostFilterForm,
-    PostForm,
     RejectForm,
     ScheduleForm,
     filter_posts,
@@ -36,7 +33,7 @@ from pressroom.core.dates import VIETNAM
 from pressroom.core.errors import ActionError, add_to_form, add_to_messages
 from pressroom.core.http import AuthenticatedHttpRequest
 from pressroom.orgs.access import units_for
-from pressroom.orgs.models import Capability, Unit
+from pressroom.orgs.models import Capability
 from pressroom.publishing import looking, queue, scheduling
 from pressroom.publishing.rows import any_running, delivery_rows
 
@@ -93,99 +90,6 @@ def post_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "can_compose": units_for(request.user, Capability.COMPOSE).exists(),
         },
     )
-
-
-# Composer
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def post_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    compose_units = units_for(request.user, Capability.COMPOSE)
-    if not compose_units.exists():
-        messages.error(request, _("You may not write posts in any unit."))
-        return redirect("post_list")
-    return _compose(request, compose_units=compose_units, post=None)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def post_edit(request: AuthenticatedHttpRequest, post_id: int) -> HttpResponse:
-    post, capabilities = get_post_for(request, post_id)
-    if Capability.COMPOSE not in capabilities:
-        messages.error(request, _("You may not change posts of %(unit)s.") % {"unit": post.unit})
-        return redirect("post_detail", post_id=post.pk)
-    if not post.is_editable:
-        messages.info(
-            request, _("Only a draft can be changed. An approver can send it back to draft.")
-        )
-        return redirect("post_detail", post_id=post.pk)
-    compose_units = units_for(request.user, Capability.COMPOSE)
-    return _compose(request, compose_units=compose_units, post=post)
-
-
-def _compose(
-    request: AuthenticatedHttpRequest, *, compose_units: QuerySet[Unit], post: Post | None
-) -> HttpResponse:
-    if request.method == "POST":
-        form = PostForm(
-            request.POST, request.FILES, user=request.user, compose_units=compose_units, post=post
-        )
-        if form.is_valid():
-            try:
-                saved = actions.save_post(by=request.user, post=post, **form.save_arguments())
-            except ActionError as error:
-                add_to_form(form, error)
-            else:
-                _save_channel_set(request, saved, form.cleaned_data.get("save_set_as", ""))
-                return _after_save(request, saved)
-        messages.error(request, _("The post was not saved. Correct what is marked below."))
-    else:
-        initial = {}
-        if post is None and compose_units.count() == 1:
-            initial["unit"] = compose_units.first()
-        form = PostForm(
-            user=request.user,
-            compose_units=compose_units,
-            post=post,
-            **({"initial": initial} if post is None else {}),
-        )
-    return render(request, "content/post_form.html", {"form": form, "post": post})
-
-
-def _save_channel_set(request: AuthenticatedHttpRequest, post: Post, name: str) -> None:
-    if not name.strip():
-        return
-    try:
-        saved = sets.save_channel_set(
-            unit=post.unit, name=name, channels=list(post.channels.all()), by=request.user
-        )
-    except ActionError as error:
-        messages.warning(request, _("The channel set was not saved:"))
-        add_to_messages(request, error)
-    else:
-        messages.success(
-            request,
-            _("The channels are saved as the set “%(name)s”.") % {"name": saved.name},
-        )
-
-
-def _after_save(request: AuthenticatedHttpRequest, post: Post) -> HttpResponse:
-    messages.success(request, _("The draft is saved."))
-    if request.POST.get("then") == "submit":
-        try:
-            actions.submit_post(post=post, by=request.user)
-        except ActionError as error:
-            messages.error(request, _("It cannot be sent for review yet:"))
-            add_to_messages(request, error)
-        else:
-            messages.success(request, _("The post is sent for review."))
-    elif actions.problems_of(post):
-        # The post page lists the problems; the message only points at them.
-        messages.warning(
-            request, _("Before it can be sent for review, fix what is listed on this page.")
-        )
-    return redirect("post_detail", post_id=post.pk)
 
 
 # The post page and its workflow

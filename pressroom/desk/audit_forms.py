@@ -41,6 +41,8 @@ GROUP_OF_PREFIX: dict[str, Promise] = {
     "credentials": _CHANNELS,
     "post": _POSTS,
     "theme": _POSTS,
+    "media": _POSTS,
+    "pack": _POSTS,
     "delivery": _PUBLISHING,
     "emergency": _EMERGENCY,
     "emergency_template": _EMERGENCY,

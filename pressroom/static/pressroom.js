@@ -26,7 +26,147 @@
       document.querySelectorAll(".new-image input[type=file]"),
       function (input) { return input.files && input.files.length > 0; }
     );
-    return kept || added;
+    var picked = document.querySelector('.library-picks input[name="library"]:checked');
+    return kept || added || Boolean(picked);
+  }
+
+  // Images go into the media library as soon as they are chosen (with progress), then are
+  // chosen from it; without this script the form sends them and the server does the same.
+  function csrfToken(form) {
+    var field = form.querySelector('input[name="csrfmiddlewaretoken"]');
+    return field ? field.value : "";
+  }
+
+  function addPick(item, description, labelText) {
+    var list = document.querySelector("[data-library-picks]");
+    if (!list) {
+      return;
+    }
+    var existing = list.querySelector('input[name="library"][value="' + item.id + '"]');
+    if (existing) {
+      existing.checked = true;
+      return;
+    }
+    var li = document.createElement("li");
+    var label = document.createElement("label");
+    var box = document.createElement("input");
+    box.type = "checkbox";
+    box.name = "library";
+    box.value = String(item.id);
+    box.checked = true;
+    var img = document.createElement("img");
+    img.src = item.url;
+    img.alt = "";
+    img.width = 144;
+    img.height = 96;
+    var name = document.createElement("span");
+    name.textContent = item.name;
+    label.append(box, img, name);
+    var fieldId = "id_library_" + item.id + "_description";
+    var textLabel = document.createElement("label");
+    textLabel.htmlFor = fieldId;
+    textLabel.textContent = labelText;
+    var text = document.createElement("textarea");
+    text.id = fieldId;
+    text.name = "library_" + item.id + "_description";
+    text.rows = 2;
+    text.value = description || item.description || "";
+    li.append(label, textLabel, text);
+    list.prepend(li);
+    var empty = document.querySelector("[data-library-empty]");
+    if (empty) {
+      empty.hidden = true;
+    }
+  }
+
+  function send(url, data, bar, done) {
+    var request = new XMLHttpRequest();
+    request.open("POST", url);
+    request.setRequestHeader("Accept", "application/json");
+    request.upload.addEventListener("progress", function (event) {
+      if (bar && event.lengthComputable) {
+        bar.hidden = false;
+        bar.max = event.total;
+        bar.value = event.loaded;
+      }
+    });
+    request.addEventListener("load", function () {
+      var answer = null;
+      try {
+        answer = JSON.parse(request.responseText);
+      } catch (error) {
+        answer = null;
+      }
+      done(answer);
+    });
+    request.addEventListener("error", function () { done(null); });
+    request.send(data);
+  }
+
+  function uploadSlot(input) {
+    var row = input.closest(".new-image");
+    var unit = document.getElementById("id_unit");
+    var status = row.querySelector(".upload-status");
+    var bar = row.querySelector("progress");
+    var description = row.querySelector("textarea");
+    if (!input.files || !input.files.length) {
+      return;
+    }
+    if (!unit || !unit.value) {
+      status.textContent = row.dataset.needUnit;
+      return;
+    }
+    var data = new FormData();
+    data.append("csrfmiddlewaretoken", csrfToken(input.form));
+    data.append("unit", unit.value);
+    data.append("file", input.files[0]);
+    data.append("description", description ? description.value : "");
+    send(row.dataset.uploadUrl, data, bar, function (answer) {
+      if (bar) {
+        bar.hidden = true;
+      }
+      if (!answer) {
+        status.textContent = row.dataset.failed;
+        return;
+      }
+      if (answer.items && answer.items.length) {
+        answer.items.forEach(function (item) {
+          addPick(item, description ? description.value : "", row.dataset.descriptionLabel);
+        });
+        status.textContent = row.dataset.done + " " + answer.items.map(function (item) {
+          return item.name;
+        }).join(", ");
+        input.value = "";
+        if (description) {
+          description.value = "";
+        }
+        updateAllCounters();
+      } else {
+        status.textContent = (answer.errors || []).join(" ");
+      }
+    });
+  }
+
+  // The media library's own upload form: the same, then the page shows the new files.
+  function uploadToLibrary(event) {
+    var form = event.target;
+    var bar = form.querySelector("[data-upload-progress]");
+    var status = form.querySelector("[data-upload-status]");
+    event.preventDefault();
+    send(form.action, new FormData(form), bar, function (answer) {
+      if (bar) {
+        bar.hidden = true;
+      }
+      if (!answer) {
+        form.submit();
+        return;
+      }
+      if (answer.items && answer.items.length && !(answer.errors || []).length) {
+        window.location.reload();
+        return;
+      }
+      status.textContent = (answer.errors || []).join(" ");
+    });
   }
 
   function updateCounter(counter) {
@@ -179,6 +319,12 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("form[data-library-upload]").forEach(function (form) {
+      form.addEventListener("submit", uploadToLibrary);
+    });
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
     var composer = document.querySelector("form.composer");
     if (!composer) {
       return;
@@ -192,6 +338,8 @@
         quickChoice(event.target);
       } else if (event.target.dataset && event.target.dataset.reset) {
         onReset(event.target);
+      } else if (event.target.type === "file" && event.target.closest(".new-image")) {
+        uploadSlot(event.target);
       } else {
         updateAllCounters();
       }

@@ -93,8 +93,14 @@ class ComposeBadInputTests(ViewTestCase):
             reverse("post_create"),
             self.data(new_image_1=upload, new_image_1_description="Ảnh hội nghị"),
         )
-        media = Media.objects.get()
-        self.assertRegex(str(media.file.name), rf"^posts/{media.post_id}/[0-9a-f]{{32}}\.jpg$")
+        media = Media.objects.select_related("asset", "post").get()
+        # In the unit's media library, the post's image sharing the item's file.
+        assert media.asset is not None
+        self.assertRegex(
+            str(media.file.name), rf"^library/{media.post.unit_id}/[0-9a-f]{{32}}\.jpg$"
+        )
+        self.assertEqual(media.file.name, media.asset.file.name)
+        self.assertEqual(media.asset.name, "x.php.png")
         self.assertEqual(media.content_type, "image/jpeg")
 
     # Titles and text

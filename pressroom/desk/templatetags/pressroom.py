@@ -55,6 +55,12 @@ def person(user: Any) -> str:
 
 
 @register.filter
+def platform_label(platform: str) -> str:
+    """A platform's brand name ("facebook" → "Facebook")."""
+    return DESCRIPTORS[platform].label if platform in DESCRIPTORS else platform
+
+
+@register.filter
 def platforms_of(channels: Any) -> str:
     """The platforms a set of channels is on, by their brand names, for compact lists."""
     found = sorted({channel.platform for channel in channels})
