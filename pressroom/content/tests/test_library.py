@@ -92,7 +92,7 @@ class UploadTests(ViewTestCase):
             (self.commune, self.member, "Hội nghị tổng kết"),
         )
         self.assertEqual(image.width, 64)
-        self.assertTrue(image.file.name.startswith(f"library/{self.commune.pk}/"))
+        self.assertTrue(str(image.file.name).startswith(f"library/{self.commune.pk}/"))
         self.assertEqual(AuditEvent.objects.filter(action="media.upload").count(), 2)
 
     def test_without_script_the_page_says_what_was_kept(self) -> None:
@@ -234,7 +234,7 @@ class LibraryPageTests(ViewTestCase):
 
     def test_an_unused_file_is_removed_with_its_file(self) -> None:
         storage = Asset.file.field.storage
-        name = self.commune_pdf.file.name
+        name = str(self.commune_pdf.file.name)
         self.login(self.member)
         with self.captureOnCommitCallbacks(execute=True):
             response = self.client.post(
