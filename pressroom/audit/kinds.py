@@ -29,6 +29,7 @@ class Kind(models.TextChoices):
     MEMBERSHIP_REMOVE = "membership.remove", _("Role taken away")
     UNIT_MOVE = "unit.move", _("Unit moved")
     UNIT_MERGE = "unit.merge", _("Units merged")
+    UNIT_CADENCE_SET = "unit.cadence_set", _("Posts-a-week policy changed")
     # Channels
     CHANNEL_CREATE = "channel.create", _("Channel added")
     CHANNEL_EDIT = "channel.edit", _("Channel changed")

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from django.urls import path
 
-from pressroom.channels import connect_views, set_views, views
+from pressroom.channels import cadence_views, connect_views, set_views, views
 
 urlpatterns = [
     path("", views.channel_list, name="channel_list"),
     path("<int:channel_id>/", views.channel_detail, name="channel_detail"),
     path("sets/", set_views.set_list, name="channel_set_list"),
     path("sets/<int:set_id>/delete/", set_views.set_delete, name="channel_set_delete"),
-    path("<int:channel_id>/cadence/", views.channel_cadence, name="channel_cadence"),
+    path("<int:channel_id>/cadence/", cadence_views.channel_cadence, name="channel_cadence"),
+    path("units/<int:unit_id>/cadence/", cadence_views.unit_cadence, name="unit_cadence"),
     path("<int:channel_id>/slots/", views.channel_slots, name="channel_slots"),
     path(
         "<int:channel_id>/disconnect/",

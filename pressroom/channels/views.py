@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from pressroom.channels.access import get_channel_for
-from pressroom.channels.cadence_target import set_target, target_of
+from pressroom.channels.cadence_target import target_of
 from pressroom.channels.forms import UnknownOutcomeForm
 from pressroom.channels.models import Channel
 from pressroom.core.errors import ActionError, add_to_messages
@@ -36,10 +36,16 @@ def channel_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     may_connect = units_for(request.user, Capability.MANAGE).exists()
     for channel in channels.order_by("unit__path", "platform", "name"):
         groups.setdefault(channel.unit_id, (channel.unit, []))[1].append(channel)
+    # Where a link to the unit's posts-a-week policy is offered.
+    managed = set(
+        units_for(request.user, Capability.MANAGE)
+        .filter(pk__in=list(groups))
+        .values_list("pk", flat=True)
+    )
     return render(
         request,
         "channels/channel_list.html",
-        {"groups": list(groups.values()), "may_connect": may_connect},
+        {"groups": list(groups.values()), "may_connect": may_connect, "managed": managed},
     )
 
 
@@ -94,32 +100,6 @@ def _render_channel(
             "slots": [slot.strftime("%H:%M") for slot in slots_of(channel)],
         },
     )
-
-
-def _number(value: str) -> int | None:
-    value = value.strip()
-    if not value:
-        return None
-    try:
-        return int(value)
-    except ValueError:
-        return -1  # refused by the action with its message
-
-
-@login_required
-@require_POST
-def channel_cadence(request: AuthenticatedHttpRequest, channel_id: int) -> HttpResponse:
-    """A unit administrator sets how many posts a week the channel should have."""
-    channel, _capabilities = get_channel_for(request, channel_id)
-    low, high = _number(request.POST.get("low", "")), _number(request.POST.get("high", ""))
-    try:
-        set_target(channel=channel, low=low, high=high, by=request.user)
-    except ActionError as error:
-        messages.error(request, _("The target was not saved:"))
-        add_to_messages(request, error)
-    else:
-        messages.success(request, _("The channel's target is saved."))
-    return redirect("channel_detail", channel_id=channel.pk)
 
 
 @login_required

@@ -2,8 +2,9 @@
 few posts (and the days with nothing, "nothing planned Thursday to Sunday") and those with too
 many (a flood for their followers).
 
-Planned means scheduled, or already out, in the week (Vietnam days). Three queries whatever
-the tree's size: the lowest channels, the highest, and the days of those listed.
+Planned means scheduled, or already out, in the week (Vietnam days). Four queries whatever
+the tree's size: the lowest channels, the highest, the posts-a-week policies of their units and
+those above, and the days of those listed.
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, Q, QuerySet
 
-from pressroom.channels.cadence_target import Target, target_of
+from pressroom.channels.cadence_target import Target, policies_above, target_of
 from pressroom.channels.models import Channel
 from pressroom.content.models import Post
 from pressroom.core.dates import VIETNAM
+from pressroom.orgs.models import Unit
 
 PLANNED = (Post.Status.SCHEDULED, Post.Status.PUBLISHED, Post.Status.PARTLY_FAILED)
 LISTED = 10
@@ -73,15 +75,16 @@ def gaps_of(channels: QuerySet[Channel], *, first: date, days: int = 7) -> Gaps:
     )
     lowest = list(counted.order_by("planned", "unit__path", "name")[: LISTED * 3])
     highest = list(counted.order_by("-planned", "unit__path", "name")[:LISTED])
-    few = [g for g in (_gap(c) for c in lowest) if g.too_few][:LISTED]
-    many = [g for g in (_gap(c) for c in highest) if g.too_many]
+    policies = policies_above(channel.unit for channel in [*lowest, *highest])
+    few = [g for g in (_gap(c, policies) for c in lowest) if g.too_few][:LISTED]
+    many = [g for g in (_gap(c, policies) for c in highest) if g.too_many]
     _fill_empty_days([*few, *many], first=first, days=days)
     return Gaps(first=first, last=first + timedelta(days=days - 1), few=few, many=many)
 
 
-def _gap(channel: Channel) -> Gap:
+def _gap(channel: Channel, policies: dict[int, Unit]) -> Gap:
     planned: int = getattr(channel, "planned", 0)
-    return Gap(channel=channel, planned=planned, target=target_of(channel), empty=[])
+    return Gap(channel=channel, planned=planned, target=target_of(channel, policies), empty=[])
 
 
 def _fill_empty_days(listed: list[Gap], *, first: date, days: int) -> None:

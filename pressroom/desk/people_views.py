@@ -22,10 +22,10 @@ from pressroom.core.errors import ActionError, add_to_form, add_to_messages
 from pressroom.core.http import AuthenticatedHttpRequest
 from pressroom.core.text import fold
 from pressroom.desk.people_forms import PersonCreateForm, PersonEditForm, PersonFilterForm, RoleForm
-from pressroom.desk.templatetags.pressroom import person as _name
 from pressroom.orgs import people as actions
 from pressroom.orgs.access import units_for
 from pressroom.orgs.models import Capability, Membership, Role, Unit
+from pressroom.orgs.names import full_name
 from pressroom.orgs.set_password import send_set_password_link
 
 if TYPE_CHECKING:
@@ -101,7 +101,7 @@ def person_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             add_to_form(form, error, getattr(error, "field", None))
         else:
             messages.success(
-                request, _("The account of %(person)s is created.") % {"person": _name(person)}
+                request, _("The account of %(person)s is created.") % {"person": full_name(person)}
             )
             _send_link(request, person)
             return redirect("person_detail", person_id=person.pk)
@@ -145,7 +145,7 @@ def _detail(
         .order_by("unit__path")
     )
     other_roles = Membership.objects.filter(user=person).count() - len(roles)
-    may_change = actions.may_change_account(request.user, person)
+    locked = actions.why_locked(request.user, person)
     if edit_form is None:
         edit_form = PersonEditForm(
             initial={
@@ -163,7 +163,8 @@ def _detail(
             "person": person,
             "roles": roles,
             "other_roles": other_roles,
-            "may_change": may_change,
+            "may_change": locked is None,
+            "locked": locked,
             "is_self": person.pk == request.user.pk,
             "edit_form": edit_form,
             "role_form": role_form,
@@ -208,7 +209,7 @@ def person_set_role(request: AuthenticatedHttpRequest, person_id: int) -> HttpRe
                 request,
                 _("%(person)s now has the role %(role)s in %(unit)s.")
                 % {
-                    "person": _name(person),
+                    "person": full_name(person),
                     "role": membership.get_role_display(),
                     "unit": membership.unit.name,
                 },
@@ -234,7 +235,7 @@ def person_remove_role(
         messages.success(
             request,
             _("%(person)s no longer has a role in %(unit)s.")
-            % {"person": _name(person), "unit": membership.unit.name},
+            % {"person": full_name(person), "unit": membership.unit.name},
         )
         if not actions.people_managed_by(request.user).filter(pk=person.pk).exists():
             # Their last role in the administrator's units: the page is no longer theirs.
@@ -252,7 +253,7 @@ def person_deactivate(request: AuthenticatedHttpRequest, person_id: int) -> Http
         add_to_messages(request, error)
     else:
         messages.success(
-            request, _("%(person)s can no longer sign in.") % {"person": _name(person)}
+            request, _("%(person)s can no longer sign in.") % {"person": full_name(person)}
         )
     return redirect("person_detail", person_id=person.pk)
 
@@ -266,7 +267,9 @@ def person_reactivate(request: AuthenticatedHttpRequest, person_id: int) -> Http
     except ActionError as error:
         add_to_messages(request, error)
     else:
-        messages.success(request, _("%(person)s can sign in again.") % {"person": _name(person)})
+        messages.success(
+            request, _("%(person)s can sign in again.") % {"person": full_name(person)}
+        )
     return redirect("person_detail", person_id=person.pk)
 
 

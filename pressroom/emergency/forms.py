@@ -107,9 +107,13 @@ class AlertForm(forms.Form):
         template_field.queryset = self.templates
         template_field.empty_label = _("No template: write the text below")
         # Choosing a template fetches its fields (htmx); without JavaScript a button does.
+        # Both send the whole form, so that the new template's fields keep what was typed in
+        # fields of the same name (a GET would carry only the choice, and the free text may
+        # be too long for an address).
         template_field.widget.attrs.update(
             {
-                "hx-get": reverse("emergency_compose"),
+                "hx-post": reverse("emergency_compose"),
+                "hx-vals": '{"step": "template"}',
                 "hx-trigger": "change",
                 "hx-target": "#template-fields",
                 "hx-swap": "outerHTML",

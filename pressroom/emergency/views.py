@@ -103,11 +103,12 @@ def alert_compose(request: AuthenticatedHttpRequest) -> HttpResponse:
                 return redirect("emergency_detail", alert_id=alert.pk)
         messages.error(request, _("The alert was not saved. Correct what is marked below."))
     else:
-        # A first visit, a template chosen (htmx asks for its fields), or the no-JavaScript
-        # "show the template's fields" button: show the form as typed, without errors.
+        # A first visit, a template chosen (htmx sends the form and takes the template's
+        # fields), or the no-JavaScript "show the template's fields" button: show the form as
+        # typed, without errors.
         data = request.POST if request.method == "POST" else request.GET
         form = AlertForm(initial=_initial_from(data, unit_list), compose_units=compose_units)
-        if request.htmx and request.method == "GET":
+        if request.htmx:
             return render(request, "emergency/alert_form.html#template_fields", {"form": form})
     return render(request, "emergency/alert_form.html", {"form": form})
 

@@ -69,15 +69,12 @@ def inbox_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "channel__unit", "assignee", "delivery__post"
     )
     page = Paginator(conversations, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "inbox/list.html",
         {
             "form": form,
             "page": page,
-            "query": query.urlencode(),
             "now": timezone.now(),
             "filtered": any(data.values()) if data else False,
         },

@@ -57,6 +57,15 @@ class Unit(models.Model):
         verbose_name=_("merged into"),
     )
     merged_at = models.DateTimeField(_("merged on"), null=True, blank=True, editable=False)
+    # The unit's posts-a-week policy for its channels (and those of the units below it without
+    # one of their own); both empty: none. Set only through the audited action in
+    # `pressroom.channels.cadence_target`.
+    cadence_low = models.PositiveSmallIntegerField(
+        _("fewest posts a week"), null=True, blank=True, editable=False
+    )
+    cadence_high = models.PositiveSmallIntegerField(
+        _("most posts a week"), null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -31,28 +31,36 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 
-def _require_may_change(by: AnyUser, person: User) -> None:
-    """A superuser, or an administrator of every unit where the person has a role."""
+def why_locked(by: AnyUser, person: User) -> str | None:
+    """None if `by` may change the person's name, e-mail address or whether they sign in;
+    else why not: "superuser" or "staff" (only a superuser changes those accounts),
+    "other_units" (a role in a unit `by` does not administer), "signed_out"."""
     if getattr(by, "is_superuser", False):
-        return
-    refused = ActionError(
-        _("You are not allowed to change the account of %(person)s.")
-        % {"person": person.get_username()}
-    )
-    if not getattr(by, "is_authenticated", False) or person.is_superuser or person.is_staff:
-        raise refused
+        return None
+    if not getattr(by, "is_authenticated", False):
+        return "signed_out"
+    if person.is_superuser:
+        return "superuser"
+    if person.is_staff:
+        return "staff"
     units = list(Unit.objects.filter(memberships__user=person))
     if not units or any(Capability.MANAGE not in capabilities_in(by, unit) for unit in units):
-        raise refused
+        return "other_units"
+    return None
+
+
+def _require_may_change(by: AnyUser, person: User) -> None:
+    """A superuser, or an administrator of every unit where the person has a role."""
+    if why_locked(by, person) is not None:
+        raise ActionError(
+            _("You are not allowed to change the account of %(person)s.")
+            % {"person": person.get_username()}
+        )
 
 
 def may_change_account(by: AnyUser, person: User) -> bool:
     """Whether `by` may change the person's name, e-mail address or whether they sign in."""
-    try:
-        _require_may_change(by, person)
-    except ActionError:
-        return False
-    return True
+    return why_locked(by, person) is None
 
 
 def people_managed_by(by: AnyUser) -> QuerySet[User]:

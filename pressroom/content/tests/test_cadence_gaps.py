@@ -123,7 +123,7 @@ class TargetTests(ViewTestCase):
             {"low": "8", "high": "2"},
             follow=True,
         )
-        self.assertContains(response, "The fewest posts a week must be between 0 and the most")
+        self.assertContains(response, "The fewest posts a week cannot be more than the most.")
         response = self.client.post(
             reverse("channel_cadence", args=[self.facebook.pk]),
             {"low": "x", "high": "2"},

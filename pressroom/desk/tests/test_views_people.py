@@ -215,6 +215,34 @@ class PersonDetailTests(ViewTestCase):
         self.member.refresh_from_db()
         self.assertTrue(self.member.is_active)
 
+    def test_a_staff_account_says_only_a_superuser_changes_it(self) -> None:
+        User.objects.filter(pk=self.member.pk).update(is_staff=True)
+        self.login(self.owner)
+        page = self.client.get(reverse("person_detail", args=[self.member.pk]))
+        self.assertContains(page, "This account can open the site's administration")
+        self.assertNotContains(page, "a role in a unit you do not administer")
+        self.assertNotContains(page, "a superuser's account")
+        self.assertNotContains(page, "Deactivate the account")
+        self.assertContains(page, "You can still change their roles in your units.")
+
+    def test_a_superuser_account_says_only_a_superuser_changes_it(self) -> None:
+        User.objects.filter(pk=self.member.pk).update(is_staff=True, is_superuser=True)
+        self.login(self.owner)
+        page = self.client.get(reverse("person_detail", args=[self.member.pk]))
+        self.assertContains(page, "This is a superuser's account")
+        self.assertNotContains(page, "a role in a unit you do not administer")
+        self.assertNotContains(page, "open the site's administration")
+        response = self.client.post(
+            reverse("person_deactivate", args=[self.member.pk]), follow=True
+        )
+        self.assertContains(response, "You are not allowed to change the account of member.")
+        # A superuser may change either.
+        chief = User.objects.create_superuser("chief", "chief@example.gov.vn", self.password)
+        self.login(chief)
+        page = self.client.get(reverse("person_detail", args=[self.member.pk]))
+        self.assertNotContains(page, "This is a superuser's account")
+        self.assertContains(page, "Deactivate the account")
+
     def test_give_change_and_remove_a_role(self) -> None:
         self.login(self.owner)
         role_url = reverse("person_set_role", args=[self.member.pk])

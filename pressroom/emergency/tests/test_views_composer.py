@@ -270,3 +270,53 @@ class NothingLostTests(ComposerTestCase):
         self.assertEqual(page.inputs["title"], ["Cảnh báo lũ quét"])
         self.assertEqual(page.inputs["text"], ["Mưa lớn kéo dài, nguy cơ lũ quét."])
         self.assertEqual(page.checked["units"], [str(self.district.pk)])
+
+
+class TemplateSwitchTests(ComposerTestCase):
+    """Choosing another template keeps what was typed in fields of the same name."""
+
+    def switch(self, template: EmergencyTemplate, *, htmx: bool, **typed: object) -> Any:
+        return self.client.post(
+            reverse("emergency_compose"),
+            self.data(template=template.pk, step="template", **typed),
+            headers={"HX-Request": "true"} if htmx else None,
+        )
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.flood = self.labelled_template()
+        # Shares khu_vuc and huong_dan with the first; has a field of its own.
+        self.storm = self.make_template(
+            title="Bão số 3 đổ bộ {khu_vuc}",
+            text="Bão mạnh cấp {cap_gio}.\n{huong_dan}",
+        )
+        self.typed = {
+            "field_khu_vuc": "xã Hợp Thành",
+            "field_thoi_gian": "18 giờ hôm nay",
+            "field_huong_dan": "Di chuyển lên nơi cao.",
+        }
+
+    def test_the_select_sends_the_whole_form(self) -> None:
+        page = self.client.get(reverse("emergency_compose")).content.decode()
+        self.assertIn(f'hx-post="{reverse("emergency_compose")}"', page)
+        self.assertIn('hx-vals="{&quot;step&quot;: &quot;template&quot;}"', page)
+        self.assertNotIn("hx-get", page)
+
+    def test_htmx_keeps_the_fields_of_the_same_name(self) -> None:
+        response = self.switch(self.storm, htmx=True, **self.typed)
+        page = self.page(response)
+        self.assertNotIn("<html", response.content.decode())  # only the template's fields
+        self.assertEqual(page.inputs["field_khu_vuc"], ["xã Hợp Thành"])
+        self.assertEqual(page.inputs["field_huong_dan"], ["Di chuyển lên nơi cao."])
+        self.assertEqual(page.inputs["field_cap_gio"], [""])
+        self.assertNotIn("field_thoi_gian", page.inputs)
+        self.assertFalse(EmergencyAlert.objects.exists())
+
+    def test_without_javascript_the_button_keeps_them_and_the_free_text(self) -> None:
+        page = self.page(self.switch(self.storm, htmx=False, **self.typed))
+        self.assertEqual(page.selected["template"], str(self.storm.pk))
+        self.assertEqual(page.inputs["field_khu_vuc"], ["xã Hợp Thành"])
+        self.assertEqual(page.inputs["field_huong_dan"], ["Di chuyển lên nơi cao."])
+        self.assertEqual(page.inputs["title"], ["Cảnh báo lũ quét"])
+        self.assertEqual(page.inputs["text"], ["Mưa lớn kéo dài, nguy cơ lũ quét."])
+        self.assertEqual(page.checked["units"], [str(self.district.pk), str(self.commune.pk)])
