@@ -208,10 +208,12 @@ class PostForm(forms.Form):
     def _add_library_fields(self) -> None:
         """The library's images offered (the newest, and those picked), a description for
         each picked one (the library's, to reuse or change)."""
-        if isinstance(self.data, MultiValueDict):
+        if not self.is_bound:
+            raw = list(self.initial.get("library", []))
+        elif isinstance(self.data, MultiValueDict):
             raw = self.data.getlist("library")
         else:
-            raw = [] if self.is_bound else self.initial.get("library", [])
+            raw = []
         self.picked_ids = list(dict.fromkeys(int(v) for v in raw if str(v).isdigit()))
         self.unknown_picks = len(raw) > len(self.picked_ids)
         attached = {media.asset_id for media in self.existing_media if media.asset_id}
