@@ -250,6 +250,16 @@ PUBLIC_MEDIA_LIFETIME_S = envint("PUBLIC_MEDIA_LIFETIME_S", 30 * 24 * 3600)
 # The training sandbox (the platforms' emulator), when this server offers one: its channels
 # are connected through the emulator's own consent pages. The demo sets it.
 SANDBOX_URL = envstr("SANDBOX_URL")
+# Link previews: the page a post links to is fetched for its card (title, description,
+# image), unless LINK_PREVIEWS is off (the demo, which works without the internet). Only
+# public addresses on ports 80 and 443 are fetched (pressroom/core/safe_fetch.py), within
+# LINK_PREVIEW_TIMEOUT_S in all and reading at most LINK_PREVIEW_MAX_BYTES; the two lists
+# allow more networks (CIDR) and ports, for tests and special set-ups only.
+LINK_PREVIEWS = envbool("LINK_PREVIEWS", True)
+LINK_PREVIEW_TIMEOUT_S = envfloat("LINK_PREVIEW_TIMEOUT_S", 5.0)
+LINK_PREVIEW_MAX_BYTES = envint("LINK_PREVIEW_MAX_BYTES", 1024 * 1024)
+LINK_PREVIEW_ALLOW_NETWORKS = envlist("LINK_PREVIEW_ALLOW_NETWORKS", [])
+LINK_PREVIEW_ALLOW_PORTS = [int(port) for port in envlist("LINK_PREVIEW_ALLOW_PORTS", [])]
 # Hard limit on every outgoing platform call, in seconds.
 PLATFORM_TIMEOUT_S = envfloat("PLATFORM_TIMEOUT_S", 15.0)
 # How often an idle dispatcher asks whether anything is due (one indexed query).

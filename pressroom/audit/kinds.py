@@ -55,6 +55,7 @@ class Kind(models.TextChoices):
     POST_WITHDRAW = "post.withdraw", _("Post withdrawn from review")
     POST_QUEUE = "post.queue", _("Post put in the queue's next free hours")
     POST_SCHEDULE = "post.schedule", _("Post scheduled")
+    POST_LINK_PREVIEW = "post.link_preview", _("Link preview fetched again")
     THEME_CREATE = "theme.create", _("Theme added")
     THEME_EDIT = "theme.edit", _("Theme changed")
     MEDIA_UPLOAD = "media.upload", _("File added to the media library")

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from pressroom.audit.actions import record_event
 from pressroom.channels.models import Channel
-from pressroom.content import library
+from pressroom.content import library, link_previews, tasks
 from pressroom.content.fingerprint import content_fingerprint
 from pressroom.content.models import Asset, ContentPack, Post, Theme, Variant
 from pressroom.content.validation import (
@@ -162,6 +162,7 @@ def save_post(
     descriptions += [description for _asset, description in assets or []]
     _check_text(title, body, variants or {}, [*descriptions, *(image_descriptions or {}).values()])
     before = {"title": post.title, "body": post.body} if not creating else {}
+    link_changed = post.link != link.strip()
     post.unit = unit
     post.title = nfc(title).strip()
     post.body = nfc(body).strip()
@@ -184,6 +185,8 @@ def save_post(
     for media_id, description in (image_descriptions or {}).items():
         post.media.filter(pk=media_id).update(description=nfc(description).strip())
     _add_images(post, images or [], assets or [], by)
+    if link_changed:
+        _fetch_link_preview_later(post)
     record_event(
         actor=by,
         action="post.create" if creating else "post.edit",
@@ -197,6 +200,14 @@ def save_post(
         },
     )
     return post
+
+
+def _fetch_link_preview_later(post: Post) -> None:
+    """A new link: its card is fetched in the background once the post is saved."""
+    link_previews.delete_stale(post)
+    if post.link:
+        post_id = post.pk
+        transaction.on_commit(lambda: tasks.fetch_link_preview.enqueue(post_id))
 
 
 def problems_of(post: Post) -> list[str]:

@@ -42,6 +42,8 @@ def _describe(event: AuditEvent, channels: dict[int, str]) -> str:
             return _("Withdrew it from review to change it")
         case "post.reject":
             return _("Sent it back: %(reason)s") % {"reason": data.get("reason", "")}
+        case "post.link_preview":
+            return _("Fetched the link preview again")
         case "post.schedule" if data.get("now"):
             return _("Published it now")
         case "post.schedule":

@@ -266,3 +266,32 @@ class ContentPack(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class LinkPreview(models.Model):
+    """What the page a post links to says about itself, as platforms show it in a link card;
+    fetched in the background when the link changes (`content.link_previews`)."""
+
+    post = models.OneToOneField(Post, on_delete=models.CASCADE, related_name="link_preview")
+    # The link this preview is of: once the post's link changes, it is of an old one.
+    url = models.URLField(max_length=500)
+    # Where the redirects led.
+    final_url = models.URLField(max_length=1000, blank=True)
+    title = models.CharField(max_length=300, blank=True)
+    description = models.TextField(blank=True)
+    image_url = models.URLField(max_length=1000, blank=True)
+    site_name = models.CharField(max_length=200, blank=True)
+    fetched_at = models.DateTimeField()
+    # Why it could not be fetched: a code of `core.safe_fetch.REASONS` (empty when it was).
+    error = models.CharField(max_length=40, blank=True)
+    error_status = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("link preview")
+        verbose_name_plural = _("link previews")
+
+    def __str__(self) -> str:
+        return self.title or self.url
+
+    def is_of(self, link: str) -> bool:
+        return bool(link) and self.url == link

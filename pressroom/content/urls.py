@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from django.urls import path
 
-from pressroom.content import compose_views, library_views, pack_views, theme_views, views
+from pressroom.content import (
+    compose_views,
+    library_views,
+    pack_views,
+    preview_views,
+    theme_views,
+    views,
+)
 
 urlpatterns = [
     path("", views.post_list, name="post_list"),
@@ -23,6 +30,11 @@ urlpatterns = [
     ),
     path("<int:post_id>/reject/", views.post_reject, name="post_reject"),
     path("<int:post_id>/schedule/", views.post_schedule, name="post_schedule"),
+    path(
+        "<int:post_id>/link-preview/",
+        preview_views.post_link_preview,
+        name="post_link_preview",
+    ),
 ]
 
 theme_urlpatterns = [

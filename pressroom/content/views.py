@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from pressroom.content import actions
+from pressroom.content import actions, preview_views
 from pressroom.content.access import get_post_for, visible_posts, visible_themes
 from pressroom.content.forms import (
     PostFilterForm,
@@ -184,13 +184,15 @@ def _render_post(
 ) -> HttpResponse:
     channels = list(post.channels.select_related("unit"))
     variants = list(post.variants.all())
+    media = list(post.media.all())
     context = {
         "post": post,
         "allowed": _allowed(request, post, capabilities),
         "status_help": POST_STATUS_HELP.get(post.status, ""),
         "channels": channels,
         "variants": variants,
-        "media": list(post.media.all()),
+        "media": media,
+        **preview_views.preview_context(post, capabilities, channels, variants, media),
         "problems": actions.problems_of(post) if post.status in BEFORE_PUBLISHING else [],
         "history": history_of(post),
         "reject_form": reject_form or RejectForm(),

@@ -167,6 +167,13 @@ class Descriptor:
     # Whether a post without media carries its link in a field of its own (a Facebook feed
     # post's `link`) rather than at the end of the text.
     link_has_own_field: bool = False
+    # Whether readers see a card for the post's link (the linked page's title, description and
+    # image, read from its Open Graph tags) under a post without images. With images, none
+    # of the platforms shows one.
+    link_card: bool = False
+    # Whether a post with images shows them first and its text under them, as their caption
+    # (a Telegram photo message); otherwise the text comes first.
+    images_above_text: bool = False
     # Dotted path of the platform's Listener (inbound.py): webhooks, reply rules, moderation.
     listener: str = ""
 

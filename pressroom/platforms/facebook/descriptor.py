@@ -49,4 +49,5 @@ DESCRIPTOR = Descriptor(
     listener="pressroom.platforms.facebook.inbound.LISTENER",
     sandbox_account_id="10{number:013d}",
     link_has_own_field=True,
+    link_card=True,
 )

@@ -30,4 +30,5 @@ DESCRIPTOR = Descriptor(
     sandbox_path="/mastodon",
     emulation="pressroom.platforms.mastodon.sandbox",
     listener="pressroom.platforms.mastodon.inbound.LISTENER",
+    link_card=True,
 )

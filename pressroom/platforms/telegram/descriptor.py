@@ -34,4 +34,6 @@ DESCRIPTOR = Descriptor(
     emulation="pressroom.platforms.telegram.sandbox",
     listener="pressroom.platforms.telegram.inbound.LISTENER",
     sandbox_account_id="@{name}",
+    link_card=True,
+    images_above_text=True,
 )

@@ -55,6 +55,8 @@ class Command(BaseCommand):
         # Notifications go to files in the data directory instead of the terminal.
         env.setdefault("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
         env.setdefault("EMAIL_FILE_PATH", str(data_dir / "sent-mail"))
+        # The demo works without the internet: a post's link gets no preview, and says so.
+        env.setdefault("LINK_PREVIEWS", "off")
         run = [sys.executable, "-m", "pressroom.cli"]
         processes: dict[str, subprocess.Popen[bytes]] = {}
 
