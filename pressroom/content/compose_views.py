@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 from pressroom.channels import sets
 from pressroom.content import actions, library, packs
 from pressroom.content.access import get_post_for
-from pressroom.content.forms import NEW_IMAGE_SLOTS, PostForm
+from pressroom.content.forms import PostForm
 from pressroom.content.models import ContentPack, Post
 from pressroom.core.errors import ActionError, add_to_form, add_to_messages
 from pressroom.core.http import AuthenticatedHttpRequest
@@ -127,8 +127,8 @@ def _keep_uploads(
     if unit is None:
         return form
     data = request.POST.copy()
-    picks = data.getlist("library")
-    for image in images:
+    numbers = form.cleaned_data.get("new_image_numbers") or []
+    for number, image in zip(numbers, images, strict=True):
         try:
             asset, _new = library.add_to_library(
                 unit=unit,
@@ -139,11 +139,8 @@ def _keep_uploads(
         except ActionError as error:
             add_to_messages(request, error)
             continue
-        picks.append(str(asset.pk))
-        data[f"library_{asset.pk}_description"] = image.description
-    data.setlist("library", picks)
-    for number in range(1, NEW_IMAGE_SLOTS + 1):
-        data.pop(f"new_image_{number}_description", None)
+        # The slot now holds the library item, its description still beside it.
+        data[f"new_image_{number}_asset"] = str(asset.pk)
     kept = PostForm(data, user=request.user, compose_units=compose_units, post=post)
     kept.is_valid()
     for message in refused:

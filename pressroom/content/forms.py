@@ -104,6 +104,9 @@ class NewImageSlot:
     number: int
     file: forms.BoundField
     description: forms.BoundField
+    # The library item the slot's file became (uploaded at once, or kept after an error).
+    stored: forms.BoundField
+    asset: Asset | None
 
 
 class PostForm(forms.Form):
@@ -189,6 +192,10 @@ class PostForm(forms.Form):
                 label=_("Remove this image"), required=False
             )
             self.initial.setdefault(f"image_{media.pk}_description", media.description)
+        for number in range(1, NEW_IMAGE_SLOTS + 1):
+            self.fields[f"new_image_{number}_asset"] = forms.CharField(
+                required=False, widget=forms.HiddenInput(attrs={"data-stored": number})
+            )
         self._add_library_fields()
         for number in range(1, NEW_IMAGE_SLOTS + 1):
             self.fields[f"new_image_{number}"] = forms.FileField(
@@ -216,12 +223,19 @@ class PostForm(forms.Form):
             raw = []
         self.picked_ids = list(dict.fromkeys(int(v) for v in raw if str(v).isdigit()))
         self.unknown_picks = len(raw) > len(self.picked_ids)
+        stored = {
+            number: int(value)
+            for number in self._slots()
+            if (value := str(self.data.get(f"new_image_{number}_asset", "") or "")).isdigit()
+        }
         attached = {media.asset_id for media in self.existing_media if media.asset_id}
         images = library.offered_assets(self.compose_units).filter(kind=Asset.Kind.IMAGE)
-        picked = {asset.pk: asset for asset in images.filter(pk__in=self.picked_ids)}
-        self.unknown_picks |= len(picked) < len(self.picked_ids)
-        self.picked_assets = [picked[pk] for pk in self.picked_ids if pk in picked]
-        newest = images.exclude(pk__in=[*picked, *attached]).order_by("-uploaded_at", "-id")
+        wanted = [*self.picked_ids, *stored.values()]
+        found = {asset.pk: asset for asset in images.filter(pk__in=wanted)}
+        self.unknown_picks |= any(pk not in found for pk in wanted)
+        self.picked_assets = [found[pk] for pk in self.picked_ids if pk in found]
+        self.slot_assets = {n: found[pk] for n, pk in stored.items() if pk in found}
+        newest = images.exclude(pk__in=[*found, *attached]).order_by("-uploaded_at", "-id")
         self.library_offer = list(newest[:LIBRARY_OFFER])
         for asset in self.picked_assets:
             name = f"library_{asset.pk}_description"
@@ -287,6 +301,11 @@ class PostForm(forms.Form):
                 )
         self._clean_library_picks(cleaned)
         self._clean_new_images(cleaned)
+        # The same item twice (ticked in the library and uploaded again) is used once.
+        picks: dict[int, tuple[Asset, str]] = {}
+        for asset, text in cleaned["library_picks"]:
+            picks.setdefault(asset.pk, (asset, text))
+        cleaned["library_picks"] = list(picks.values())
         return cleaned
 
     def _clean_library_picks(self, cleaned: dict[str, Any]) -> None:
@@ -331,9 +350,21 @@ class PostForm(forms.Form):
 
     def _clean_new_images(self, cleaned: dict[str, Any]) -> None:
         images: list[NewImage] = []
+        numbers: list[int] = []
         for number in self._slots():
             upload: UploadedFile[bytes] | None = cleaned.get(f"new_image_{number}")
             description = cleaned.get(f"new_image_{number}_description", "")
+            stored = self.slot_assets.get(number)
+            if upload is None and stored is not None:
+                # Already in the library: it is used with the description typed beside it.
+                description = description or stored.description
+                if not description:
+                    self.add_error(
+                        f"new_image_{number}_description",
+                        _("Describe this image for people who cannot see it."),
+                    )
+                cleaned["library_picks"].append((stored, description))
+                continue
             if upload is None:
                 if description:
                     self.add_error(
@@ -366,7 +397,9 @@ class PostForm(forms.Form):
                 )
             # Kept even with an error: the view puts it in the library, chosen.
             images.append(NewImage(filename=name, content=content, description=description))
+            numbers.append(number)
         cleaned["new_images"] = images
+        cleaned["new_image_numbers"] = numbers
 
     # What the template and the view use
 
@@ -419,6 +452,8 @@ class PostForm(forms.Form):
                 number=number,
                 file=self[f"new_image_{number}"],
                 description=self[f"new_image_{number}_description"],
+                stored=self[f"new_image_{number}_asset"],
+                asset=self.slot_assets.get(number),
             )
             for number in self._slots()
         ]

@@ -27,7 +27,11 @@
       function (input) { return input.files && input.files.length > 0; }
     );
     var picked = document.querySelector('.library-picks input[name="library"]:checked');
-    return kept || added || Boolean(picked);
+    var stored = Array.prototype.some.call(
+      document.querySelectorAll(".new-image input[data-stored]"),
+      function (input) { return input.value !== ""; }
+    );
+    return kept || added || stored || Boolean(picked);
   }
 
   // Images go into the media library as soon as they are chosen (with progress), then are
@@ -35,48 +39,6 @@
   function csrfToken(form) {
     var field = form.querySelector('input[name="csrfmiddlewaretoken"]');
     return field ? field.value : "";
-  }
-
-  function addPick(item, description, labelText) {
-    var list = document.querySelector("[data-library-picks]");
-    if (!list) {
-      return;
-    }
-    var existing = list.querySelector('input[name="library"][value="' + item.id + '"]');
-    if (existing) {
-      existing.checked = true;
-      return;
-    }
-    var li = document.createElement("li");
-    var label = document.createElement("label");
-    var box = document.createElement("input");
-    box.type = "checkbox";
-    box.name = "library";
-    box.value = String(item.id);
-    box.checked = true;
-    var img = document.createElement("img");
-    img.src = item.url;
-    img.alt = "";
-    img.width = 144;
-    img.height = 96;
-    var name = document.createElement("span");
-    name.textContent = item.name;
-    label.append(box, img, name);
-    var fieldId = "id_library_" + item.id + "_description";
-    var textLabel = document.createElement("label");
-    textLabel.htmlFor = fieldId;
-    textLabel.textContent = labelText;
-    var text = document.createElement("textarea");
-    text.id = fieldId;
-    text.name = "library_" + item.id + "_description";
-    text.rows = 2;
-    text.value = description || item.description || "";
-    li.append(label, textLabel, text);
-    list.prepend(li);
-    var empty = document.querySelector("[data-library-empty]");
-    if (empty) {
-      empty.hidden = true;
-    }
   }
 
   function send(url, data, bar, done) {
@@ -109,7 +71,8 @@
     var status = row.querySelector(".upload-status");
     var bar = row.querySelector("progress");
     var description = row.querySelector("textarea");
-    if (!input.files || !input.files.length) {
+    var stored = row.querySelector("input[data-stored]");
+    if (!input.files || !input.files.length || !stored) {
       return;
     }
     if (!unit || !unit.value) {
@@ -130,16 +93,10 @@
         return;
       }
       if (answer.items && answer.items.length) {
-        answer.items.forEach(function (item) {
-          addPick(item, description ? description.value : "", row.dataset.descriptionLabel);
-        });
-        status.textContent = row.dataset.done + " " + answer.items.map(function (item) {
-          return item.name;
-        }).join(", ");
+        // The slot now holds the library item; its description stays beside it.
+        stored.value = String(answer.items[0].id);
+        status.textContent = row.dataset.done + " " + answer.items[0].name;
         input.value = "";
-        if (description) {
-          description.value = "";
-        }
         updateAllCounters();
       } else {
         status.textContent = (answer.errors || []).join(" ");

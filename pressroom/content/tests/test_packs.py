@@ -319,20 +319,51 @@ class KeptUploadTests(PackTestCase):
         response = self.client.post(reverse("post_create"), data)
         kept = Asset.objects.get(name="cong-xa.png")
         self.assertEqual((kept.unit, kept.description), (self.commune, "Cổng xã"))
-        self.assertContains(response, f'name="library" value="{kept.pk}" checked')
+        # The slot holds it now, its description still beside it.
+        self.assertContains(response, f'name="new_image_1_asset" value="{kept.pk}"')
+        self.assertContains(response, "Cổng xã</textarea>")
         self.assertContains(response, "kept in the media library and stay chosen")
         self.assertContains(response, "This field is required.")
         # Sent again as the page now stands, with the title: the image is the post's.
         data.pop("new_image_1")
-        data.pop("new_image_1_description")
-        data.update(
-            {
-                "title": "Thông báo",
-                "library": [kept.pk],
-                f"library_{kept.pk}_description": "Cổng xã",
-            }
-        )
+        data.update({"title": "Thông báo", "new_image_1_asset": kept.pk})
         self.client.post(reverse("post_create"), data)
         post = Post.objects.get()
         self.assertEqual([m.asset for m in post.media.all()], [kept])
         self.assertEqual(Asset.objects.count(), 2)
+
+    def test_an_image_uploaded_at_once_is_used_with_the_description_typed_beside_it(self) -> None:
+        self.login(self.member)
+        response = self.client.post(
+            reverse("library_upload"),
+            {"unit": self.commune.pk, "file": [SimpleUploadedFile("a.png", make_image())]},
+            HTTP_ACCEPT="application/json",
+        )
+        asset_id = response.json()["items"][0]["id"]
+        data: dict[str, Any] = {
+            "unit": self.commune.pk,
+            "title": "Thông báo",
+            "body": "Xã Hợp Thành thông báo.",
+            "channels": [self.commune_fb.pk],
+            "new_image_1_asset": asset_id,
+            "new_image_1_description": "",
+            "then": "save",
+        }
+        response = self.client.post(reverse("post_create"), data)
+        self.assertContains(response, "Describe this image for people who cannot see it.")
+        data["new_image_1_description"] = "Trụ sở xã"
+        self.client.post(reverse("post_create"), data)
+        [media] = Post.objects.get().media.all()
+        self.assertEqual((media.asset_id, media.description), (asset_id, "Trụ sở xã"))
+        # The library keeps the description for the next post.
+        self.assertEqual(Asset.objects.get(pk=asset_id).description, "Trụ sở xã")
+        # Someone else's item cannot be slipped into a slot.
+        other, _ = library.add_to_library(
+            unit=self.sibling,
+            upload=library.Upload.of_bytes("khac.png", make_image(color="blue")),
+            description="Ảnh khác",
+            by=self.outsider,
+        )
+        data["new_image_1_asset"] = other.pk
+        response = self.client.post(reverse("post_create"), data)
+        self.assertContains(response, "One of the chosen library images is not available to you.")
