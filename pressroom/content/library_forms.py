@@ -88,8 +88,8 @@ class UploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         unit_field: UnitChoiceField = self.fields["unit"]  # type: ignore[assignment]
         unit_field.queryset = units
-        if units.count() == 1:
-            self.initial.setdefault("unit", units.first())
+        # The person's own unit first (the highest where they may add).
+        self.initial.setdefault("unit", units.order_by("path").first())
 
 
 class DescribeForm(forms.Form):

@@ -74,8 +74,8 @@ class PackForm(forms.Form):
         unit_field: UnitChoiceField = self.fields["unit"]  # type: ignore[assignment]
         unit_field.queryset = units
         unit_field.empty_label = _("Choose a unit")
-        if units.count() == 1:
-            self.initial.setdefault("unit", units.first())
+        # The person's own unit first (the highest where they approve).
+        self.initial.setdefault("unit", units.order_by("path").first())
         theme_field: ThemeChoiceField = self.fields["theme"]  # type: ignore[assignment]
         theme_field.queryset = offered_to(Theme.objects.all(), units).order_by("unit__path")
         theme_field.empty_label = _("No theme")
