@@ -15,6 +15,8 @@ from PIL import Image
 
 from pressroom.channels.models import Channel
 from pressroom.content import actions as content
+from pressroom.content import library, packs
+from pressroom.content.models import Asset
 from pressroom.demo.alerts import demo_templates
 from pressroom.demo.listening import account_extra
 from pressroom.orgs.models import Membership, Role, Unit
@@ -295,4 +297,46 @@ def _demo_content(province: Unit, district: Unit, users: dict[str, Any]) -> None
             by=approver,
             at=None if state == "now" else now + timedelta(minutes=minutes),
         )
+    _demo_pack(province, users, themes[0])
     demo_templates(by=admin, unit=province)
+
+
+# A one-page PDF: the media library keeps documents as well as images.
+DEMO_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def _demo_pack(province: Unit, users: dict[str, Any], theme: Any) -> None:
+    """The province's media library gets a document, and a content pack goes to every unit
+    below it (the demo's districts can adopt it)."""
+    today = timezone.localdate()
+    document, _new = library.add_to_library(
+        unit=province,
+        upload=library.Upload.of_bytes("Kế hoạch truyền thông chuyển đổi số.pdf", DEMO_PDF),
+        description="Kế hoạch truyền thông về chuyển đổi số của tỉnh",
+        by=users["admin"],
+    )
+    image = Asset.objects.filter(unit=province, kind=Asset.Kind.IMAGE).order_by("pk").first()
+    packs.send_pack(
+        by=users["pheduyet"],
+        unit=province,
+        title="Hưởng ứng Ngày Chuyển đổi số quốc gia",
+        body=(
+            "Mỗi người dân hãy cài đặt ứng dụng định danh điện tử và dùng dịch vụ công trực "
+            "tuyến. Các đơn vị đăng bài hưởng ứng trên kênh của mình."
+        ),
+        theme=theme,
+        assets=[asset for asset in (image, document) if asset is not None],
+        starts_on=today,
+        ends_on=today + timedelta(days=14),
+        units=list(province.children.filter(is_active=True)),
+        variants={
+            "mastodon": {
+                "text": "Hưởng ứng Ngày Chuyển đổi số quốc gia: dùng dịch vụ công trực tuyến."
+            }
+        },
+    )

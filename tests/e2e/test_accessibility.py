@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from pressroom.content.models import Post
+from pressroom.content.models import Asset, ContentPack, Post
 from pressroom.demo.province import DEMO_PASSWORD, load_demo
 from pressroom.emergency.models import EmergencyAlert
 from pressroom.orgs.models import Unit
@@ -53,8 +53,17 @@ def main_pages(base: str) -> list[str]:
         "/audit/",
         "/people/",
         "/people/new/",
+        "/library/",
+        "/packs/",
+        "/packs/new/",
         "/no-such-page/",
     ]
+    pack = ContentPack.objects.order_by("pk").first()
+    asset = Asset.objects.order_by("pk").first()
+    if pack is not None:
+        pages.append(f"/packs/{pack.pk}/")
+    if asset is not None:
+        pages.append(f"/library/{asset.pk}/")
     if post is not None:
         pages += [f"/posts/{post.pk}/", f"/posts/{post.pk}/edit/"]
     if alert is not None:

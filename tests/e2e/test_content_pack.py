@@ -138,7 +138,7 @@ def test_a_commune_publishes_its_post_from_a_province_pack(
     expect(page).to_have_url(re.compile(r"/posts/\d+/$"))
     post = Post.objects.get()
     assert post.pack == pack and post.status == Post.Status.IN_REVIEW
-    assert [m.asset.name for m in post.media.select_related("asset")] == [
+    assert [str(m.asset) for m in post.media.select_related("asset")] == [
         "bang-ron.png",
         "hop-thanh.jpg",
     ]

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.test import TransactionTestCase
 
 from pressroom.channels.models import Channel
-from pressroom.content.models import Post
+from pressroom.content.models import ContentPack, Post
 from pressroom.demo.province import (
     AGENCIES,
     DEMO_PASSWORD,
@@ -38,6 +38,10 @@ class DemoTests(TransactionTestCase):
         for username, *_ in USERS:
             user = get_user_model().objects.get(username=username)
             self.assertTrue(user.check_password(DEMO_PASSWORD))
+        # A content pack waits for every unit below the province, with a library image and PDF.
+        pack = ContentPack.objects.get()
+        self.assertEqual(pack.units.count(), units - 1)
+        self.assertEqual(sorted(pack.assets.values_list("kind", flat=True)), ["document", "image"])
 
         self.assertEqual(point_channels_at_sandbox(self.sandbox.url), units * 4)
         due_now = Delivery.objects.filter(post__status=Post.Status.SCHEDULED).count()
