@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from pressroom.channels.models import Channel
+from pressroom.content.models import Post
 from pressroom.demo.province import load_demo
 from pressroom.testing import make_image
 from tests.e2e.test_accessibility import sign_in
@@ -81,3 +82,48 @@ def test_a_quick_choice_ticks_a_unit_and_all_below_it(live_server: Any, page: An
     page.locator("#id_add_platform").select_option("facebook")
     facebook_elsewhere = Channel.objects.filter(platform="facebook").exclude(unit__slug="cao-loc")
     expect(checked).to_have_count(district.count() + facebook_elsewhere.count())
+
+
+def tab_to(page: Any, selector: str, limit: int = 150) -> None:
+    """Press Tab until the focus is on `selector`; every control passed shows its focus."""
+    for _press in range(limit):
+        page.keyboard.press("Tab")
+        state = page.evaluate(
+            """(selector) => {
+                const element = document.activeElement;
+                const style = getComputedStyle(element);
+                const ring = (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0)
+                    || style.boxShadow !== "none";
+                return {
+                    reached: element.matches(selector),
+                    ring: ring,
+                    what: element.outerHTML.slice(0, 120),
+                };
+            }""",
+            selector,
+        )
+        assert state["ring"], f"no visible focus on {state['what']}"
+        if state["reached"]:
+            return
+    raise AssertionError(f"{selector} cannot be reached with the keyboard")
+
+
+def test_a_post_is_written_with_the_keyboard_alone(live_server: Any, page: Any) -> None:
+    load_demo()
+    base = live_server.url
+    facebook = Channel.objects.get(unit__slug="cao-loc", platform="facebook")
+    sign_in(page, base, "caoloc.bientap")
+    page.goto(f"{base}/posts/new/")
+    tab_to(page, "#id_title")
+    page.keyboard.type("Lịch tiếp công dân tháng 12")
+    tab_to(page, "#id_body")
+    page.keyboard.type("Thứ Năm hằng tuần tại trụ sở UBND huyện.")
+    tab_to(page, f"input[name=channels][value='{facebook.pk}']")
+    page.keyboard.press("Space")
+    expect(page.locator("#channel-summary")).to_contain_text("1")
+    tab_to(page, "form.composer button[name=then][value=save]")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/posts/\d+/$"))
+    post = Post.objects.get(title="Lịch tiếp công dân tháng 12")
+    assert list(post.channels.all()) == [facebook]
+    assert post.body == "Thứ Năm hằng tuần tại trụ sở UBND huyện."
