@@ -3,9 +3,12 @@ same file twice, inheritance down the tree, descriptions reused, usage, deletion
 
 from __future__ import annotations
 
+import hashlib
 import json
+import tempfile
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
@@ -14,7 +17,7 @@ from pressroom.audit.models import AuditEvent
 from pressroom.content import library, media_files
 from pressroom.content.models import Asset, Media
 from pressroom.core.errors import ActionError
-from pressroom.testing import ViewTestCase, make_image
+from pressroom.testing import MigrationTestCase, ViewTestCase, make_image
 
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
 MP4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00" * 64
@@ -249,3 +252,40 @@ class LibraryPageTests(ViewTestCase):
         Asset.objects.all().delete()
         self.login(self.member)
         self.assertContains(self.client.get(reverse("library_list")), "The library is empty.")
+
+
+class ExistingImagesMigrationTests(MigrationTestCase):
+    def test_images_attached_before_become_library_items_sharing_their_file(self) -> None:
+        before = [("content", "0006_media_library_and_packs")]
+        executor = self.migrate(before)
+        others = [node for node in executor.loader.graph.leaf_nodes() if node[0] != "content"]
+        old = executor.loader.project_state([*before, *others]).apps
+        unit = old.get_model("orgs", "Unit").objects.create(name="Xã", slug="xa", path="/1/")
+        author = old.get_model("auth", "User").objects.create(username="bien-tap")
+        post = old.get_model("content", "Post").objects.create(
+            unit=unit, author=author, title="Tiếp dân", body="Thứ Năm."
+        )
+        png = make_image()
+        with tempfile.TemporaryDirectory() as media_root, self.settings(MEDIA_ROOT=media_root):
+            storage = Media.file.field.storage
+            name = storage.save(f"posts/{post.pk}/anh.png", ContentFile(png))
+            old.get_model("content", "Media").objects.create(
+                post=post,
+                file=name,
+                content_type="image/png",
+                size=len(png),
+                width=64,
+                height=48,
+                description="Phòng Tiếp Dân",
+            )
+            after = [("content", "0007_library_items_of_existing_images")]
+            executor = self.migrate(after)
+            new = executor.loader.project_state([*after, *others]).apps
+            [asset] = new.get_model("content", "Asset").objects.all()
+            [media] = new.get_model("content", "Media").objects.all()
+        self.assertEqual(media.asset_id, asset.pk)
+        self.assertEqual(asset.file.name, name)
+        self.assertEqual((asset.unit_id, asset.uploaded_by_id), (unit.pk, author.pk))
+        self.assertEqual(asset.sha256, hashlib.sha256(png).hexdigest())
+        self.assertEqual(asset.search_text, "anh png phong tiep dan")
+        self.assertEqual((asset.kind, asset.description), ("image", "Phòng Tiếp Dân"))
