@@ -95,7 +95,9 @@
       if (answer.items && answer.items.length) {
         // The slot now holds the library item; its description stays beside it.
         stored.value = String(answer.items[0].id);
-        status.textContent = row.dataset.done + " " + answer.items[0].name;
+        // What a platform will refuse of it (Zalo takes no GIF) is said at once.
+        status.textContent = [row.dataset.done, answer.items[0].name]
+          .concat(answer.items[0].notes || []).join(" ");
         input.value = "";
         updateAllCounters();
       } else {
