@@ -20,7 +20,7 @@ from pressroom.orgs.models import Capability, Unit
 from pressroom.platforms.registry import descriptor_for
 from pressroom.publishing.channel_state import set_unknown_outcome
 from pressroom.publishing.models import Delivery
-from pressroom.publishing.queue import set_slots, slots_of
+from pressroom.publishing.queue import set_slots, slot_choice
 from pressroom.publishing.rows import delivery_rows
 
 RECENT_DELIVERIES = 20
@@ -78,6 +78,7 @@ def _render_channel(
     viewer_url = channel.options.get("viewer_url", "") if channel.is_sandbox else ""
     may_manage = Capability.MANAGE in capabilities
     descriptor = descriptor_for(channel.platform)
+    choice = slot_choice(channel)
     if may_manage and descriptor.asks_after_lost_answer and outcome_form is None:
         outcome_form = UnknownOutcomeForm(
             initial={"choice": channel.options.get("unknown_outcome", "wait")},
@@ -97,7 +98,8 @@ def _render_channel(
             "may_manage": may_manage,
             "outcome_form": outcome_form if may_manage else None,
             "cadence_target": target_of(channel),
-            "slots": [slot.strftime("%H:%M") for slot in slots_of(channel)],
+            "slots": [slot.strftime("%H:%M") for slot in choice.slots],
+            "slot_choice": choice,
         },
     )
 

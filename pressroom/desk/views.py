@@ -1,4 +1,5 @@
-"""The dashboard: what is waiting for the person who signed in."""
+"""The dashboard: what is waiting for the person who signed in; for a person who only reads
+(no unit where they may write), what went out and how it was read (`reading`)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from pressroom.content.cadence_gaps import gaps_of
 from pressroom.content.models import Post
 from pressroom.core.dates import VIETNAM
 from pressroom.core.http import AuthenticatedHttpRequest
+from pressroom.desk.reading import reading_of
 from pressroom.orgs.access import units_for
 from pressroom.orgs.models import Capability
 from pressroom.publishing.models import Delivery
@@ -40,6 +42,10 @@ def favicon(request: HttpRequest) -> HttpResponse:
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     view_units = units_for(user, Capability.VIEW)
+    compose_units = units_for(user, Capability.COMPOSE)
+    can_compose = compose_units.exists()
+    if not can_compose:
+        return render(request, "desk/dashboard_reading.html", {"reading": reading_of(view_units)})
     # Only those who approve see what waits for an approval (an editor has nothing to do there).
     can_approve = units_for(user, Capability.APPROVE).exists()
     to_approve = (
@@ -70,15 +76,9 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         .order_by("-updated_at")[:DASHBOARD_ROWS]
     )
     problems = delivery_rows(troubled)
-    compose_units = units_for(user, Capability.COMPOSE)
-    can_compose = compose_units.exists()
-    gaps = (
-        gaps_of(
-            Channel.objects.filter(unit__in=compose_units),
-            first=timezone.localdate(timezone=VIETNAM),
-        )
-        if can_compose
-        else None
+    gaps = gaps_of(
+        Channel.objects.filter(unit__in=compose_units),
+        first=timezone.localdate(timezone=VIETNAM),
     )
     return render(
         request,

@@ -2,19 +2,24 @@
 channels (Vietnam time), so a unit's posts go out at the hours its followers read, spread
 out rather than all at once.
 
-A slot is free when no other delivery of the channel is due within SLOT_GAP of it. The
-channels' slots are their own (`options["slots"]`, "HH:MM") or `QUEUE_SLOTS`.
+A slot is free when no other delivery of the channel is due within SLOT_GAP of it. A
+channel's slots are, in this order: its own (`options["slots"]`, "HH:MM", set by an
+administrator), those analytics learned from its history (`options["learned_slots"]`, see
+`pressroom.analytics.learned_slots`), or `QUEUE_SLOTS`.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from pressroom.audit.actions import record_event
 from pressroom.channels.models import Channel
@@ -51,11 +56,73 @@ def _hour(value: str) -> time:
     return time(int(hours), int(minutes))
 
 
+@dataclass(frozen=True)
+class SlotChoice:
+    """The hours a channel's queue uses, where they come from ("own", "learned" or
+    "default"), and what analytics last learned (empty if it never looked)."""
+
+    slots: list[time]
+    source: str
+    learned: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def learned_slots(self) -> list[str]:
+        return [str(value) for value in self.learned.get("slots") or []]
+
+    def reason(self) -> str:
+        """Why these hours, in a sentence for the channel's page."""
+        if self.source == "own":
+            return _("Set by an administrator of the unit.")
+        learned = self.learned
+        posts = int(learned.get("posts") or 0)
+        days = int(learned.get("days") or 0)
+        if self.source == "learned":
+            text = ngettext(
+                "Learned from %(posts)d post of the last %(days)d days",
+                "Learned from %(posts)d posts of the last %(days)d days",
+                posts,
+            ) % {"posts": posts, "days": days}
+            return _("%(learned)s (%(date)s), by the median reactions and comments per post.") % {
+                "learned": text,
+                "date": self._learned_on(),
+            }
+        if not learned:
+            return _("The default hours.")
+        if learned.get("reason") == "few_hours":
+            return _(
+                "The default hours: the posts of the last %(days)d days went out at too few "
+                "different hours to learn from."
+            ) % {"days": days}
+        needed = int(learned.get("needed") or 0)
+        return ngettext(
+            "The default hours: not enough history yet, %(posts)d of %(needed)d post in "
+            "the last %(days)d days.",
+            "The default hours: not enough history yet, %(posts)d of %(needed)d posts in "
+            "the last %(days)d days.",
+            needed,
+        ) % {"posts": posts, "needed": needed, "days": days}
+
+    def _learned_on(self) -> str:
+        try:
+            return date_format(date.fromisoformat(str(self.learned.get("learned_on"))))
+        except ValueError:
+            return ""
+
+
+def slot_choice(channel: Channel) -> SlotChoice:
+    options = channel.options or {}
+    learned = options.get("learned_slots")
+    learned = learned if isinstance(learned, dict) else {}
+    for source, values in (("own", options.get("slots")), ("learned", learned.get("slots"))):
+        try:
+            return SlotChoice(parse_slots(values), source, learned)
+        except ValueError:
+            continue
+    return SlotChoice(parse_slots(settings.QUEUE_SLOTS), "default", learned)
+
+
 def slots_of(channel: Channel) -> list[time]:
-    try:
-        return parse_slots((channel.options or {}).get("slots"))
-    except ValueError:
-        return parse_slots(settings.QUEUE_SLOTS)
+    return slot_choice(channel).slots
 
 
 def next_free_slots(channels: list[Channel], *, after: datetime) -> dict[int, datetime]:

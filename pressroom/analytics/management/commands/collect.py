@@ -11,6 +11,7 @@ from django.db import close_old_connections
 from django.utils import timezone
 
 from pressroom.analytics import cadence, collect, schedules
+from pressroom.analytics.learned_slots import learn_slots
 from pressroom.core.checks import require_secret_key
 
 
@@ -20,7 +21,8 @@ class Command(BaseCommand):
         "COLLECT_INTERVAL_S (a new channel's history first, one window a round), held back "
         "after a rate limit for as long as the platform asks; keep every channel's posts of "
         "the last whole weeks every ANALYTICS_CADENCE_REFRESH_S; then e-mail the scheduled "
-        "reports of periods that have ended."
+        "reports of periods that have ended; once a day learn the channels' good hours for the "
+        "queue from their history."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -30,6 +32,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         require_secret_key()
         cadence_kept_at: float | None = None
+        slots_learned_on = None
         while True:
             close_old_connections()
             results = collect.collect_due()
@@ -40,6 +43,9 @@ class Command(BaseCommand):
             ):
                 cadence.refresh(timezone.localdate(), target=settings.ANALYTICS_CADENCE_TARGET)
                 cadence_kept_at = now
+            if slots_learned_on != timezone.localdate():
+                learn_slots()
+                slots_learned_on = timezone.localdate()
             sent = schedules.send_due()
             if options["verbosity"] > 1 or options["once"]:
                 errors = [result for result in results if result.error]
