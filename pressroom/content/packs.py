@@ -108,6 +108,18 @@ def received_by(user: AnyUser) -> QuerySet[ContentPack]:
     )
 
 
+def waiting_for(units: QuerySet[Unit], today: date, limit: int = 5) -> QuerySet[ContentPack]:
+    """Packs sent to these units, meant for today, that none of them has written a post from
+    yet: what the dashboard reminds its people of (the soonest ending first)."""
+    return (
+        ContentPack.objects.filter(units__in=units, starts_on__lte=today, ends_on__gte=today)
+        .exclude(posts__unit__in=units)
+        .distinct()
+        .select_related("unit")
+        .order_by("ends_on", "pk")[:limit]
+    )
+
+
 def _notify_units(pack: ContentPack, units: list[Unit], *, kind: str, text: str) -> int:
     users = (
         get_user_model()

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from pressroom.channels.models import Channel
+from pressroom.content import packs
 from pressroom.content.cadence_gaps import gaps_of
 from pressroom.content.models import Post
 from pressroom.core.dates import VIETNAM
@@ -80,10 +81,12 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         Channel.objects.filter(unit__in=compose_units),
         first=timezone.localdate(timezone=VIETNAM),
     )
+    today = timezone.localdate(timezone=VIETNAM)
     return render(
         request,
         "desk/dashboard.html",
         {
+            "packs_waiting": packs.waiting_for(compose_units, today),
             "to_approve": to_approve,
             "drafts": drafts,
             "upcoming": upcoming,

@@ -367,3 +367,27 @@ class KeptUploadTests(PackTestCase):
         data["new_image_1_asset"] = other.pk
         response = self.client.post(reverse("post_create"), data)
         self.assertContains(response, "One of the chosen library images is not available to you.")
+
+
+class DashboardTests(PackTestCase):
+    def test_the_dashboard_lists_packs_waiting_until_the_unit_writes_its_post(self) -> None:
+        with time_machine.travel(date(2026, 12, 5), tick=False):
+            pack = self.send()
+            later = self.send(
+                title="Gói sau", starts_on=date(2026, 12, 20), ends_on=date(2026, 12, 31)
+            )
+            self.login(self.member)
+            response = self.client.get(reverse("dashboard"))
+            self.assertContains(response, "Content packs waiting for your unit")
+            self.assertContains(response, reverse("pack_detail", args=[pack.pk]))
+            # Not yet meant for today.
+            self.assertNotContains(response, reverse("pack_detail", args=[later.pk]))
+            self.make_post(
+                by=self.member, unit=self.commune, pack=pack, title=pack.title, body=pack.body
+            )
+            self.assertNotContains(
+                self.client.get(reverse("dashboard")), "Content packs waiting for your unit"
+            )
+            # Another commune still has it waiting.
+            self.login(self.second_editor)
+            self.assertContains(self.client.get(reverse("dashboard")), pack.title)
