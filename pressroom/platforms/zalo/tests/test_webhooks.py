@@ -87,7 +87,9 @@ def test_follows_and_unfollows_arrive(official: Official, receiver: Receiver) ->
     kinds = [
         happening.kind for arrived in delivered(official, receiver) for happening in read(arrived)
     ]
-    assert kinds == [HappeningKind.FOLLOW, HappeningKind.UNFOLLOW]
+    # Two deliveries, sent at the same time: Zalo promises no order between them (the
+    # event's own timestamp says which came first).
+    assert sorted(kinds) == sorted([HappeningKind.FOLLOW, HappeningKind.UNFOLLOW])
 
 
 def test_a_webhook_checked_with_another_key_is_refused(
